@@ -1,0 +1,153 @@
+package zhangban;
+
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.openapi.router.RouterBuilder;
+import io.vertx.micrometer.Label;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import io.vertx.micrometer.VertxPrometheusOptions;
+import io.vertx.sqlclient.Pool;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.time.Clock;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import zhangban.calendar.CalendarApi;
+import zhangban.calendar.CalendarStore;
+import zhangban.catalog.CatalogApi;
+import zhangban.catalog.CatalogStore;
+import zhangban.config.Config;
+import zhangban.db.Database;
+import zhangban.db.Idempotency;
+import zhangban.filing.FilingApi;
+import zhangban.filing.FilingService;
+import zhangban.filing.Materials;
+import zhangban.filing.Supervision;
+import zhangban.http.ApiVerticle;
+import zhangban.identity.BearerAuth;
+import zhangban.identity.DevTokens;
+import zhangban.identity.IdentityApi;
+import zhangban.identity.JwksKeys;
+import zhangban.identity.TokenVerifier;
+import zhangban.ops.OpsApi;
+
+/** The composition root: builds the object graph with plain constructors and starts it. */
+public final class App implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(App.class);
+
+  private final Vertx vertx;
+  private final Database database;
+  private final Pool pool;
+  private final AtomicBoolean migrated;
+
+  private App(Vertx vertx, Database database, Pool pool, AtomicBoolean migrated) {
+    this.vertx = vertx;
+    this.database = database;
+    this.pool = pool;
+    this.migrated = migrated;
+  }
+
+  public Vertx vertx() { return vertx; }
+  public Pool pool() { return pool; }
+  public Database database() { return database; }
+  public boolean ready() { return migrated.get(); }
+
+  /** Starts the server: listening first, then migrations off the event loop. Blocks until both are done. */
+  public static App start(Config config, Clock clock) {
+    return start(config, clock, Database.open(config));
+  }
+
+  public static App start(Config config, Clock clock, Database database) {
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    new JvmMemoryMetrics().bindTo(registry);
+    new JvmGcMetrics().bindTo(registry);
+    new JvmThreadMetrics().bindTo(registry);
+    new ProcessorMetrics().bindTo(registry);
+    Vertx vertx = Vertx.builder()
+        .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions()
+            .setEnabled(true)
+            .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true))
+            .setLabels(EnumSet.of(Label.HTTP_METHOD, Label.HTTP_CODE, Label.HTTP_ROUTE, Label.POOL_NAME))))
+        .withMetrics(new MicrometerMetricsFactory(registry))
+        .build();
+    try {
+      Files.createDirectories(config.uploadsDir());
+    } catch (IOException e) {
+      throw new IllegalStateException("Cannot create " + config.uploadsDir(), e);
+    }
+    Pool pool = database.pool(vertx, config.dbPoolSize());
+    AtomicBoolean migrated = new AtomicBoolean(false);
+    App app = new App(vertx, database, pool, migrated);
+
+    Optional<DevTokens> devTokens = config.devMode()
+        ? Optional.of(DevTokens.loadOrCreate(config.dataDir(), clock)) : Optional.empty();
+    JwksKeys keys = new JwksKeys(vertx, config.jwt().jwksUrl(), config.jwt().jwksFile(),
+        devTokens.map(t -> List.<com.nimbusds.jose.jwk.JWK>of(t.publicKey())).orElse(List.of()),
+        config.jwt().jwksMinRefetchSeconds(), clock);
+    TokenVerifier verifier = new TokenVerifier(keys, config.jwt().issuers(), config.jwt().audiences(),
+        config.jwt().clockSkewSeconds(), clock);
+
+    CatalogStore catalog = new CatalogStore(pool);
+    CalendarStore calendar = new CalendarStore(pool);
+    FilingService filing = new FilingService(pool, catalog, calendar, new Idempotency(), config.warningRatio(),
+        config.supplementNoticeDays(), clock, config.zone());
+    Buffer contractText = Buffer.buffer(zhangban.http.Contract.text());
+    OpsApi ops = new OpsApi(pool, migrated::get, registry, contractText, config.readyTimeoutMillis(),
+        new JsonObject().put("devMode", config.devMode()));
+    List<Consumer<RouterBuilder>> features = List.of(
+        ops::mount,
+        new IdentityApi(pool, devTokens)::mount,
+        new CatalogApi(catalog)::mount,
+        new CalendarApi(calendar)::mount,
+        new FilingApi(filing, new Materials(filing, vertx), new Supervision(filing))::mount);
+
+    Future<?> started = zhangban.http.Contract.load(vertx)
+        .compose(contract -> vertx.deployVerticle(
+            () -> new ApiVerticle(config, contract, new BearerAuth(verifier), features, migrated::get),
+            new DeploymentOptions().setInstances(config.httpInstances())))
+        .compose(id -> keys.load())
+        .compose(v -> vertx.executeBlocking(() -> {
+          database.migrate();
+          if (config.demoData() && database.loadDemoDataOnce()) {
+            LOG.info("Loaded demo data");
+          }
+          return null;
+        }))
+        .onSuccess(v -> migrated.set(true));
+    try {
+      started.await(10, TimeUnit.MINUTES);
+    } catch (Exception e) {
+      app.close();
+      throw new IllegalStateException("Start-up failed", e);
+    }
+    return app;
+  }
+
+  @Override
+  public void close() {
+    try {
+      vertx.close().await(30, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      LOG.warn("Closing Vert.x failed", e);
+    }
+    database.close();
+  }
+
+}

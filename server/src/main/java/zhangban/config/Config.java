@@ -1,0 +1,172 @@
+package zhangban.config;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.ZoneId;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * All configuration, read once from the environment. Every key is documented in the README.
+ */
+public record Config(
+    String host,
+    int port,
+    int httpInstances,
+    Optional<DatabaseTarget> database,
+    Path dataDir,
+    int dbPoolSize,
+    boolean devMode,
+    boolean demoData,
+    Jwt jwt,
+    long maxBodyBytes,
+    long maxUploadBytes,
+    Path uploadsDir,
+    double warningRatio,
+    int supplementNoticeDays,
+    ZoneId zone,
+    long readyTimeoutMillis) {
+
+  /** Where PostgreSQL is when one is configured; absent means the embedded one. */
+  public record DatabaseTarget(String host, int port, String database, String user, String password) {}
+
+  /** Bearer token verification. */
+  public record Jwt(
+      Optional<URI> jwksUrl,
+      Optional<Path> jwksFile,
+      List<String> issuers,
+      List<String> audiences,
+      long clockSkewSeconds,
+      long jwksMinRefetchSeconds) {}
+
+  public static final String FIREBASE_JWKS =
+      "https://www.googleapis.com/service_accounts/v1/jwk/securetoken@system.gserviceaccount.com";
+  public static final String DEV_ISSUER = "zhangban-dev";
+  public static final String DEV_AUDIENCE = "zhangban";
+
+  public static Config fromEnv() {
+    return from(System.getenv());
+  }
+
+  public static Config from(Map<String, String> env) {
+    Env e = new Env(env);
+    Optional<DatabaseTarget> db = databaseTarget(e);
+    boolean devMode = e.bool("DEV_MODE", db.isEmpty());
+    Path dataDir = Path.of(e.str("DATA_DIR", "data"));
+
+    Optional<String> firebaseProject = e.opt("FIREBASE_PROJECT_ID");
+    List<String> issuers = e.list("JWT_ISSUERS");
+    List<String> audiences = e.list("JWT_AUDIENCES");
+    Optional<URI> jwksUrl = e.opt("JWT_JWKS_URL").map(URI::create);
+    if (firebaseProject.isPresent()) {
+      issuers = concat(issuers, "https://securetoken.google.com/" + firebaseProject.get());
+      audiences = concat(audiences, firebaseProject.get());
+      if (jwksUrl.isEmpty()) {
+        jwksUrl = Optional.of(URI.create(FIREBASE_JWKS));
+      }
+    }
+    if (devMode) {
+      issuers = concat(issuers, DEV_ISSUER);
+      audiences = concat(audiences, DEV_AUDIENCE);
+    }
+    Jwt jwt = new Jwt(
+        jwksUrl,
+        e.opt("JWT_JWKS_FILE").map(Path::of),
+        issuers,
+        audiences,
+        e.integer("JWT_CLOCK_SKEW_SECONDS", 60),
+        e.integer("JWKS_MIN_REFETCH_SECONDS", 30));
+
+    double warningRatio = Double.parseDouble(e.str("WARNING_RATIO", "0.8"));
+    if (!(warningRatio > 0 && warningRatio <= 1)) {
+      throw new IllegalArgumentException("WARNING_RATIO must be in (0, 1], got " + warningRatio);
+    }
+    return new Config(
+        e.str("HOST", "0.0.0.0"),
+        e.integer("PORT", 8080),
+        e.integer("HTTP_INSTANCES", Runtime.getRuntime().availableProcessors()),
+        db,
+        dataDir,
+        e.integer("DB_POOL_SIZE", 8),
+        devMode,
+        e.bool("DEMO_DATA", db.isEmpty()),
+        jwt,
+        e.integer("MAX_BODY_BYTES", 1024 * 1024),
+        e.integer("MAX_UPLOAD_BYTES", 20 * 1024 * 1024),
+        Path.of(e.str("UPLOADS_TMP_DIR", dataDir.resolve("uploads-tmp").toString())),
+        warningRatio,
+        e.integer("SUPPLEMENT_NOTICE_DAYS", 5),
+        ZoneId.of(e.str("TIMEZONE", "Asia/Shanghai")),
+        e.integer("READY_TIMEOUT_MS", 2000));
+  }
+
+  private static Optional<DatabaseTarget> databaseTarget(Env e) {
+    Optional<String> url = e.opt("DATABASE_URL");
+    if (url.isPresent()) {
+      return Optional.of(parseDatabaseUrl(url.get()));
+    }
+    if (e.opt("PGHOST").isPresent()) {
+      return Optional.of(new DatabaseTarget(
+          e.str("PGHOST", "localhost"),
+          e.integer("PGPORT", 5432),
+          e.str("PGDATABASE", "zhangban"),
+          e.str("PGUSER", "zhangban"),
+          e.str("PGPASSWORD", "")));
+    }
+    return Optional.empty();
+  }
+
+  /** Accepts {@code postgres://user:password@host:port/db} and {@code postgresql://...}. */
+  static DatabaseTarget parseDatabaseUrl(String url) {
+    URI uri = URI.create(url.replaceFirst("^jdbc:", ""));
+    if (!"postgres".equals(uri.getScheme()) && !"postgresql".equals(uri.getScheme())) {
+      throw new IllegalArgumentException("DATABASE_URL must start with postgres:// or postgresql://");
+    }
+    String user = "postgres";
+    String password = "";
+    if (uri.getRawUserInfo() != null) {
+      String[] parts = uri.getRawUserInfo().split(":", 2);
+      user = java.net.URLDecoder.decode(parts[0], java.nio.charset.StandardCharsets.UTF_8);
+      if (parts.length > 1) {
+        password = java.net.URLDecoder.decode(parts[1], java.nio.charset.StandardCharsets.UTF_8);
+      }
+    }
+    String db = uri.getPath() == null || uri.getPath().length() <= 1 ? user : uri.getPath().substring(1);
+    return new DatabaseTarget(uri.getHost(), uri.getPort() < 0 ? 5432 : uri.getPort(), db, user, password);
+  }
+
+  private static List<String> concat(List<String> list, String value) {
+    return list.contains(value) ? list : java.util.stream.Stream.concat(list.stream(), java.util.stream.Stream.of(value)).toList();
+  }
+
+  private record Env(Map<String, String> env) {
+    Optional<String> opt(String key) {
+      return Optional.ofNullable(env.get(key)).map(String::trim).filter(v -> !v.isEmpty());
+    }
+
+    String str(String key, String def) {
+      return opt(key).orElse(def);
+    }
+
+    int integer(String key, int def) {
+      return opt(key).map(v -> {
+        try {
+          return Integer.parseInt(v);
+        } catch (NumberFormatException ex) {
+          throw new IllegalArgumentException(key + " must be an integer, got " + v, ex);
+        }
+      }).orElse(def);
+    }
+
+    boolean bool(String key, boolean def) {
+      return opt(key).map(v -> v.equalsIgnoreCase("true") || v.equals("1") || v.equalsIgnoreCase("on")).orElse(def);
+    }
+
+    List<String> list(String key) {
+      return opt(key).map(v -> Arrays.stream(v.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList())
+          .orElse(List.of());
+    }
+  }
+}

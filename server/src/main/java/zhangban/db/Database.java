@@ -1,0 +1,138 @@
+package zhangban.db;
+
+import io.vertx.core.Vertx;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import org.flywaydb.core.Flyway;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import zhangban.config.Config;
+
+/**
+ * Where the data lives: the configured PostgreSQL, or an embedded one whose files stay in the data
+ * folder across restarts. The blocking parts (starting PostgreSQL, Flyway, demo data over JDBC)
+ * run on worker threads, never on an event loop.
+ */
+public final class Database {
+  private static final Logger LOG = LoggerFactory.getLogger(Database.class);
+
+  private final Config.DatabaseTarget target;
+  private final EmbeddedPostgres embedded;
+
+  private Database(Config.DatabaseTarget target, EmbeddedPostgres embedded) {
+    this.target = target;
+    this.embedded = embedded;
+  }
+
+  public Config.DatabaseTarget target() {
+    return target;
+  }
+
+  /** Uses the configured server, or starts the embedded one under {@code dataDir/postgres}. Blocking. */
+  public static Database open(Config config) {
+    if (config.database().isPresent()) {
+      return new Database(config.database().get(), null);
+    }
+    Path dir = config.dataDir().resolve("postgres").toAbsolutePath();
+    try {
+      Files.createDirectories(dir);
+      EmbeddedPostgres pg = EmbeddedPostgres.builder()
+          .setDataDirectory(dir)
+          .setCleanDataDirectory(false)
+          .start();
+      LOG.info("Embedded PostgreSQL on port {} with data in {}", pg.getPort(), dir);
+      return new Database(new Config.DatabaseTarget("localhost", pg.getPort(), "postgres", "postgres", "postgres"), pg);
+    } catch (IOException e) {
+      throw new IllegalStateException("Cannot start the embedded PostgreSQL in " + dir, e);
+    }
+  }
+
+  /** For tests that run several servers against one PostgreSQL. */
+  public static Database of(Config.DatabaseTarget target) {
+    return new Database(target, null);
+  }
+
+  public String jdbcUrl() {
+    return "jdbc:postgresql://" + target.host() + ":" + target.port() + "/" + target.database();
+  }
+
+  /** Applies the migrations; several replicas starting together are serialised by Flyway's lock. Blocking. */
+  public void migrate() {
+    Flyway.configure()
+        .dataSource(jdbcUrl(), target.user(), target.password())
+        .locations("classpath:db/migration")
+        .load()
+        .migrate();
+  }
+
+  /** Loads the demo catalog and users once, into a database that has no demo users yet. Blocking. */
+  public boolean loadDemoDataOnce() {
+    try (Connection c = DriverManager.getConnection(jdbcUrl(), target.user(), target.password());
+         Statement st = c.createStatement()) {
+      c.setAutoCommit(false);
+      st.execute("lock table demo_user in exclusive mode");
+      try (ResultSet rs = st.executeQuery("select count(*) from demo_user")) {
+        rs.next();
+        if (rs.getLong(1) > 0) {
+          c.rollback();
+          return false;
+        }
+      }
+      st.execute(resource("/db/demo/demo-data.sql"));
+      c.commit();
+      return true;
+    } catch (SQLException e) {
+      throw new IllegalStateException("Loading demo data failed", e);
+    }
+  }
+
+  public Pool pool(Vertx vertx, int size) {
+    PgConnectOptions connect = new PgConnectOptions()
+        .setHost(target.host())
+        .setPort(target.port())
+        .setDatabase(target.database())
+        .setUser(target.user())
+        .setPassword(target.password())
+        .setCachePreparedStatements(true)
+        .setPipeliningLimit(16);
+    return PgBuilder.pool()
+        .with(new PoolOptions().setMaxSize(size).setName("zhangban"))
+        .connectingTo(connect)
+        .using(vertx)
+        .build();
+  }
+
+  public void close() {
+    if (embedded != null) {
+      try {
+        embedded.close();
+      } catch (IOException e) {
+        LOG.warn("Stopping the embedded PostgreSQL failed", e);
+      }
+    }
+  }
+
+  private static String resource(String path) {
+    try (InputStream in = Database.class.getResourceAsStream(path)) {
+      if (in == null) {
+        throw new IllegalStateException("Missing resource " + path);
+      }
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

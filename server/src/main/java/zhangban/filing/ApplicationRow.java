@@ -1,0 +1,145 @@
+package zhangban.filing;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Row;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * An application as loaded with its item version's guide. A command loads it under a row lock,
+ * changes fields, and {@link FilingStore#update} writes them back in the same transaction.
+ */
+final class ApplicationRow {
+  final UUID id;
+  String number;
+  ApplicationState state;
+  final String itemCode;
+  final int itemVersion;
+  final String itemName;
+  final String department;
+  final String applicantSubject;
+  final String applicantName;
+  final String applicantKind;
+  final String applicantUscc;
+  JsonObject form;
+  Instant submittedAt;
+  Instant acceptedAt;
+  LocalDate clockStart;
+  LocalDate deadline;
+  LocalDate warningFrom;
+  Instant pausedSince;
+  JsonArray supplementItems;
+  List<String> missingMaterials;
+  LocalDate supplementDeadline;
+  String decisionReason;
+  JsonObject result;
+  Instant completedAt;
+  final Instant createdAt;
+  Instant updatedAt;
+  int version;
+  // from the item version the application was filed under
+  final JsonArray materials;
+  final JsonArray attributes;
+  final int promisedDays;
+
+  ApplicationRow(Row r) {
+    id = r.getUUID("id");
+    number = r.getString("number");
+    state = ApplicationState.fromWire(r.getString("state"));
+    itemCode = r.getString("item_code");
+    itemVersion = r.getInteger("item_version");
+    itemName = r.getString("item_name");
+    department = r.getString("department");
+    applicantSubject = r.getString("applicant_subject");
+    applicantName = r.getString("applicant_name");
+    applicantKind = r.getString("applicant_kind");
+    applicantUscc = r.getString("applicant_uscc");
+    form = (JsonObject) r.getJson("form");
+    submittedAt = instant(r.getOffsetDateTime("submitted_at"));
+    acceptedAt = instant(r.getOffsetDateTime("accepted_at"));
+    clockStart = r.getLocalDate("clock_start");
+    deadline = r.getLocalDate("deadline");
+    warningFrom = r.getLocalDate("warning_from");
+    pausedSince = instant(r.getOffsetDateTime("paused_since"));
+    supplementItems = (JsonArray) r.getJson("supplement_items");
+    missingMaterials = new ArrayList<>(List.of(r.getArrayOfStrings("missing_materials")));
+    supplementDeadline = r.getLocalDate("supplement_deadline");
+    decisionReason = r.getString("decision_reason");
+    Object res = r.getJson("result");
+    result = res instanceof JsonObject o ? o : null;
+    completedAt = instant(r.getOffsetDateTime("completed_at"));
+    createdAt = instant(r.getOffsetDateTime("created_at"));
+    updatedAt = instant(r.getOffsetDateTime("updated_at"));
+    version = r.getInteger("version");
+    materials = (JsonArray) r.getJson("materials");
+    attributes = (JsonArray) r.getJson("attributes");
+    promisedDays = r.getInteger("promised_days");
+  }
+
+  JsonObject material(String code) {
+    for (int i = 0; i < materials.size(); i++) {
+      if (materials.getJsonObject(i).getString("code").equals(code)) {
+        return materials.getJsonObject(i);
+      }
+    }
+    return null;
+  }
+
+  /** green, yellow or red while the clock runs; none otherwise. */
+  String warning(LocalDate today) {
+    if (!state.clockRuns() || deadline == null) {
+      return "none";
+    }
+    if (today.isAfter(deadline)) {
+      return "red";
+    }
+    return !today.isBefore(warningFrom) ? "yellow" : "green";
+  }
+
+  JsonObject toJson(LocalDate today, List<Action> allowed) {
+    JsonArray actions = new JsonArray();
+    allowed.forEach(a -> actions.add(a.wire()));
+    return new JsonObject()
+        .put("id", id.toString())
+        .put("number", number)
+        .put("state", state.wire())
+        .put("itemCode", itemCode)
+        .put("itemVersion", itemVersion)
+        .put("itemName", itemName)
+        .put("department", department)
+        .put("applicant", new JsonObject()
+            .put("subject", applicantSubject)
+            .put("name", applicantName)
+            .put("kind", applicantKind)
+            .put("uscc", applicantUscc))
+        .put("form", form)
+        .put("submittedAt", str(submittedAt))
+        .put("acceptedAt", str(acceptedAt))
+        .put("deadline", str(deadline))
+        .put("warningFrom", str(warningFrom))
+        .put("warning", warning(today))
+        .put("supplementItems", supplementItems)
+        .put("missingMaterials", new JsonArray(new ArrayList<>(missingMaterials)))
+        .put("supplementDeadline", str(supplementDeadline))
+        .put("decisionReason", decisionReason)
+        .put("result", result)
+        .put("completedAt", str(completedAt))
+        .put("createdAt", str(createdAt))
+        .put("updatedAt", str(updatedAt))
+        .put("version", version)
+        .put("allowedActions", actions);
+  }
+
+  private static Instant instant(OffsetDateTime t) {
+    return t == null ? null : t.toInstant();
+  }
+
+  private static String str(Object o) {
+    return o == null ? null : o.toString();
+  }
+}

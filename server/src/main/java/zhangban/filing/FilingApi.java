@@ -1,0 +1,120 @@
+package zhangban.filing;
+
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.FileUpload;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.openapi.router.RouterBuilder;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.regex.Pattern;
+import zhangban.http.ApiException;
+import zhangban.http.Http;
+import zhangban.identity.Principal;
+
+/** Handlers of the filing, supervision and integration operations. */
+public final class FilingApi {
+  private static final Map<String, Action> ACTIONS = Map.ofEntries(
+      Map.entry("submitApplication", Action.SUBMIT),
+      Map.entry("resubmitApplication", Action.RESUBMIT),
+      Map.entry("withdrawApplication", Action.WITHDRAW),
+      Map.entry("acceptApplication", Action.ACCEPT),
+      Map.entry("acceptApplicationWithMissing", Action.ACCEPT_WITH_MISSING),
+      Map.entry("requestSupplement", Action.REQUEST_SUPPLEMENT),
+      Map.entry("rejectApplication", Action.REJECT),
+      Map.entry("startReview", Action.START_REVIEW),
+      Map.entry("approveApplication", Action.APPROVE),
+      Map.entry("denyApplication", Action.DENY),
+      Map.entry("completeApplication", Action.COMPLETE));
+  private static final Pattern CODE = Pattern.compile("^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$");
+
+  private final FilingService filing;
+  private final Materials materials;
+  private final Supervision supervision;
+
+  public FilingApi(FilingService filing, Materials materials, Supervision supervision) {
+    this.filing = filing;
+    this.materials = materials;
+    this.supervision = supervision;
+  }
+
+  public void mount(RouterBuilder b) {
+    b.getRoute("listApplications").addHandler(Http.json(200, rc -> filing.list(Http.principal(rc),
+        new FilingService.ListFilter(Http.query(rc, "state"), Http.query(rc, "warning"), Http.query(rc, "department"),
+            Http.query(rc, "item"), Http.query(rc, "cursor"), Http.queryInt(rc, "limit").orElse(20)))));
+    b.getRoute("createApplication").addHandler(Http.json(201, rc -> filing.create(Http.principal(rc),
+        Http.header(rc, "Idempotency-Key").orElseThrow(), Http.body(rc))));
+    b.getRoute("getApplication").addHandler(Http.json(200, rc -> filing.get(Http.principal(rc), id(rc))));
+    b.getRoute("updateApplicationForm").addHandler(Http.json(200, rc -> filing.updateForm(Http.principal(rc), id(rc),
+        Http.body(rc).getJsonObject("form"))));
+    b.getRoute("getApplicationTimeline").addHandler(Http.json(200, rc -> filing.timeline(Http.principal(rc), id(rc))
+        .map(items -> new JsonObject().put("items", items))));
+    ACTIONS.forEach((operationId, action) -> b.getRoute(operationId).addHandler(Http.json(200, rc ->
+        filing.act(Http.principal(rc), id(rc), action, Http.body(rc), Http.header(rc, "Idempotency-Key")))));
+
+    b.getRoute("listApplicationMaterials").addHandler(Http.json(200, rc -> materials.list(Http.principal(rc), id(rc))
+        .map(items -> new JsonObject().put("items", items))));
+    b.getRoute("downloadMaterial").addHandler(rc -> materials
+        .content(Http.principal(rc), id(rc), Http.path(rc, "materialCode"))
+        .onSuccess(c -> rc.response()
+            .putHeader("Content-Type", "application/octet-stream")
+            .putHeader("Content-Disposition", "attachment; filename*=UTF-8''"
+                + URLEncoder.encode(c.fileName(), StandardCharsets.UTF_8).replace("+", "%20"))
+            .putHeader("X-Content-Type-Options", "nosniff")
+            .putHeader("Cache-Control", "private, no-store")
+            .end(c.bytes()))
+        .onFailure(rc::fail));
+    b.getRoute("removeMaterial").addHandler(rc -> materials
+        .remove(Http.principal(rc), id(rc), Http.path(rc, "materialCode"))
+        .onSuccess(v -> rc.response().setStatusCode(204).end())
+        .onFailure(rc::fail));
+    // The contract's multipart body is checked here: the generic validator cannot see the parts once
+    // the body handler has streamed them to disk.
+    b.getRoute("uploadMaterial").setDoValidation(false).addHandler(Http.json(200, this::upload));
+
+    b.getRoute("overdueReport").addHandler(Http.json(200, rc ->
+        supervision.overdue(Http.principal(rc), Http.query(rc, "department"))));
+    b.getRoute("recordIntegrationEvent").addHandler(Http.json(200, rc ->
+        filing.integrationEvent(Http.principal(rc), Http.path(rc, "number"), Http.body(rc))));
+  }
+
+  private io.vertx.core.Future<JsonObject> upload(RoutingContext rc) {
+    Principal p = Http.principal(rc);
+    UUID id = parseId(rc.pathParam("id"));
+    String code = rc.pathParam("materialCode");
+    if (code == null || !CODE.matcher(code).matches()) {
+      throw validation("/path/materialCode", "Must match " + CODE.pattern() + ".");
+    }
+    String contentType = Optional.ofNullable(rc.request().getHeader("Content-Type")).orElse("").toLowerCase();
+    if (!contentType.startsWith("multipart/form-data")) {
+      throw ApiException.unsupportedMediaType("Upload the file as multipart/form-data with one part named file.");
+    }
+    List<FileUpload> files = rc.fileUploads().stream().filter(f -> "file".equals(f.name())).toList();
+    if (files.size() != 1 || rc.fileUploads().size() != 1) {
+      throw validation("/body/file", "Send exactly one file, in a part named file.");
+    }
+    FileUpload f = files.get(0);
+    return materials.upload(p, id, code,
+        new Materials.Upload(f.uploadedFileName(), f.fileName(), f.contentType(), f.size()));
+  }
+
+  private static UUID id(RoutingContext rc) {
+    return parseId(Http.path(rc, "id"));
+  }
+
+  private static UUID parseId(String raw) {
+    try {
+      return UUID.fromString(raw);
+    } catch (RuntimeException e) {
+      throw validation("/path/id", "Must be a UUID.");
+    }
+  }
+
+  private static ApiException validation(String pointer, String message) {
+    return new ApiException(400, "validation", "The request does not match the contract", message,
+        new JsonObject().put("errors", new io.vertx.core.json.JsonArray().add(ApiException.fieldError(pointer, message))));
+  }
+}

@@ -1,0 +1,525 @@
+package zhangban.filing;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.SqlClient;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import zhangban.calendar.CalendarStore;
+import zhangban.calendar.WorkdayCalendar;
+import zhangban.catalog.CatalogStore;
+import zhangban.catalog.FormDefinition;
+import zhangban.db.Idempotency;
+import zhangban.http.ApiException;
+import zhangban.identity.Principal;
+import zhangban.identity.Role;
+
+/**
+ * Filing commands. Each runs in one transaction: the state change, its timeline event and the
+ * idempotency record commit together or not at all.
+ */
+public final class FilingService {
+  private static final DateFormat NUMBER_DATE = new DateFormat();
+
+  private final Pool pool;
+  private final FilingStore store = new FilingStore();
+  private final CatalogStore catalog;
+  private final CalendarStore calendar;
+  private final Idempotency idempotency;
+  private final Deadlines deadlines;
+  private final Clock clock;
+  private final ZoneId zone;
+
+  public FilingService(Pool pool, CatalogStore catalog, CalendarStore calendar, Idempotency idempotency,
+                       double warningRatio, int supplementNoticeDays, Clock clock, ZoneId zone) {
+    this.pool = pool;
+    this.catalog = catalog;
+    this.calendar = calendar;
+    this.idempotency = idempotency;
+    this.deadlines = new Deadlines(warningRatio, supplementNoticeDays);
+    this.clock = clock;
+    this.zone = zone;
+  }
+
+  FilingStore store() {
+    return store;
+  }
+
+  Pool pool() {
+    return pool;
+  }
+
+  LocalDate today() {
+    return LocalDate.ofInstant(clock.instant(), zone);
+  }
+
+  Instant now() {
+    return clock.instant();
+  }
+
+  JsonObject view(Principal p, ApplicationRow a) {
+    return a.toJson(today(), Access.allowedActions(p, a));
+  }
+
+  // ---- reads ----------------------------------------------------------------------------------
+
+  public Future<JsonObject> get(Principal p, UUID id) {
+    return visible(pool, p, id).map(a -> view(p, a));
+  }
+
+  Future<ApplicationRow> visible(SqlClient c, Principal p, UUID id) {
+    return store.byId(c, id).map(found -> found.filter(a -> Access.canSee(p, a)).orElseThrow(() -> notFound(id)));
+  }
+
+  public Future<JsonArray> timeline(Principal p, UUID id) {
+    return visible(pool, p, id).compose(a -> store.timeline(pool, id));
+  }
+
+  public record ListFilter(Optional<String> state, Optional<String> warning, Optional<String> department,
+                           Optional<String> item, Optional<String> cursor, int limit) {}
+
+  public Future<JsonObject> list(Principal p, ListFilter f) {
+    String scopeSubject = null;
+    String scopeUscc = null;
+    String department = f.department().orElse(null);
+    boolean includeDrafts;
+    if (p.has(Role.MANAGER)) {
+      includeDrafts = false;
+    } else if (p.has(Role.OFFICER)) {
+      String own = p.department().orElseThrow();
+      if (department != null && !department.equals(own)) {
+        throw ApiException.forbidden("Officers see the queue of their own department only.");
+      }
+      department = own;
+      includeDrafts = false;
+    } else if (p.isApplicant()) {
+      scopeSubject = p.subject();
+      scopeUscc = p.has(Role.ENTERPRISE) ? p.uscc().orElse(null) : null;
+      includeDrafts = true;
+    } else {
+      throw ApiException.forbidden("This role has no applications to list.");
+    }
+    java.time.OffsetDateTime afterAt = null;
+    UUID afterId = null;
+    if (f.cursor().isPresent()) {
+      String[] parts = zhangban.http.Cursors.decode(f.cursor().get()).split("\\|", 2);
+      try {
+        afterAt = java.time.OffsetDateTime.parse(parts[0]);
+        afterId = UUID.fromString(parts[1]);
+      } catch (RuntimeException e) {
+        throw ApiException.badRequest("The cursor is not one this server issued.");
+      }
+    }
+    FilingStore.ListQuery q = new FilingStore.ListQuery(scopeSubject, scopeUscc, department, includeDrafts,
+        f.state().orElse(null), f.item().orElse(null), today(), f.warning().orElse(null), afterAt, afterId,
+        f.limit() + 1);
+    return store.list(pool, q).map(rows -> {
+      boolean more = rows.size() > f.limit();
+      List<ApplicationRow> page = more ? rows.subList(0, f.limit()) : rows;
+      JsonArray items = new JsonArray();
+      page.forEach(a -> items.add(view(p, a)));
+      String next = null;
+      if (more) {
+        ApplicationRow last = page.get(page.size() - 1);
+        next = zhangban.http.Cursors.encode(FilingStore.utc(last.createdAt) + "|" + last.id);
+      }
+      return new JsonObject().put("items", items).put("nextCursor", next);
+    });
+  }
+
+  // ---- commands -------------------------------------------------------------------------------
+
+  /** A new draft for an item (citizen or enterprise member). */
+  public Future<JsonObject> create(Principal p, String key, JsonObject in) {
+    if (!p.isApplicant()) {
+      throw ApiException.forbidden("Only citizens and enterprise members file applications.");
+    }
+    String itemCode = in.getString("itemCode");
+    JsonObject form = in.getJsonObject("form", new JsonObject());
+    String hash = Idempotency.hash("createApplication", "", in);
+    return pool.withTransaction(tx -> idempotency.claim(tx, p.subject(), key, "createApplication", hash)
+        .compose(replay -> {
+          if (replay.isPresent()) {
+            return Future.succeededFuture(replay.get().body());
+          }
+          return catalog.current(tx, itemCode).compose(found -> {
+            JsonObject item = found.orElseThrow(() -> ApiException.notFound("No service item " + itemCode + "."));
+            if (!"active".equals(item.getString("status"))) {
+              throw new ApiException(409, "item-retired", "Conflict",
+                  "Service item " + itemCode + " is retired and takes no new applications.", null);
+            }
+            JsonArray problems = new FormDefinition(item.getJsonArray("attributes")).problems(form, false);
+            if (!problems.isEmpty()) {
+              throw ApiException.unprocessable("The form does not fit the item's form definition.", problems);
+            }
+            UUID id = UUID.randomUUID();
+            boolean enterprise = p.has(Role.ENTERPRISE);
+            Instant now = now();
+            return store.insert(tx, id, itemCode, item.getInteger("version"), item.getString("department"),
+                    p.subject(), p.name().orElse(null), enterprise ? "enterprise" : "citizen",
+                    enterprise ? p.uscc().orElseThrow() : null, form, now)
+                .compose(v -> store.addEvent(tx, id, "create", null, ApplicationState.DRAFT, p.subject(),
+                    p.primaryRole(), null, new JsonObject().put("itemVersion", item.getInteger("version")), now))
+                .compose(v -> store.byId(tx, id))
+                .map(a -> view(p, a.orElseThrow()))
+                .compose(json -> idempotency.complete(tx, p.subject(), key, 201, json).map(json));
+          });
+        }));
+  }
+
+  public Future<JsonObject> updateForm(Principal p, UUID id, JsonObject form) {
+    return pool.withTransaction(tx -> lockVisible(tx, p, id).compose(a -> {
+      if (!Access.isApplicantOf(p, a)) {
+        throw ApiException.forbidden("Only the applicant edits the form.");
+      }
+      if (a.state != ApplicationState.DRAFT && a.state != ApplicationState.SUPPLEMENT_REQUESTED) {
+        throw conflict(p, a, "The form can be changed only in a draft or while supplements are awaited.");
+      }
+      JsonArray problems = new FormDefinition(a.attributes).problems(form, false);
+      if (!problems.isEmpty()) {
+        throw ApiException.unprocessable("The form does not fit the item's form definition.", problems);
+      }
+      a.form = form;
+      a.updatedAt = now();
+      return store.update(tx, a).map(v -> {
+        a.version++;
+        return view(p, a);
+      });
+    }));
+  }
+
+  /** Takes {@code action} on behalf of {@code p}; with a key, a retry replays the first result. */
+  public Future<JsonObject> act(Principal p, UUID id, Action action, JsonObject in, Optional<String> key) {
+    String operation = "act:" + action.wire();
+    String hash = Idempotency.hash(operation, id.toString(), in);
+    return pool.withTransaction(tx -> claim(tx, p.subject(), key, operation, hash).compose(replay -> {
+      if (replay.isPresent()) {
+        return Future.succeededFuture(replay.get());
+      }
+      return lockVisible(tx, p, id)
+          .compose(a -> transition(tx, p, a, action, in, p.subject(), p.primaryRole()))
+          .compose(json -> key.isPresent()
+              ? idempotency.complete(tx, p.subject(), key.get(), 200, json).map(json)
+              : Future.succeededFuture(json));
+    }));
+  }
+
+  /**
+   * An existing approval system reports an action on an application of its department.
+   * Idempotent by the event id: the same event returns the first result.
+   */
+  public Future<JsonObject> integrationEvent(Principal client, String number, JsonObject event) {
+    if (!client.has(Role.INTEGRATION)) {
+      throw ApiException.forbidden("Only integration clients report external events.");
+    }
+    Action action = Action.fromWire(event.getString("action"));
+    String operation = "integration:" + number;
+    String key = "event:" + event.getString("eventId");
+    String hash = Idempotency.hash(operation, number, event);
+    JsonObject in = new JsonObject();
+    for (String f : List.of("note", "reason", "missingMaterials", "supplementDeadline", "result")) {
+      if (event.containsKey(f)) {
+        in.put(f, event.getValue(f));
+      }
+    }
+    if (event.containsKey("supplementItems")) {
+      in.put("items", event.getValue("supplementItems"));
+    }
+    String actor = event.getString("officer", client.subject());
+    return pool.withTransaction(tx -> claim(tx, client.subject(), Optional.of(key), operation, hash).compose(replay -> {
+      if (replay.isPresent()) {
+        return Future.succeededFuture(replay.get());
+      }
+      return store.lockByNumber(tx, number).compose(found -> {
+        ApplicationRow a = found.filter(x -> Access.isDepartmentOf(client, x))
+            .orElseThrow(() -> ApiException.notFound("No application " + number + "."));
+        return catalog.department(tx, a.department).compose(dept -> {
+          if (!dept.map(d -> d.getBoolean("usesExternalSystem")).orElse(false)) {
+            throw ApiException.forbidden("Department " + a.department + " does not process in an external system.");
+          }
+          return transition(tx, client, a, action, in, actor, Role.INTEGRATION.wire());
+        });
+      }).compose(json -> idempotency.complete(tx, client.subject(), key, 200, json).map(json));
+    }));
+  }
+
+  private Future<Optional<JsonObject>> claim(SqlClient tx, String subject, Optional<String> key, String op, String hash) {
+    if (key.isEmpty()) {
+      return Future.succeededFuture(Optional.empty());
+    }
+    return idempotency.claim(tx, subject, key.get(), op, hash).map(r -> r.map(Idempotency.Replay::body));
+  }
+
+  Future<ApplicationRow> lockVisible(SqlClient tx, Principal p, UUID id) {
+    return store.lock(tx, id).map(found -> found.filter(a -> Access.canSee(p, a)).orElseThrow(() -> notFound(id)));
+  }
+
+  private Future<JsonObject> transition(SqlClient tx, Principal p, ApplicationRow a, Action action, JsonObject in,
+                                        String actor, String actorRole) {
+    if (!Access.mayAct(p, a, action)) {
+      throw ApiException.forbidden(action.party() == Action.Party.APPLICANT
+          ? "Only the applicant may " + action.wire() + "."
+          : "Only the department handling the application may " + action.wire() + ".");
+    }
+    if (!action.allowedFrom(a.state)) {
+      throw conflict(p, a, "Cannot " + action.wire() + " an application that is " + a.state.wire() + ".");
+    }
+    ApplicationState from = a.state;
+    Instant now = now();
+    LocalDate today = today();
+    return effect(tx, a, action, in, now, today).compose(details -> {
+      a.state = action.to();
+      a.updatedAt = now;
+      return store.update(tx, a)
+          .compose(v -> store.addEvent(tx, a.id, action.wire(), from, a.state, actor, actorRole,
+              in.getString("note"), details, now))
+          .map(v -> {
+            a.version++;
+            return view(p, a);
+          });
+    });
+  }
+
+  /** What an action does besides changing the state; answers the timeline event's details. */
+  private Future<JsonObject> effect(SqlClient tx, ApplicationRow a, Action action, JsonObject in, Instant now,
+                                    LocalDate today) {
+    JsonObject details = new JsonObject();
+    switch (action) {
+      case SUBMIT -> {
+        return store.materials(tx, a.id).compose(uploaded -> {
+          requireComplete(a, uploaded.keySet());
+          a.submittedAt = now;
+          if (a.number != null) {
+            return Future.succeededFuture(details);
+          }
+          return store.nextNumberSuffix(tx).map(suffix -> {
+            a.number = "ZB" + NUMBER_DATE.format(today) + suffix;
+            return details.put("number", a.number);
+          });
+        });
+      }
+      case RESUBMIT -> {
+        return store.materials(tx, a.id)
+            .compose(uploaded -> store.lastEventAt(tx, a.id, "request_supplement").map(requestedAt -> {
+              requireComplete(a, uploaded.keySet());
+              JsonArray stale = new JsonArray();
+              for (int i = 0; i < a.supplementItems.size(); i++) {
+                String code = a.supplementItems.getJsonObject(i).getString("materialCode");
+                JsonObject file = uploaded.get(code);
+                boolean fresh = file != null && requestedAt
+                    .map(at -> Instant.parse(file.getString("uploadedAt")).isAfter(at)).orElse(true);
+                if (!fresh) {
+                  stale.add(ApiException.fieldError("/materials/" + code, "Upload this material again as asked."));
+                }
+              }
+              if (!stale.isEmpty()) {
+                throw ApiException.unprocessable("Some materials asked for were not supplemented.", stale);
+              }
+              return uploaded;
+            }))
+            .compose(v -> a.pausedSince == null ? Future.succeededFuture() : calendar.around(tx, today).map(cal -> {
+              deadlines.resume(a, cal, LocalDate.ofInstant(a.pausedSince, zone), today);
+              a.pausedSince = null;
+              details.put("deadline", a.deadline.toString());
+              return null;
+            }))
+            .map(v -> {
+              a.submittedAt = now;
+              a.supplementItems = new JsonArray();
+              return details;
+            });
+      }
+      case WITHDRAW -> {
+        return Future.succeededFuture(details);
+      }
+      case ACCEPT, ACCEPT_WITH_MISSING -> {
+        return store.materials(tx, a.id).compose(uploaded -> calendar.around(tx, today).map(cal -> {
+          Set<String> missing = missingRequired(a, uploaded.keySet());
+          if (action == Action.ACCEPT) {
+            if (!missing.isEmpty()) {
+              throw ApiException.unprocessable("Required materials are missing: accept them as missing (容缺) or ask for supplements.",
+                  pointers(missing, "Missing."));
+            }
+          } else {
+            acceptWithMissing(a, in, uploaded.keySet(), missing, cal, today);
+            details.put("missingMaterials", new JsonArray(a.missingMaterials))
+                .put("supplementDeadline", a.supplementDeadline.toString());
+          }
+          a.acceptedAt = now;
+          if (a.deadline == null) {
+            deadlines.start(a, cal, deadlines.acceptedOn(cal, LocalDate.ofInstant(a.submittedAt, zone), today));
+          }
+          return details.put("deadline", a.deadline.toString());
+        }));
+      }
+      case REQUEST_SUPPLEMENT -> {
+        JsonArray items = requireArray(in, "items", "/items");
+        JsonArray errors = new JsonArray();
+        for (int i = 0; i < items.size(); i++) {
+          if (a.material(items.getJsonObject(i).getString("materialCode")) == null) {
+            errors.add(ApiException.fieldError("/items/" + i + "/materialCode", "Not a material of this item."));
+          }
+        }
+        if (!errors.isEmpty()) {
+          throw ApiException.unprocessable("The supplement request names unknown materials.", errors);
+        }
+        a.supplementItems = items;
+        details.put("items", items);
+        return calendar.around(tx, today).map(cal -> {
+          LocalDate received = LocalDate.ofInstant(a.submittedAt, zone);
+          if (a.deadline == null && deadlines.noticePeriodMissed(cal, received, today)) {
+            // 一次性告知 came too late: the application counts as accepted on receipt; the clock stops now
+            deadlines.start(a, cal, received);
+            details.put("deemedAcceptedOn", received.toString());
+          }
+          if (a.deadline != null) {
+            a.pausedSince = now;
+          }
+          return details;
+        });
+      }
+      case REJECT, DENY -> {
+        a.decisionReason = requireText(in, "reason");
+        return Future.succeededFuture(details.put("reason", a.decisionReason));
+      }
+      case START_REVIEW, APPROVE -> {
+        return Future.succeededFuture(details);
+      }
+      case COMPLETE -> {
+        JsonObject result = in.getJsonObject("result");
+        if (result == null) {
+          throw ApiException.unprocessable("A completion needs its result.",
+              new JsonArray().add(ApiException.fieldError("/result", "Required.")));
+        }
+        if ("electronic_licence".equals(result.getString("kind")) && result.getString("licenceRef") == null) {
+          throw ApiException.unprocessable("An electronic licence needs its reference.",
+              new JsonArray().add(ApiException.fieldError("/result/licenceRef", "Required for an electronic licence.")));
+        }
+        if (!a.missingMaterials.isEmpty()) {
+          throw ApiException.unprocessable("Materials accepted as missing (容缺) must be supplied before completion.",
+              pointers(Set.copyOf(a.missingMaterials), "Still missing."));
+        }
+        a.result = result;
+        a.completedAt = now;
+        return Future.succeededFuture(details.put("result", result));
+      }
+      default -> throw new IllegalStateException("No effect for " + action);
+    }
+  }
+
+  private void acceptWithMissing(ApplicationRow a, JsonObject in, Set<String> uploaded, Set<String> missingRequired,
+                                 WorkdayCalendar cal, LocalDate today) {
+    JsonArray named = requireArray(in, "missingMaterials", "/missingMaterials");
+    String deadlineText = requireText(in, "supplementDeadline");
+    JsonArray errors = new JsonArray();
+    List<String> codes = named.stream().map(String::valueOf).toList();
+    for (int i = 0; i < codes.size(); i++) {
+      JsonObject m = a.material(codes.get(i));
+      if (m == null) {
+        errors.add(ApiException.fieldError("/missingMaterials/" + i, "Not a material of this item."));
+      } else if (!m.getBoolean("toleranceAllowed", false)) {
+        errors.add(ApiException.fieldError("/missingMaterials/" + i, "This material may not be missing (no 容缺)."));
+      } else if (uploaded.contains(codes.get(i))) {
+        errors.add(ApiException.fieldError("/missingMaterials/" + i, "This material was supplied."));
+      }
+    }
+    for (String code : missingRequired) {
+      if (!codes.contains(code)) {
+        errors.add(ApiException.fieldError("/materials/" + code, "Missing, and not named as accepted missing."));
+      }
+    }
+    LocalDate supplementBy;
+    try {
+      supplementBy = LocalDate.parse(deadlineText);
+    } catch (java.time.format.DateTimeParseException e) {
+      throw ApiException.badRequest("supplementDeadline must be a date.");
+    }
+    LocalDate start = a.deadline != null ? a.clockStart : deadlines.acceptedOn(cal, LocalDate.ofInstant(a.submittedAt, zone), today);
+    LocalDate promised = a.deadline != null ? a.deadline : cal.addWorkingDays(start, a.promisedDays);
+    if (supplementBy.isBefore(today) || supplementBy.isAfter(promised)) {
+      errors.add(ApiException.fieldError("/supplementDeadline",
+          "Must be between today and the promised deadline " + promised + "."));
+    }
+    if (!errors.isEmpty()) {
+      throw ApiException.unprocessable("The 容缺 acceptance breaks the item's rules.", errors);
+    }
+    a.missingMaterials = new java.util.ArrayList<>(codes);
+    a.supplementDeadline = supplementBy;
+  }
+
+  /** Submission needs a complete form and every required material, except those 容缺 may excuse. */
+  private static void requireComplete(ApplicationRow a, Set<String> uploaded) {
+    JsonArray errors = new FormDefinition(a.attributes).problems(a.form, true);
+    for (int i = 0; i < a.materials.size(); i++) {
+      JsonObject m = a.materials.getJsonObject(i);
+      if (m.getBoolean("required") && !m.getBoolean("toleranceAllowed", false) && !uploaded.contains(m.getString("code"))) {
+        errors.add(ApiException.fieldError("/materials/" + m.getString("code"), "Required: " + m.getString("name") + "."));
+      }
+    }
+    if (!errors.isEmpty()) {
+      throw ApiException.unprocessable("The application is incomplete.", errors);
+    }
+  }
+
+  private static Set<String> missingRequired(ApplicationRow a, Set<String> uploaded) {
+    Set<String> missing = new java.util.TreeSet<>();
+    for (int i = 0; i < a.materials.size(); i++) {
+      JsonObject m = a.materials.getJsonObject(i);
+      if (m.getBoolean("required") && !uploaded.contains(m.getString("code"))) {
+        missing.add(m.getString("code"));
+      }
+    }
+    return missing;
+  }
+
+  private static JsonArray pointers(Set<String> codes, String message) {
+    return new JsonArray(codes.stream().sorted()
+        .map(c -> ApiException.fieldError("/materials/" + c, message)).collect(Collectors.toList()));
+  }
+
+  private static String requireText(JsonObject in, String field) {
+    String v = in.getString(field);
+    if (v == null || v.isBlank()) {
+      throw ApiException.unprocessable("Missing " + field + ".",
+          new JsonArray().add(ApiException.fieldError("/" + field, "Required.")));
+    }
+    return v;
+  }
+
+  private static JsonArray requireArray(JsonObject in, String field, String pointer) {
+    JsonArray v = in.getJsonArray(field);
+    if (v == null || v.isEmpty()) {
+      throw ApiException.unprocessable("Missing " + field + ".",
+          new JsonArray().add(ApiException.fieldError(pointer, "Required, at least one.")));
+    }
+    return v;
+  }
+
+  ApiException conflict(Principal p, ApplicationRow a, String detail) {
+    JsonArray allowed = new JsonArray();
+    Access.allowedActions(p, a).forEach(x -> allowed.add(x.wire()));
+    return new ApiException(409, "invalid-transition", "Action not allowed in this state", detail,
+        new JsonObject().put("currentState", a.state.wire()).put("allowedActions", allowed));
+  }
+
+  static ApiException notFound(UUID id) {
+    return ApiException.notFound("No application " + id + ".");
+  }
+
+  /** yyyyMMdd of a date, for application numbers. */
+  private static final class DateFormat {
+    String format(LocalDate d) {
+      return String.format("%04d%02d%02d", d.getYear(), d.getMonthValue(), d.getDayOfMonth());
+    }
+  }
+}

@@ -1,0 +1,231 @@
+package zhangban.filing;
+
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/** SQL of filing: applications, their materials and timeline. */
+final class FilingStore {
+  private static final String SELECT = """
+      select a.*, v.name as item_name, v.materials, v.attributes, v.promised_days
+      from application a
+      join service_item_version v on v.item_code = a.item_code and v.version = a.item_version
+      """;
+  private static final String BY_ID = SELECT + " where a.id = $1";
+  private static final String BY_ID_FOR_UPDATE = SELECT + " where a.id = $1 for update of a";
+  private static final String BY_NUMBER_FOR_UPDATE = SELECT + " where a.number = $1 for update of a";
+  private static final String WARNING = """
+      case when a.state in ('accepted', 'in_review', 'approved') and a.deadline is not null then
+        case when $7::date > a.deadline then 'red' when $7::date >= a.warning_from then 'yellow' else 'green' end
+      else 'none' end
+      """;
+  private static final String LIST = SELECT + """
+      where (($1::text is null and $2::text is null) or a.applicant_subject = $1 or a.applicant_uscc = $2)
+        and ($3::text is null or a.department = $3)
+        and ($4::boolean or a.state <> 'draft')
+        and ($5::text is null or a.state = $5)
+        and ($6::text is null or a.item_code = $6)
+        and ($8::text is null or ($WARNING) = $8)
+        and ($9::timestamptz is null or (a.created_at, a.id) < ($9, $10::uuid))
+      order by a.created_at desc, a.id desc
+      limit $11
+      """.replace("$WARNING", WARNING);
+  private static final String INSERT = """
+      insert into application (id, state, item_code, item_version, department, applicant_subject, applicant_name,
+        applicant_kind, applicant_uscc, form, created_at, updated_at)
+      values ($1, 'draft', $2, $3, $4, $5, $6, $7, $8, $9, $10, $10)
+      """;
+  private static final String UPDATE = """
+      update application set state = $2, number = $3, form = $4, submitted_at = $5, accepted_at = $6,
+        clock_start = $7, deadline = $8, warning_from = $9, paused_since = $10, supplement_items = $11,
+        missing_materials = $12, supplement_deadline = $13, decision_reason = $14, result = $15,
+        completed_at = $16, updated_at = $17, version = version + 1
+      where id = $1
+      """;
+  private static final String NEXT_NUMBER = "select nextval('application_number_seq') as n";
+  private static final String INSERT_EVENT = """
+      insert into timeline_event (application_id, seq, action, from_state, to_state, actor, actor_role, note, details, at)
+      select $1, coalesce(max(seq), 0) + 1, $2, $3, $4, $5, $6, $7, $8, $9 from timeline_event where application_id = $1
+      """;
+  private static final String TIMELINE = """
+      select seq, action, from_state, to_state, actor, actor_role, note, details, at
+      from timeline_event where application_id = $1 order by seq
+      """;
+  private static final String LAST_EVENT_AT = """
+      select max(at) as at from timeline_event where application_id = $1 and action = $2
+      """;
+  private static final String MATERIALS = """
+      select material_code, file_name, content_type, size_bytes, sha256, uploaded_at
+      from application_material where application_id = $1 order by material_code
+      """;
+  private static final String MATERIAL_CONTENT = """
+      select file_name, content_type, content from application_material where application_id = $1 and material_code = $2
+      """;
+  private static final String UPSERT_MATERIAL = """
+      insert into application_material (application_id, material_code, file_name, content_type, size_bytes, sha256,
+        content, uploaded_by, uploaded_at)
+      values ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+      on conflict (application_id, material_code) do update set file_name = excluded.file_name,
+        content_type = excluded.content_type, size_bytes = excluded.size_bytes, sha256 = excluded.sha256,
+        content = excluded.content, uploaded_by = excluded.uploaded_by, uploaded_at = excluded.uploaded_at
+      returning material_code, file_name, content_type, size_bytes, sha256, uploaded_at
+      """;
+  private static final String DELETE_MATERIAL =
+      "delete from application_material where application_id = $1 and material_code = $2";
+
+  /** Filters of a list query; a null scope field means "not restricted by it". */
+  record ListQuery(String scopeSubject, String scopeUscc, String department, boolean includeDrafts,
+                   String state, String item, LocalDate today, String warning,
+                   OffsetDateTime afterCreatedAt, UUID afterId, int limit) {}
+
+  Future<Optional<ApplicationRow>> byId(SqlClient c, UUID id) {
+    return one(c, BY_ID, Tuple.of(id));
+  }
+
+  Future<Optional<ApplicationRow>> lock(SqlClient c, UUID id) {
+    return one(c, BY_ID_FOR_UPDATE, Tuple.of(id));
+  }
+
+  Future<Optional<ApplicationRow>> lockByNumber(SqlClient c, String number) {
+    return one(c, BY_NUMBER_FOR_UPDATE, Tuple.of(number));
+  }
+
+  Future<List<ApplicationRow>> list(SqlClient c, ListQuery q) {
+    Tuple t = Tuple.tuple()
+        .addString(q.scopeSubject()).addString(q.scopeUscc()).addString(q.department())
+        .addBoolean(q.includeDrafts()).addString(q.state()).addString(q.item())
+        .addLocalDate(q.today()).addString(q.warning())
+        .addOffsetDateTime(q.afterCreatedAt()).addUUID(q.afterId()).addInteger(q.limit());
+    return c.preparedQuery(LIST).execute(t).map(rows -> {
+      List<ApplicationRow> out = new ArrayList<>();
+      rows.forEach(r -> out.add(new ApplicationRow(r)));
+      return out;
+    });
+  }
+
+  Future<Void> insert(SqlClient c, UUID id, String itemCode, int itemVersion, String department, String subject,
+                      String name, String kind, String uscc, JsonObject form, Instant now) {
+    return c.preparedQuery(INSERT).execute(Tuple.tuple()
+        .addUUID(id).addString(itemCode).addInteger(itemVersion).addString(department).addString(subject)
+        .addString(name).addString(kind).addString(uscc).addValue(form).addOffsetDateTime(utc(now)))
+        .mapEmpty();
+  }
+
+  Future<Void> update(SqlClient c, ApplicationRow a) {
+    return c.preparedQuery(UPDATE).execute(Tuple.tuple()
+        .addUUID(a.id).addString(a.state.wire()).addString(a.number).addValue(a.form)
+        .addOffsetDateTime(utc(a.submittedAt)).addOffsetDateTime(utc(a.acceptedAt))
+        .addLocalDate(a.clockStart).addLocalDate(a.deadline).addLocalDate(a.warningFrom)
+        .addOffsetDateTime(utc(a.pausedSince)).addValue(a.supplementItems)
+        .addArrayOfString(a.missingMaterials.toArray(String[]::new)).addLocalDate(a.supplementDeadline)
+        .addString(a.decisionReason).addValue(a.result).addOffsetDateTime(utc(a.completedAt))
+        .addOffsetDateTime(utc(a.updatedAt)))
+        .mapEmpty();
+  }
+
+  Future<String> nextNumberSuffix(SqlClient c) {
+    return c.query(NEXT_NUMBER).execute().map(rows -> String.format("%08d", rows.iterator().next().getLong("n")));
+  }
+
+  Future<Void> addEvent(SqlClient c, UUID id, String action, ApplicationState from, ApplicationState to,
+                        String actor, String role, String note, JsonObject details, Instant at) {
+    return c.preparedQuery(INSERT_EVENT).execute(Tuple.tuple()
+        .addUUID(id).addString(action).addString(from == null ? null : from.wire()).addString(to.wire())
+        .addString(actor).addString(role).addString(note).addValue(details == null ? new JsonObject() : details)
+        .addOffsetDateTime(utc(at)))
+        .mapEmpty();
+  }
+
+  Future<JsonArray> timeline(SqlClient c, UUID id) {
+    return c.preparedQuery(TIMELINE).execute(Tuple.of(id)).map(rows -> {
+      JsonArray out = new JsonArray();
+      for (Row r : rows) {
+        out.add(new JsonObject()
+            .put("seq", r.getInteger("seq"))
+            .put("action", r.getString("action"))
+            .put("fromState", r.getString("from_state"))
+            .put("toState", r.getString("to_state"))
+            .put("actor", r.getString("actor"))
+            .put("actorRole", r.getString("actor_role"))
+            .put("note", r.getString("note"))
+            .put("details", r.getJson("details"))
+            .put("at", r.getOffsetDateTime("at").toInstant().toString()));
+      }
+      return out;
+    });
+  }
+
+  Future<Optional<Instant>> lastEventAt(SqlClient c, UUID id, String action) {
+    return c.preparedQuery(LAST_EVENT_AT).execute(Tuple.of(id, action)).map(rows -> {
+      OffsetDateTime at = rows.iterator().next().getOffsetDateTime("at");
+      return Optional.ofNullable(at).map(OffsetDateTime::toInstant);
+    });
+  }
+
+  /** Uploaded materials by code. */
+  Future<Map<String, JsonObject>> materials(SqlClient c, UUID id) {
+    return c.preparedQuery(MATERIALS).execute(Tuple.of(id)).map(rows -> {
+      Map<String, JsonObject> out = new java.util.LinkedHashMap<>();
+      rows.forEach(r -> out.put(r.getString("material_code"), materialJson(r)));
+      return out;
+    });
+  }
+
+  record Content(String fileName, String contentType, Buffer bytes) {}
+
+  Future<Optional<Content>> content(SqlClient c, UUID id, String code) {
+    return c.preparedQuery(MATERIAL_CONTENT).execute(Tuple.of(id, code)).map(rows -> {
+      if (rows.size() == 0) {
+        return Optional.empty();
+      }
+      Row r = rows.iterator().next();
+      return Optional.of(new Content(r.getString("file_name"), r.getString("content_type"), r.getBuffer("content")));
+    });
+  }
+
+  Future<JsonObject> putMaterial(SqlClient c, UUID id, String code, String fileName, String contentType,
+                                 Buffer bytes, String sha256, String by, Instant at) {
+    return c.preparedQuery(UPSERT_MATERIAL).execute(Tuple.tuple()
+        .addUUID(id).addString(code).addString(fileName).addString(contentType).addLong((long) bytes.length())
+        .addString(sha256).addBuffer(bytes).addString(by).addOffsetDateTime(utc(at)))
+        .map(rows -> materialJson(rows.iterator().next()));
+  }
+
+  Future<Boolean> deleteMaterial(SqlClient c, UUID id, String code) {
+    return c.preparedQuery(DELETE_MATERIAL).execute(Tuple.of(id, code)).map(rows -> rows.rowCount() > 0);
+  }
+
+  private static JsonObject materialJson(Row r) {
+    return new JsonObject()
+        .put("materialCode", r.getString("material_code"))
+        .put("fileName", r.getString("file_name"))
+        .put("contentType", r.getString("content_type"))
+        .put("sizeBytes", r.getLong("size_bytes"))
+        .put("sha256", r.getString("sha256"))
+        .put("uploadedAt", r.getOffsetDateTime("uploaded_at").toInstant().toString());
+  }
+
+  private static Future<Optional<ApplicationRow>> one(SqlClient c, String sql, Tuple t) {
+    return c.preparedQuery(sql).execute(t)
+        .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(new ApplicationRow(rows.iterator().next())));
+  }
+
+  static OffsetDateTime utc(Instant i) {
+    return i == null ? null : i.atOffset(ZoneOffset.UTC);
+  }
+
+}

@@ -1,0 +1,63 @@
+package zhangban.http;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.openapi.contract.OpenAPIContract;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+
+/**
+ * Loads the contract from the api-spec jar for the router and the response validator.
+ *
+ * <p>vertx-openapi 5.0 refuses media types other than JSON, {@code vnd.*+json}, multipart,
+ * octet-stream and plain text, so it cannot read {@code application/problem+json} (RFC 9457).
+ * The contract keeps the true type; the router gets a copy in which error bodies are declared as
+ * {@code application/json}, which validates the same schema. Errors still go out as problem+json.
+ */
+public final class Contract {
+  public static final String RESOURCE = "openapi/zhangban.yaml";
+  static final String PROBLEM_JSON = "application/problem+json";
+
+  private Contract() {}
+
+  public static String text() {
+    try (InputStream in = Contract.class.getClassLoader().getResourceAsStream(RESOURCE)) {
+      if (in == null) {
+        throw new IllegalStateException("Missing " + RESOURCE + " on the classpath");
+      }
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** The contract as the router can read it. */
+  public static Future<OpenAPIContract> load(Vertx vertx) {
+    return OpenAPIContract.from(vertx, forRouter(text()));
+  }
+
+  static JsonObject forRouter(String yaml) {
+    Map<String, Object> tree = new Yaml(new SafeConstructor(new LoaderOptions())).load(yaml);
+    JsonObject json = new JsonObject(tree);
+    rewrite(json);
+    return json;
+  }
+
+  private static void rewrite(Object node) {
+    if (node instanceof JsonObject o) {
+      if (o.containsKey(PROBLEM_JSON) && !o.containsKey("application/json")) {
+        o.put("application/json", o.remove(PROBLEM_JSON));
+      }
+      o.forEach(e -> rewrite(e.getValue()));
+    } else if (node instanceof JsonArray a) {
+      a.forEach(Contract::rewrite);
+    }
+  }
+}

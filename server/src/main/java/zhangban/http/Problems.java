@@ -1,0 +1,153 @@
+package zhangban.http;
+
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.HttpException;
+import io.vertx.json.schema.OutputUnit;
+import io.vertx.openapi.validation.SchemaValidationException;
+import io.vertx.openapi.validation.ValidatorErrorType;
+import io.vertx.openapi.validation.ValidatorException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one place failures leave the server: every error is RFC 9457 {@code application/problem+json}.
+ * Unexpected exceptions are logged with a reference and answered 500 without internals.
+ */
+public final class Problems {
+  private static final Logger LOG = LoggerFactory.getLogger(Problems.class);
+  public static final String CONTENT_TYPE = "application/problem+json";
+  private static final String TYPE_BASE = "https://zhangban.gov.cn/problems/";
+
+  private Problems() {}
+
+  /** Failure handler for the whole router. */
+  public static void handle(RoutingContext rc) {
+    if (rc.response().headWritten()) {
+      rc.response().reset();
+      return;
+    }
+    ApiException problem = toProblem(rc);
+    send(rc, problem);
+  }
+
+  public static void send(RoutingContext rc, ApiException p) {
+    JsonObject body = new JsonObject()
+        .put("type", TYPE_BASE + p.type())
+        .put("title", p.title())
+        .put("status", p.status());
+    if (p.getMessage() != null) {
+      body.put("detail", p.getMessage());
+    }
+    body.put("instance", rc.request().path());
+    p.extra().forEach(e -> body.put(e.getKey(), e.getValue()));
+    HttpServerResponse response = rc.response()
+        .setStatusCode(p.status())
+        .putHeader("Content-Type", CONTENT_TYPE)
+        .putHeader("Cache-Control", "no-store");
+    if (p.status() == 401) {
+      response.putHeader("WWW-Authenticate", "Bearer realm=\"zhangban\"");
+    }
+    response.end(body.encode());
+  }
+
+  static ApiException toProblem(RoutingContext rc) {
+    Throwable failure = rc.failure();
+    if (failure instanceof ApiException api) {
+      return api;
+    }
+    if (failure instanceof HttpException http) {
+      Throwable cause = http.getCause();
+      if (cause instanceof ValidatorException validation) {
+        return fromValidation(validation);
+      }
+      if (http.getStatusCode() == 401) {
+        String detail = cause != null && cause.getMessage() != null ? cause.getMessage() : "A valid bearer token is required.";
+        return new ApiException(401, "unauthorized", "Unauthorized", detail, null);
+      }
+      return byStatus(http.getStatusCode(), http.getPayload() != null ? http.getPayload() : null);
+    }
+    if (failure instanceof ValidatorException validation) {
+      return fromValidation(validation);
+    }
+    if (failure == null) {
+      return byStatus(rc.statusCode(), null);
+    }
+    if (failure instanceof io.vertx.core.json.DecodeException || failure instanceof IllegalArgumentException) {
+      return ApiException.badRequest(failure.getMessage());
+    }
+    String reference = Long.toHexString(System.nanoTime());
+    LOG.error("Unhandled failure on {} {} (ref {})", rc.request().method(), rc.request().path(), reference, failure);
+    return new ApiException(500, "internal", "Internal error", "Something failed on our side; reference " + reference + ".", null);
+  }
+
+  public static ApiException byStatus(int status, String detail) {
+    return switch (status) {
+      case 400 -> ApiException.badRequest(detail == null ? "The request is malformed." : detail);
+      case 401 -> new ApiException(401, "unauthorized", "Unauthorized", detail == null ? "A valid bearer token is required." : detail, null);
+      case 403 -> ApiException.forbidden(detail == null ? "Not allowed." : detail);
+      case 404 -> ApiException.notFound(detail == null ? "No such resource." : detail);
+      case 405 -> new ApiException(405, "method-not-allowed", "Method not allowed", detail == null ? "This resource does not take that method." : detail, null);
+      case 413 -> ApiException.tooLarge(detail == null ? "The request body is larger than allowed." : detail);
+      case 415 -> ApiException.unsupportedMediaType(detail == null ? "The content type is not supported here." : detail);
+      case 503 -> new ApiException(503, "unavailable", "Service unavailable", detail == null ? "Try again shortly." : detail, null);
+      case -1, 500 -> new ApiException(500, "internal", "Internal error", "Something failed on our side.", null);
+      default -> new ApiException(status, "http-" + status, "HTTP " + status, detail, null);
+    };
+  }
+
+  static ApiException fromValidation(ValidatorException e) {
+    if (e.type() == ValidatorErrorType.UNSUPPORTED_VALUE_FORMAT && e.getMessage() != null
+        && e.getMessage().contains("body is not supported")) {
+      return ApiException.unsupportedMediaType("The request body's content type is not one this operation takes.");
+    }
+    JsonArray errors = new JsonArray();
+    if (e instanceof SchemaValidationException schema && schema.getOutputUnit() != null) {
+      String prefix = pointerPrefix(schema);
+      collect(schema.getOutputUnit(), prefix, errors);
+    }
+    if (errors.isEmpty()) {
+      errors.add(ApiException.fieldError(pointerFromMessage(e.getMessage()), e.getMessage()));
+    }
+    return new ApiException(400, "validation", "The request does not match the contract", e.getMessage(),
+        new JsonObject().put("errors", errors));
+  }
+
+  private static String pointerPrefix(SchemaValidationException e) {
+    String msg = e.getMessage() == null ? "" : e.getMessage();
+    // "The value of the request body is invalid" or "The value of query parameter limit is invalid"
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("of (\\w+) parameter ([^ ]+) is").matcher(msg);
+    if (m.find()) {
+      return "/" + m.group(1) + "/" + m.group(2);
+    }
+    return "";
+  }
+
+  private static String pointerFromMessage(String msg) {
+    if (msg == null) {
+      return "";
+    }
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("(query|path|header|cookie) parameter ([^ .]+)").matcher(msg);
+    return m.find() ? "/" + m.group(1) + "/" + m.group(2) : "";
+  }
+
+  private static void collect(OutputUnit unit, String prefix, JsonArray out) {
+    if (unit.getErrors() != null && !unit.getErrors().isEmpty()) {
+      for (OutputUnit child : unit.getErrors()) {
+        collect(child, prefix, out);
+      }
+      return;
+    }
+    if (unit.getError() == null) {
+      return;
+    }
+    String location = unit.getInstanceLocation() == null ? "" : unit.getInstanceLocation();
+    if (location.startsWith("#")) {
+      location = location.substring(1);
+    }
+    String pointer = prefix.isEmpty() ? location : prefix + location;
+    out.add(ApiException.fieldError(pointer.isEmpty() ? "/" : pointer, unit.getError()));
+  }
+}

@@ -1,0 +1,97 @@
+package zhangban.identity;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.RSASSASigner;
+import com.nimbusds.jose.jwk.KeyUse;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Date;
+import java.util.UUID;
+import zhangban.config.Config;
+
+/**
+ * Signs demo tokens with a local key (DEV_MODE only). The key is kept in the data folder so tokens
+ * survive a restart; its public half is one of the keys {@link JwksKeys} trusts in DEV_MODE.
+ */
+public final class DevTokens {
+  private final RSAKey key;
+  private final Clock clock;
+
+  private DevTokens(RSAKey key, Clock clock) {
+    this.key = key;
+    this.clock = clock;
+  }
+
+  /** Loads the key from {@code dataDir}, creating it on first use. Blocking: call at start-up. */
+  public static DevTokens loadOrCreate(Path dataDir, Clock clock) {
+    Path file = dataDir.resolve("dev-signing-key.jwk.json");
+    try {
+      if (Files.exists(file)) {
+        return new DevTokens(RSAKey.parse(Files.readString(file)), clock);
+      }
+      RSAKey key = new RSAKeyGenerator(2048)
+          .keyUse(KeyUse.SIGNATURE)
+          .algorithm(JWSAlgorithm.RS256)
+          .keyID("dev-" + UUID.randomUUID())
+          .generate();
+      Files.createDirectories(dataDir);
+      Files.writeString(file, key.toJSONString());
+      return new DevTokens(key, clock);
+    } catch (IOException | java.text.ParseException | JOSEException e) {
+      throw new IllegalStateException("Cannot load or create the dev signing key in " + file, e);
+    }
+  }
+
+  public RSAKey publicKey() {
+    return key.toPublicJWK();
+  }
+
+  public record Issued(String token, Instant expiresAt) {}
+
+  public Issued issue(DemoUser user, long ttlSeconds) {
+    Instant now = clock.instant();
+    Instant exp = now.plusSeconds(ttlSeconds);
+    JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder()
+        .issuer(Config.DEV_ISSUER)
+        .audience(Config.DEV_AUDIENCE)
+        .subject(user.id())
+        .issueTime(Date.from(now))
+        .expirationTime(Date.from(exp))
+        .jwtID(UUID.randomUUID().toString())
+        .claim("name", user.name())
+        .claim("roles", user.roles());
+    user.department().ifPresent(d -> claims.claim("dept", d));
+    user.uscc().ifPresent(u -> claims.claim("uscc", u));
+    SignedJWT jwt = new SignedJWT(
+        new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(key.getKeyID()).type(JOSEObjectType.JWT).build(),
+        claims.build());
+    try {
+      jwt.sign(new RSASSASigner(key));
+    } catch (JOSEException e) {
+      throw new IllegalStateException("Signing a dev token failed", e);
+    }
+    return new Issued(jwt.serialize(), exp);
+  }
+
+  /** A demo user a token can be issued for. */
+  public record DemoUser(String id, String name, java.util.List<String> roles,
+                         java.util.Optional<String> department, java.util.Optional<String> uscc) {
+    public io.vertx.core.json.JsonObject toJson() {
+      return new io.vertx.core.json.JsonObject()
+          .put("id", id).put("name", name)
+          .put("roles", new io.vertx.core.json.JsonArray(roles))
+          .put("department", department.orElse(null))
+          .put("uscc", uscc.orElse(null));
+    }
+  }
+}

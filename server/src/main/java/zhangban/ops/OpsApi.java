@@ -1,0 +1,58 @@
+package zhangban.ops;
+
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.openapi.router.RouterBuilder;
+import io.vertx.sqlclient.Pool;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+/** Health, metrics and the contract itself. */
+public final class OpsApi {
+  private final Pool pool;
+  private final BooleanSupplier migrated;
+  private final PrometheusMeterRegistry registry;
+  private final Buffer contract;
+  private final long readyTimeoutMillis;
+  private final JsonObject staticDetails;
+
+  public OpsApi(Pool pool, BooleanSupplier migrated, PrometheusMeterRegistry registry, Buffer contract,
+                long readyTimeoutMillis, JsonObject staticDetails) {
+    this.pool = pool;
+    this.migrated = migrated;
+    this.registry = registry;
+    this.contract = contract;
+    this.readyTimeoutMillis = readyTimeoutMillis;
+    this.staticDetails = staticDetails;
+  }
+
+  public void mount(RouterBuilder b) {
+    b.getRoute("healthLive").addHandler(rc -> rc.response()
+        .putHeader("Content-Type", "application/json")
+        .putHeader("Cache-Control", "no-store")
+        .end(new JsonObject().put("status", "UP").encode()));
+    b.getRoute("healthReady").addHandler(rc -> {
+      JsonObject checks = staticDetails.copy();
+      boolean migrationsDone = migrated.getAsBoolean();
+      checks.put("migrations", migrationsDone ? "done" : "pending");
+      pool.query("select 1").execute()
+          .timeout(readyTimeoutMillis, TimeUnit.MILLISECONDS)
+          .onComplete(ar -> {
+            checks.put("database", ar.succeeded() ? "UP" : "DOWN: " + ar.cause().getMessage());
+            boolean up = ar.succeeded() && migrationsDone;
+            rc.response()
+                .setStatusCode(up ? 200 : 503)
+                .putHeader("Content-Type", "application/json")
+                .putHeader("Cache-Control", "no-store")
+                .end(new JsonObject().put("status", up ? "UP" : "DOWN").put("checks", checks).encode());
+          });
+    });
+    b.getRoute("metrics").addHandler(rc -> rc.response()
+        .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
+        .end(registry.scrape()));
+    b.getRoute("getContract").addHandler(rc -> rc.response()
+        .putHeader("Content-Type", "text/plain; charset=utf-8")
+        .end(contract));
+  }
+}
