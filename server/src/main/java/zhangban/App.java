@@ -84,7 +84,7 @@ public final class App implements AutoCloseable {
         .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions()
             .setEnabled(true)
             .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true))
-            .setLabels(EnumSet.of(Label.HTTP_METHOD, Label.HTTP_CODE, Label.HTTP_ROUTE, Label.POOL_NAME))))
+            .setLabels(EnumSet.of(Label.HTTP_METHOD, Label.HTTP_CODE, Label.HTTP_ROUTE))))
         .withMetrics(new MicrometerMetricsFactory(registry))
         .build();
     try {

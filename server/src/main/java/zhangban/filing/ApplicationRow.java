@@ -34,6 +34,7 @@ final class ApplicationRow {
   LocalDate warningFrom;
   Instant pausedSince;
   JsonArray supplementItems;
+  List<String> supplementOutstanding;
   List<String> missingMaterials;
   LocalDate supplementDeadline;
   String decisionReason;
@@ -67,6 +68,7 @@ final class ApplicationRow {
     warningFrom = r.getLocalDate("warning_from");
     pausedSince = instant(r.getOffsetDateTime("paused_since"));
     supplementItems = (JsonArray) r.getJson("supplement_items");
+    supplementOutstanding = new ArrayList<>(List.of(r.getArrayOfStrings("supplement_outstanding")));
     missingMaterials = new ArrayList<>(List.of(r.getArrayOfStrings("missing_materials")));
     supplementDeadline = r.getLocalDate("supplement_deadline");
     decisionReason = r.getString("decision_reason");
@@ -124,6 +126,7 @@ final class ApplicationRow {
         .put("warningFrom", str(warningFrom))
         .put("warning", warning(today))
         .put("supplementItems", supplementItems)
+        .put("outstandingSupplements", new JsonArray(new ArrayList<>(supplementOutstanding)))
         .put("missingMaterials", new JsonArray(new ArrayList<>(missingMaterials)))
         .put("supplementDeadline", str(supplementDeadline))
         .put("decisionReason", decisionReason)

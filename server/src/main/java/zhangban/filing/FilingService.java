@@ -310,23 +310,14 @@ public final class FilingService {
       }
       case RESUBMIT -> {
         return store.materials(tx, a.id)
-            .compose(uploaded -> store.lastEventAt(tx, a.id, "request_supplement").map(requestedAt -> {
+            .map(uploaded -> {
               requireComplete(a, uploaded.keySet());
-              JsonArray stale = new JsonArray();
-              for (int i = 0; i < a.supplementItems.size(); i++) {
-                String code = a.supplementItems.getJsonObject(i).getString("materialCode");
-                JsonObject file = uploaded.get(code);
-                boolean fresh = file != null && requestedAt
-                    .map(at -> Instant.parse(file.getString("uploadedAt")).isAfter(at)).orElse(true);
-                if (!fresh) {
-                  stale.add(ApiException.fieldError("/materials/" + code, "Upload this material again as asked."));
-                }
-              }
-              if (!stale.isEmpty()) {
-                throw ApiException.unprocessable("Some materials asked for were not supplemented.", stale);
+              if (!a.supplementOutstanding.isEmpty()) {
+                throw ApiException.unprocessable("Some materials asked for were not supplemented.",
+                    pointers(Set.copyOf(a.supplementOutstanding), "Upload this material again as asked."));
               }
               return uploaded;
-            }))
+            })
             .compose(v -> a.pausedSince == null ? Future.succeededFuture() : calendar.around(tx, today).map(cal -> {
               deadlines.resume(a, cal, LocalDate.ofInstant(a.pausedSince, zone), today);
               a.pausedSince = null;
@@ -374,6 +365,8 @@ public final class FilingService {
           throw ApiException.unprocessable("The supplement request names unknown materials.", errors);
         }
         a.supplementItems = items;
+        a.supplementOutstanding = new java.util.ArrayList<>(items.stream()
+            .map(i -> ((JsonObject) i).getString("materialCode")).distinct().toList());
         details.put("items", items);
         return calendar.around(tx, today).map(cal -> {
           LocalDate received = LocalDate.ofInstant(a.submittedAt, zone);

@@ -53,7 +53,7 @@ final class FilingStore {
       update application set state = $2, number = $3, form = $4, submitted_at = $5, accepted_at = $6,
         clock_start = $7, deadline = $8, warning_from = $9, paused_since = $10, supplement_items = $11,
         missing_materials = $12, supplement_deadline = $13, decision_reason = $14, result = $15,
-        completed_at = $16, updated_at = $17, version = version + 1
+        completed_at = $16, updated_at = $17, supplement_outstanding = $18, version = version + 1
       where id = $1
       """;
   private static final String NEXT_NUMBER = "select nextval('application_number_seq') as n";
@@ -64,9 +64,6 @@ final class FilingStore {
   private static final String TIMELINE = """
       select seq, action, from_state, to_state, actor, actor_role, note, details, at
       from timeline_event where application_id = $1 order by seq
-      """;
-  private static final String LAST_EVENT_AT = """
-      select max(at) as at from timeline_event where application_id = $1 and action = $2
       """;
   private static final String MATERIALS = """
       select material_code, file_name, content_type, size_bytes, sha256, uploaded_at
@@ -133,7 +130,7 @@ final class FilingStore {
         .addOffsetDateTime(utc(a.pausedSince)).addValue(a.supplementItems)
         .addArrayOfString(a.missingMaterials.toArray(String[]::new)).addLocalDate(a.supplementDeadline)
         .addString(a.decisionReason).addValue(a.result).addOffsetDateTime(utc(a.completedAt))
-        .addOffsetDateTime(utc(a.updatedAt)))
+        .addOffsetDateTime(utc(a.updatedAt)).addArrayOfString(a.supplementOutstanding.toArray(String[]::new)))
         .mapEmpty();
   }
 
@@ -166,13 +163,6 @@ final class FilingStore {
             .put("at", r.getOffsetDateTime("at").toInstant().toString()));
       }
       return out;
-    });
-  }
-
-  Future<Optional<Instant>> lastEventAt(SqlClient c, UUID id, String action) {
-    return c.preparedQuery(LAST_EVENT_AT).execute(Tuple.of(id, action)).map(rows -> {
-      OffsetDateTime at = rows.iterator().next().getOffsetDateTime("at");
-      return Optional.ofNullable(at).map(OffsetDateTime::toInstant);
     });
   }
 

@@ -68,6 +68,10 @@ public final class Materials {
       java.time.Instant now = filing.now();
       Future<JsonObject> saved = store.putMaterial(tx, id, code, safeName(upload.fileName()), type, bytes,
           sha256(bytes), p.subject(), now);
+      if (a.state == ApplicationState.SUPPLEMENT_REQUESTED && a.supplementOutstanding.remove(code)) {
+        a.updatedAt = now;
+        return saved.compose(file -> store.update(tx, a).map(file));
+      }
       if (!supplementingMissing) {
         return saved;
       }

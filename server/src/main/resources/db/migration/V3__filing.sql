@@ -22,6 +22,7 @@ create table application (
   warning_from        date,
   paused_since        timestamptz,
   supplement_items    jsonb  not null default '[]',
+  supplement_outstanding text[] not null default '{}',
   missing_materials   text[] not null default '{}',
   supplement_deadline date,
   decision_reason     text,

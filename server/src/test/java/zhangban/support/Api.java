@@ -1,0 +1,178 @@
+package zhangban.support;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpRequest;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+import io.vertx.openapi.contract.OpenAPIContract;
+import io.vertx.openapi.contract.Operation;
+import io.vertx.openapi.validation.ResponseValidator;
+import io.vertx.openapi.validation.ValidatableResponse;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import zhangban.http.Contract;
+
+/**
+ * Real HTTP to the server. Every response is checked against the contract (status, headers, body
+ * schema), and every error must be RFC 9457 problem+json whose status matches the response's.
+ */
+public final class Api {
+  private final WebClient client;
+  private final OpenAPIContract contract;
+  private final ResponseValidator validator;
+  private final int port;
+
+  Api(Vertx vertx, int port) {
+    this.port = port;
+    this.client = WebClient.create(vertx, new WebClientOptions().setDefaultHost("localhost").setDefaultPort(port));
+    this.contract = Contract.load(vertx).await();
+    this.validator = ResponseValidator.create(vertx, contract);
+  }
+
+  public int port() {
+    return port;
+  }
+
+  /** A response, already validated. */
+  public record Response(int status, MultiMap headers, Buffer body) {
+    public JsonObject json() {
+      return body == null || body.length() == 0 ? new JsonObject() : body.toJsonObject();
+    }
+
+    public JsonArray items() {
+      return json().getJsonArray("items");
+    }
+
+    public String header(String name) {
+      return headers.get(name);
+    }
+
+    public Response expect(int expected) {
+      assertEquals(expected, status, () -> "Unexpected status; body: " + (body == null ? "" : body.toString()));
+      return this;
+    }
+
+    /** The JSON pointers named in a problem's field errors. */
+    public java.util.List<String> pointers() {
+      JsonArray errors = json().getJsonArray("errors", new JsonArray());
+      java.util.List<String> out = new java.util.ArrayList<>();
+      errors.forEach(e -> out.add(((JsonObject) e).getString("pointer")));
+      return out;
+    }
+  }
+
+  public Call get(String path) { return new Call(HttpMethod.GET, path); }
+  public Call post(String path) { return new Call(HttpMethod.POST, path); }
+  public Call put(String path) { return new Call(HttpMethod.PUT, path); }
+  public Call delete(String path) { return new Call(HttpMethod.DELETE, path); }
+  public Call method(HttpMethod m, String path) { return new Call(m, path); }
+
+  /** One request being built. */
+  public final class Call {
+    private final HttpRequest<Buffer> request;
+    private final HttpMethod method;
+    private final String path;
+
+    Call(HttpMethod method, String path) {
+      this.method = method;
+      this.path = path;
+      this.request = client.request(method, path);
+    }
+
+    public Call token(String token) {
+      if (token != null) {
+        request.putHeader("Authorization", "Bearer " + token);
+      }
+      return this;
+    }
+
+    public Call header(String name, String value) {
+      request.putHeader(name, value);
+      return this;
+    }
+
+    public Call idempotencyKey(String key) {
+      return header("Idempotency-Key", key);
+    }
+
+    public Response send() {
+      try {
+        return check(request.send().await(30, TimeUnit.SECONDS));
+      } catch (java.util.concurrent.TimeoutException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+
+    public Response json(Object body) {
+      request.putHeader("Content-Type", "application/json");
+      return raw(Buffer.buffer(body instanceof String s ? s : io.vertx.core.json.Json.encode(body)));
+    }
+
+    public Response raw(Buffer body) {
+      try {
+        return check(request.sendBuffer(body).await(30, TimeUnit.SECONDS));
+      } catch (java.util.concurrent.TimeoutException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+
+    public Response multipart(io.vertx.ext.web.multipart.MultipartForm form) {
+      try {
+        return check(request.sendMultipartForm(form).await(30, TimeUnit.SECONDS));
+      } catch (java.util.concurrent.TimeoutException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+
+    private Response check(HttpResponse<Buffer> r) {
+      Response response = new Response(r.statusCode(), r.headers(), r.body());
+      if (r.statusCode() >= 400) {
+        checkProblem(response);
+      }
+      String pathOnly = path.contains("?") ? path.substring(0, path.indexOf('?')) : path;
+      Operation op = contract.findOperation(pathOnly, method);
+      if (op != null && r.statusCode() != 503) {
+        validate(op, response);
+      }
+      return response;
+    }
+  }
+
+  private static void checkProblem(Response r) {
+    String type = r.header("Content-Type");
+    assertTrue(type != null && type.startsWith("application/problem+json"),
+        () -> "An error must be problem+json, got " + type + ": " + r.body());
+    JsonObject p = r.json();
+    assertEquals(r.status(), p.getInteger("status"), "problem status");
+    assertTrue(p.getString("type") != null && p.getString("title") != null, "problem type and title");
+    assertTrue(!r.body().toString().contains("\tat "), "no stack trace in a reply");
+  }
+
+  private void validate(Operation op, Response r) {
+    Map<String, String> headers = new HashMap<>();
+    r.headers().forEach(e -> headers.put(e.getKey(), e.getValue()));
+    String contentType = r.header("Content-Type");
+    if (contentType != null && contentType.startsWith("application/problem+json")) {
+      contentType = "application/json"; // see Contract: the router's copy names problem+json so
+    }
+    ValidatableResponse vr = ValidatableResponse.create(r.status(), headers,
+        r.body() == null || r.body().length() == 0 ? null : r.body(), contentType);
+    try {
+      validator.validate(vr, op.getOperationId()).await(10, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      fail("Response of " + op.getOperationId() + " (" + r.status() + ") breaks the contract: " + e.getMessage()
+          + (e.getCause() != null ? " / " + e.getCause().getMessage() : "") + "\nbody: " + r.body());
+    }
+  }
+}

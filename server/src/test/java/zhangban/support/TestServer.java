@@ -1,0 +1,122 @@
+package zhangban.support;
+
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import zhangban.App;
+import zhangban.config.Config;
+import zhangban.db.Database;
+
+/**
+ * The real server on a fresh copy of the migrated database, speaking HTTP on a free port, with a
+ * clock the test moves and an identity provider whose keys the test holds.
+ */
+public final class TestServer implements AutoCloseable {
+  /** 2026-11-25 10:00 in Asia/Shanghai, a Wednesday and a working day. */
+  public static final Instant DEFAULT_START = Instant.parse("2026-11-25T02:00:00Z");
+
+  public final MutableClock clock;
+  public final TestTokens tokens;
+  public final Api api;
+  public final App app;
+  public final Config config;
+  public final Path dataDir;
+
+  private TestServer(Map<String, String> env, Database database, Instant start) {
+    try {
+      this.dataDir = Files.createTempDirectory("zb-test");
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+    this.clock = new MutableClock(start);
+    this.tokens = new TestTokens(dataDir.resolve("jwks.json"), clock);
+    Map<String, String> all = new HashMap<>();
+    all.put("PORT", String.valueOf(freePort()));
+    all.put("HOST", "127.0.0.1");
+    all.put("HTTP_INSTANCES", "1");
+    all.put("DB_POOL_SIZE", "6");
+    all.put("DATA_DIR", dataDir.toString());
+    all.put("JWT_JWKS_FILE", dataDir.resolve("jwks.json").toString());
+    all.put("JWT_ISSUERS", TestTokens.ISSUER);
+    all.put("JWT_AUDIENCES", TestTokens.AUDIENCE);
+    all.put("JWKS_MIN_REFETCH_SECONDS", "0");
+    all.put("DEV_MODE", "false");
+    all.put("DEMO_DATA", "false");
+    all.putAll(env);
+    if (database != null) {
+      Config.DatabaseTarget t = database.target();
+      all.put("PGHOST", t.host());
+      all.put("PGPORT", String.valueOf(t.port()));
+      all.put("PGDATABASE", t.database());
+      all.put("PGUSER", t.user());
+      all.put("PGPASSWORD", t.password());
+    }
+    this.config = Config.from(all);
+    this.app = database != null ? App.start(config, clock, database) : App.start(config, clock);
+    this.api = new Api(app.vertx(), config.port());
+  }
+
+  public static TestServer start() {
+    return start(Map.of());
+  }
+
+  public static TestServer start(Map<String, String> env) {
+    return new TestServer(env, Database.of(TestPostgres.freshDatabase()), DEFAULT_START);
+  }
+
+  /** With the embedded PostgreSQL in a data folder of its own (as the run command does). */
+  public static TestServer startEmbedded(Map<String, String> env) {
+    return new TestServer(env, null, DEFAULT_START);
+  }
+
+  /** A token for one of the demo users, with the claims the demo data gives them. */
+  public String token(String demoUser) {
+    Row r = app.pool().preparedQuery("select id, name, roles, department, uscc from demo_user where id = $1")
+        .execute(Tuple.of(demoUser)).await().iterator().next();
+    return tokens.token(r.getString("id"), r.getString("name"), List.of(r.getArrayOfStrings("roles")),
+        r.getString("department"), r.getString("uscc"));
+  }
+
+  public long count(String sql, Object... args) {
+    return app.pool().preparedQuery(sql).execute(Tuple.wrap(args)).await().iterator().next().getLong(0);
+  }
+
+  /** Row counts of every table a request could change, to prove a refused request changed nothing. */
+  public Map<String, Long> snapshot() {
+    Map<String, Long> out = new LinkedHashMap<>();
+    for (String table : List.of("application", "timeline_event", "application_material", "idempotency_record",
+        "department", "service_item", "service_item_version", "calendar_day", "calendar_year")) {
+      out.put(table, count("select count(*) from " + table));
+    }
+    out.put("application_versions", count("select coalesce(sum(version), 0) from application"));
+    return out;
+  }
+
+  public JsonObject row(String sql, Object... args) {
+    var rows = app.pool().preparedQuery(sql).execute(Tuple.wrap(args)).await();
+    return rows.size() == 0 ? null : rows.iterator().next().toJson();
+  }
+
+  @Override
+  public void close() {
+    app.close();
+  }
+
+  private static int freePort() {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
