@@ -108,7 +108,7 @@ public final class App implements AutoCloseable {
     CalendarStore calendar = new CalendarStore(pool);
     FilingService filing = new FilingService(pool, catalog, calendar, new Idempotency(), config.warningRatio(),
         config.supplementNoticeDays(), clock, config.zone());
-    Buffer contractText = Buffer.buffer(zhangban.http.Contract.text());
+    Buffer contractText = Buffer.buffer(zhangban.api.Contract.text());
     OpsApi ops = new OpsApi(pool, migrated::get, registry, contractText, config.readyTimeoutMillis(),
         new JsonObject().put("devMode", config.devMode()));
     List<Consumer<RouterBuilder>> features = List.of(
@@ -118,7 +118,7 @@ public final class App implements AutoCloseable {
         new CalendarApi(calendar)::mount,
         new FilingApi(filing, new Materials(filing, vertx), new Supervision(filing))::mount);
 
-    Future<?> started = zhangban.http.Contract.load(vertx)
+    Future<?> started = zhangban.api.Contract.load(vertx)
         .compose(contract -> vertx.deployVerticle(
             () -> new ApiVerticle(config, contract, new BearerAuth(verifier), features, migrated::get),
             new DeploymentOptions().setInstances(config.httpInstances())))

@@ -21,7 +21,7 @@ import io.vertx.openapi.validation.ValidatableResponse;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import zhangban.http.Contract;
+import zhangban.api.Contract;
 
 /**
  * Real HTTP to the server. Every response is checked against the contract (status, headers, body

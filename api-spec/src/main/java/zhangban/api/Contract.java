@@ -1,4 +1,4 @@
-package zhangban.http;
+package zhangban.api;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -41,6 +41,12 @@ public final class Contract {
   /** The contract as the router can read it. */
   public static Future<OpenAPIContract> load(Vertx vertx) {
     return OpenAPIContract.from(vertx, forRouter(text()));
+  }
+
+  /** The contract as written, as a JSON tree. */
+  public static JsonObject raw() {
+    Map<String, Object> tree = new Yaml(new SafeConstructor(new LoaderOptions())).load(text());
+    return new JsonObject(tree);
   }
 
   static JsonObject forRouter(String yaml) {
