@@ -46,7 +46,18 @@ import zhangban.identity.DevTokens;
 import zhangban.identity.IdentityApi;
 import zhangban.identity.JwksKeys;
 import zhangban.identity.TokenVerifier;
+import zhangban.notify.Inbox;
+import zhangban.notify.Notifier;
+import zhangban.notify.NotifyApi;
+import zhangban.notify.Preferences;
+import zhangban.notify.Templates;
+import zhangban.notify.Gateways;
 import zhangban.ops.OpsApi;
+import zhangban.push.Devices;
+import zhangban.push.Outbox;
+import zhangban.push.PushAdmin;
+import zhangban.push.PushGateway;
+import zhangban.push.PushWorker;
 
 /** The composition root: builds the object graph with plain constructors and starts it. */
 public final class App implements AutoCloseable {
@@ -75,6 +86,11 @@ public final class App implements AutoCloseable {
   }
 
   public static App start(Config config, Clock clock, Database database) {
+    return start(config, clock, database, null);
+  }
+
+  /** With {@code gateway} given, pushes go there instead of the configured one (tests, benchmarks). */
+  public static App start(Config config, Clock clock, Database database, PushGateway gateway) {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     new JvmMemoryMetrics().bindTo(registry);
     new JvmGcMetrics().bindTo(registry);
@@ -104,19 +120,28 @@ public final class App implements AutoCloseable {
     TokenVerifier verifier = new TokenVerifier(keys, config.jwt().issuers(), config.jwt().audiences(),
         config.jwt().clockSkewSeconds(), clock);
 
+    PushGateway push = gateway != null ? gateway : Gateways.fromConfig(config.push());
+    LOG.info("Push gateway: {}", push.describe());
+    Devices devices = new Devices();
+    Templates templates = Templates.load();
+    Preferences preferences = new Preferences();
+    Notifier notifier = new Notifier(templates, devices, new Outbox(), preferences, config.zone());
+
     CatalogStore catalog = new CatalogStore(pool);
     CalendarStore calendar = new CalendarStore(pool);
     FilingService filing = new FilingService(pool, catalog, calendar, new Idempotency(), config.warningRatio(),
-        config.supplementNoticeDays(), clock, config.zone());
+        config.supplementNoticeDays(), clock, config.zone(), notifier);
     Buffer contractText = Buffer.buffer(zhangban.api.Contract.text());
     OpsApi ops = new OpsApi(pool, migrated::get, registry, contractText, config.readyTimeoutMillis(),
-        new JsonObject().put("devMode", config.devMode()));
+        new JsonObject().put("devMode", config.devMode()).put("push", push.describe()));
     List<Consumer<RouterBuilder>> features = List.of(
         ops::mount,
         new IdentityApi(pool, devTokens)::mount,
         new CatalogApi(catalog)::mount,
         new CalendarApi(calendar)::mount,
-        new FilingApi(filing, new Materials(filing, vertx), new Supervision(filing))::mount);
+        new FilingApi(filing, new Materials(filing, vertx), new Supervision(filing))::mount,
+        new NotifyApi(pool, devices, new Inbox(pool, templates), preferences,
+            new PushAdmin(pool, clock, push.describe()), clock)::mount);
 
     Future<?> started = zhangban.api.Contract.load(vertx)
         .compose(contract -> vertx.deployVerticle(
@@ -130,6 +155,10 @@ public final class App implements AutoCloseable {
           }
           return null;
         }))
+        .compose(v -> config.push().workerEnabled()
+            ? vertx.deployVerticle(new PushWorker(pool, database.connectOptions(), push,
+                Gateways.settings(config.push()), clock, registry))
+            : Future.succeededFuture())
         .onSuccess(v -> migrated.set(true));
     try {
       started.await(10, TimeUnit.MINUTES);

@@ -27,7 +27,30 @@ public record Config(
     double warningRatio,
     int supplementNoticeDays,
     ZoneId zone,
-    long readyTimeoutMillis) {
+    long readyTimeoutMillis,
+    Push push) {
+
+  /** Push delivery: the FCM gateway and the outbox worker. */
+  public record Push(
+      boolean workerEnabled,
+      Optional<Path> credentialsFile,
+      Optional<String> credentialsJson,
+      Optional<String> projectId,
+      Optional<String> fcmBaseUrl,
+      int batchSize,
+      int leaseSeconds,
+      int pollMillis,
+      int maxAttempts,
+      int backoffBaseMillis,
+      int backoffMaxMillis,
+      int ratePerSecond,
+      int sendTimeoutMillis,
+      int shutdownGraceMillis) {
+
+    public boolean hasCredentials() {
+      return credentialsFile.isPresent() || credentialsJson.isPresent();
+    }
+  }
 
   /** Where PostgreSQL is when one is configured; absent means the embedded one. */
   public record DatabaseTarget(String host, int port, String database, String user, String password) {}
@@ -99,7 +122,22 @@ public record Config(
         warningRatio,
         e.integer("SUPPLEMENT_NOTICE_DAYS", 5),
         ZoneId.of(e.str("TIMEZONE", "Asia/Shanghai")),
-        e.integer("READY_TIMEOUT_MS", 2000));
+        e.integer("READY_TIMEOUT_MS", 2000),
+        new Push(
+            e.bool("PUSH_WORKER_ENABLED", true),
+            e.opt("GOOGLE_APPLICATION_CREDENTIALS").map(Path::of),
+            e.opt("FIREBASE_SERVICE_ACCOUNT_JSON"),
+            firebaseProject,
+            e.opt("FCM_BASE_URL"),
+            e.integer("PUSH_BATCH_SIZE", 200),
+            e.integer("PUSH_LEASE_SECONDS", 60),
+            e.integer("PUSH_POLL_MS", 1000),
+            e.integer("PUSH_MAX_ATTEMPTS", 8),
+            e.integer("PUSH_BACKOFF_BASE_MS", 2000),
+            e.integer("PUSH_BACKOFF_MAX_MS", 30 * 60 * 1000),
+            e.integer("PUSH_RATE_PER_SECOND", 5000),
+            e.integer("PUSH_SEND_TIMEOUT_MS", 10000),
+            e.integer("PUSH_SHUTDOWN_GRACE_MS", 20000)));
   }
 
   private static Optional<DatabaseTarget> databaseTarget(Env e) {

@@ -99,6 +99,15 @@ public final class Database {
     }
   }
 
+  public PgConnectOptions connectOptions() {
+    return new PgConnectOptions()
+        .setHost(target.host())
+        .setPort(target.port())
+        .setDatabase(target.database())
+        .setUser(target.user())
+        .setPassword(target.password());
+  }
+
   public Pool pool(Vertx vertx, int size) {
     PgConnectOptions connect = new PgConnectOptions()
         .setHost(target.host())

@@ -39,9 +39,12 @@ public final class FilingService {
   private final Deadlines deadlines;
   private final Clock clock;
   private final ZoneId zone;
+  private final ApplicationEvents events;
 
   public FilingService(Pool pool, CatalogStore catalog, CalendarStore calendar, Idempotency idempotency,
-                       double warningRatio, int supplementNoticeDays, Clock clock, ZoneId zone) {
+                       double warningRatio, int supplementNoticeDays, Clock clock, ZoneId zone,
+                       ApplicationEvents events) {
+    this.events = events;
     this.pool = pool;
     this.catalog = catalog;
     this.calendar = calendar;
@@ -283,6 +286,8 @@ public final class FilingService {
       return store.update(tx, a)
           .compose(v -> store.addEvent(tx, a.id, action.wire(), from, a.state, actor, actorRole,
               in.getString("note"), details, now))
+          .compose(v -> events.transitioned(tx, new ApplicationEvents.Transition(a.id, a.number, a.itemName,
+              a.applicantSubject, a.department, action.wire(), from.wire(), a.state.wire(), details, a.materials, now)))
           .map(v -> {
             a.version++;
             return view(p, a);

@@ -1,0 +1,134 @@
+package zhangban.push;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Device registrations: a user has many devices; a token belongs to one user at a time, so
+ * registering it for another user moves it, and pushes queued for the previous owner are dropped.
+ */
+public final class Devices {
+  /** An active device as the sender needs it. */
+  public record Device(UUID id, String token, String platform, String locale) {}
+
+  private static final String ACTIVE_FOR_USER = """
+      select id, token, platform, locale from push_device where user_subject = $1 and active order by created_at
+      """;
+  private static final String BY_ID = "select user_subject, token, active from push_device where id = $1 for update";
+  private static final String RETIRE_OTHER_HOLDERS = """
+      update push_device set active = false, retired_reason = 'token moved to another device', updated_at = $3
+      where token = $1 and id <> $2 and active
+      returning id
+      """;
+  private static final String UPSERT = """
+      insert into push_device (id, user_subject, token, platform, app_version, locale, active, created_at, updated_at)
+      values ($1, $2, $3, $4, $5, $6, true, $7, $7)
+      on conflict (id) do update set user_subject = excluded.user_subject, token = excluded.token,
+        platform = excluded.platform, app_version = excluded.app_version, locale = excluded.locale,
+        active = true, retired_reason = null, updated_at = excluded.updated_at
+      returning id, user_subject, token, platform, app_version, locale, active, created_at, updated_at
+      """;
+  private static final String DROP_QUEUED = """
+      update push_job set status = 'permanent-failure', last_error = $2, lease_until = null, updated_at = $3
+      where device_id = $1 and status in ('pending', 'temporary-failure')
+      """;
+  private static final String RETARGET_QUEUED = """
+      update push_job set token = $2, updated_at = $3
+      where device_id = $1 and status in ('pending', 'temporary-failure')
+      """;
+  private static final String UNREGISTER = """
+      update push_device set active = false, retired_reason = 'unregistered', updated_at = $3
+      where id = $1 and user_subject = $2 and active
+      returning id
+      """;
+  private static final String LIST = """
+      select id, user_subject, token, platform, app_version, locale, active, created_at, updated_at
+      from push_device where user_subject = $1 and active order by created_at
+      """;
+  private static final String RETIRE_TOKEN = """
+      update push_device set active = false, retired_reason = $3, updated_at = $4
+      where id = $1 and token = $2 and active
+      """;
+
+  public Future<List<Device>> active(SqlClient c, String subject) {
+    return c.preparedQuery(ACTIVE_FOR_USER).execute(Tuple.of(subject)).map(rows -> {
+      List<Device> out = new ArrayList<>();
+      rows.forEach(r -> out.add(new Device(r.getUUID("id"), r.getString("token"), r.getString("platform"),
+          r.getString("locale"))));
+      return out;
+    });
+  }
+
+  /** Registers or refreshes a device; call inside a transaction. */
+  public Future<JsonObject> register(SqlClient tx, String subject, UUID deviceId, String token, String platform,
+                                     String appVersion, String locale, Instant now) {
+    var at = now.atOffset(ZoneOffset.UTC);
+    return tx.preparedQuery(BY_ID).execute(Tuple.of(deviceId)).compose(rows -> {
+      Optional<Row> existing = rows.size() == 0 ? Optional.empty() : Optional.of(rows.iterator().next());
+      Future<?> queued = Future.succeededFuture();
+      if (existing.isPresent() && !existing.get().getString("user_subject").equals(subject)) {
+        queued = tx.preparedQuery(DROP_QUEUED).execute(Tuple.of(deviceId, "device moved to another user", at));
+      } else if (existing.isPresent() && !existing.get().getString("token").equals(token)) {
+        queued = tx.preparedQuery(RETARGET_QUEUED).execute(Tuple.of(deviceId, token, at));
+      }
+      return queued;
+    }).compose(v -> tx.preparedQuery(RETIRE_OTHER_HOLDERS).execute(Tuple.of(token, deviceId, at)))
+        .compose(moved -> {
+          List<Tuple> drops = new ArrayList<>();
+          moved.forEach(r -> drops.add(Tuple.of(r.getUUID("id"), "token moved to another device", at)));
+          return drops.isEmpty() ? Future.succeededFuture() : tx.preparedQuery(DROP_QUEUED).executeBatch(drops);
+        })
+        .compose(v -> tx.preparedQuery(UPSERT).execute(Tuple.of(deviceId, subject, token, platform, appVersion,
+            locale, at)))
+        .map(rows -> json(rows.iterator().next()));
+  }
+
+  /** False when the user has no such active device. */
+  public Future<Boolean> unregister(SqlClient tx, String subject, UUID deviceId, Instant now) {
+    var at = now.atOffset(ZoneOffset.UTC);
+    return tx.preparedQuery(UNREGISTER).execute(Tuple.of(deviceId, subject, at)).compose(rows -> rows.size() == 0
+        ? Future.succeededFuture(false)
+        : tx.preparedQuery(DROP_QUEUED).execute(Tuple.of(deviceId, "device unregistered", at)).map(true));
+  }
+
+  public Future<JsonArray> list(SqlClient c, String subject) {
+    return c.preparedQuery(LIST).execute(Tuple.of(subject)).map(rows -> {
+      JsonArray out = new JsonArray();
+      rows.forEach(r -> out.add(json(r)));
+      return out;
+    });
+  }
+
+  /** The token is dead at FCM: never send to it again, and drop what is queued for it. */
+  Future<Void> retire(SqlClient tx, UUID deviceId, String token, String reason, Instant now) {
+    var at = now.atOffset(ZoneOffset.UTC);
+    return tx.preparedQuery(RETIRE_TOKEN).execute(Tuple.of(deviceId, token, reason, at))
+        .compose(v -> tx.preparedQuery(DROP_QUEUED).execute(Tuple.of(deviceId, "token retired: " + reason, at)))
+        .mapEmpty();
+  }
+
+  static JsonObject json(Row r) {
+    return new JsonObject()
+        .put("deviceId", r.getUUID("id").toString())
+        .put("platform", r.getString("platform"))
+        .put("appVersion", r.getString("app_version"))
+        .put("locale", r.getString("locale"))
+        .put("tokenSuffix", suffix(r.getString("token")))
+        .put("registeredAt", r.getOffsetDateTime("created_at").toInstant().toString())
+        .put("updatedAt", r.getOffsetDateTime("updated_at").toInstant().toString());
+  }
+
+  private static String suffix(String token) {
+    return token.length() <= 6 ? token : token.substring(token.length() - 6);
+  }
+}

@@ -1,0 +1,148 @@
+package zhangban.push;
+
+import com.google.api.core.ApiFuture;
+import com.google.auth.oauth2.GoogleCredentials;
+import com.google.firebase.FirebaseApp;
+import com.google.firebase.FirebaseOptions;
+import com.google.firebase.IncomingHttpResponse;
+import com.google.firebase.messaging.AndroidConfig;
+import com.google.firebase.messaging.ApnsConfig;
+import com.google.firebase.messaging.Aps;
+import com.google.firebase.messaging.ApsAlert;
+import com.google.firebase.messaging.FirebaseMessaging;
+import com.google.firebase.messaging.FirebaseMessagingException;
+import com.google.firebase.messaging.Message;
+import com.google.firebase.messaging.MessagingErrorCode;
+import com.google.firebase.messaging.Notification;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.Executor;
+
+/**
+ * Sends through the Firebase Admin SDK's async API; results are brought back to the calling
+ * Vert.x context, so no event loop ever waits for FCM.
+ */
+public final class FcmGateway implements PushGateway {
+  private final FirebaseApp app;
+  private final FirebaseMessaging messaging;
+  private final String description;
+
+  public FcmGateway(GoogleCredentials credentials, String projectId, String baseUrl, Duration timeout) {
+    FirebaseOptions options = FirebaseOptions.builder()
+        .setCredentials(credentials)
+        .setProjectId(projectId)
+        .setHttpTransport(new FcmTransport(baseUrl, timeout))
+        .setConnectTimeout((int) timeout.toMillis())
+        .setReadTimeout((int) timeout.toMillis())
+        .build();
+    this.app = FirebaseApp.initializeApp(options, "zhangban-push-" + UUID.randomUUID());
+    this.messaging = FirebaseMessaging.getInstance(app);
+    this.description = "FCM via the Firebase Admin SDK, project " + projectId
+        + (baseUrl == null || baseUrl.isBlank() ? "" : ", base URL " + baseUrl);
+  }
+
+  @Override
+  public Future<SendOutcome> send(PushMessage m) {
+    Context context = Vertx.currentContext();
+    Promise<SendOutcome> promise = Promise.promise();
+    Executor back = context == null ? Runnable::run : task -> context.runOnContext(v -> task.run());
+    ApiFuture<String> sent;
+    try {
+      sent = messaging.sendAsync(toFcm(m));
+    } catch (RuntimeException e) {
+      return Future.succeededFuture(new SendOutcome.Rejected("INVALID_MESSAGE", e.getMessage()));
+    }
+    sent.addListener(() -> {
+      SendOutcome outcome;
+      try {
+        outcome = new SendOutcome.Sent(sent.get());
+      } catch (java.util.concurrent.ExecutionException e) {
+        outcome = classify(e.getCause());
+      } catch (Exception e) {
+        outcome = new SendOutcome.Retry("INTERRUPTED", Optional.empty(), String.valueOf(e.getMessage()));
+      }
+      promise.complete(outcome);
+    }, back);
+    return promise.future();
+  }
+
+  static Message toFcm(PushMessage m) {
+    AndroidConfig.Builder android = AndroidConfig.builder()
+        .setPriority(m.highPriority() ? AndroidConfig.Priority.HIGH : AndroidConfig.Priority.NORMAL);
+    ApnsConfig.Builder apns = ApnsConfig.builder()
+        .putHeader("apns-priority", m.highPriority() ? "10" : "5")
+        .setAps(Aps.builder().setAlert(ApsAlert.builder().setTitle(m.title()).setBody(m.body()).build())
+            .setBadge(m.badge()).setSound("default").build());
+    if (m.collapseKey() != null) {
+      android.setCollapseKey(m.collapseKey());
+      apns.putHeader("apns-collapse-id", m.collapseKey());
+    }
+    return Message.builder()
+        .setToken(m.token())
+        .setNotification(Notification.builder().setTitle(m.title()).setBody(m.body()).build())
+        .putAllData(m.data())
+        .setAndroidConfig(android.build())
+        .setApnsConfig(apns.build())
+        .build();
+  }
+
+  static SendOutcome classify(Throwable t) {
+    if (t instanceof FirebaseMessagingException e) {
+      MessagingErrorCode code = e.getMessagingErrorCode();
+      String detail = e.getMessage();
+      if (code == MessagingErrorCode.UNREGISTERED || code == MessagingErrorCode.INVALID_ARGUMENT
+          || code == MessagingErrorCode.SENDER_ID_MISMATCH) {
+        return new SendOutcome.TokenRejected(code.name(), detail);
+      }
+      if (code == MessagingErrorCode.QUOTA_EXCEEDED || code == MessagingErrorCode.UNAVAILABLE
+          || code == MessagingErrorCode.INTERNAL) {
+        return new SendOutcome.Retry(code.name(), retryAfter(e.getHttpResponse()), detail);
+      }
+      int status = e.getHttpResponse() == null ? 0 : e.getHttpResponse().getStatusCode();
+      if (code == null && (status == 0 || status >= 500 || status == 429)) {
+        // no FCM error code: a transport failure or a bare 5xx
+        return new SendOutcome.Retry(status == 0 ? "IO_ERROR" : "HTTP_" + status,
+            retryAfter(e.getHttpResponse()), detail);
+      }
+      return new SendOutcome.Rejected(code == null ? e.getErrorCode().name() : code.name(), detail);
+    }
+    if (t instanceof IOException || (t != null && t.getCause() instanceof IOException)) {
+      return new SendOutcome.Retry("IO_ERROR", Optional.empty(), t.getMessage());
+    }
+    return new SendOutcome.Retry("UNKNOWN", Optional.empty(), t == null ? "unknown" : t.toString());
+  }
+
+  /** Retry-After in seconds (the form FCM uses). */
+  static Optional<Duration> retryAfter(IncomingHttpResponse response) {
+    if (response == null || response.getHeaders() == null) {
+      return Optional.empty();
+    }
+    for (var e : response.getHeaders().entrySet()) {
+      if (e.getKey().equalsIgnoreCase("retry-after") && e.getValue() != null) {
+        Object v = e.getValue() instanceof java.util.List<?> l && !l.isEmpty() ? l.get(0) : e.getValue();
+        try {
+          return Optional.of(Duration.ofSeconds(Long.parseLong(String.valueOf(v).trim())));
+        } catch (NumberFormatException ignored) {
+          return Optional.empty();
+        }
+      }
+    }
+    return Optional.empty();
+  }
+
+  @Override
+  public String describe() {
+    return description;
+  }
+
+  @Override
+  public void close() {
+    app.delete();
+  }
+}

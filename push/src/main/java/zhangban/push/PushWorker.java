@@ -1,0 +1,259 @@
+package zhangban.push;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.json.JsonObject;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.pgclient.pubsub.PgSubscriber;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Drains the outbox. Claims due jobs in batches with {@code FOR UPDATE SKIP LOCKED} and a lease, so
+ * that any number of processes share the work and a job held by a process that died is taken up
+ * again when its lease runs out. Woken by NOTIFY, and polls as well.
+ */
+public final class PushWorker extends VerticleBase {
+  private static final Logger LOG = LoggerFactory.getLogger(PushWorker.class);
+
+  private static final String CLAIM = """
+      with due as (
+        select id from push_job
+        where (status in ('pending', 'temporary-failure') and next_attempt_at <= $1)
+           or (status = 'sending' and lease_until < $1)
+        order by next_attempt_at, id
+        limit $2
+        for update skip locked
+      )
+      update push_job j
+      set status = 'sending', lease_until = $3, leased_by = $4, attempts = j.attempts + 1, updated_at = $1
+      from due where j.id = due.id
+      returning j.id, j.device_id, j.token, j.message, j.attempts
+      """;
+  private static final String SENT = """
+      update push_job set status = 'sent', fcm_message_id = $2, last_error = null, lease_until = null, updated_at = $3
+      where id = $1 and leased_by = $4 and status = 'sending'
+      """;
+  private static final String FAILED = """
+      update push_job set status = $2, next_attempt_at = $3, last_error = $4, lease_until = null, updated_at = $5
+      where id = $1 and leased_by = $6 and status = 'sending'
+      """;
+  private static final String RELEASE = """
+      update push_job set status = 'temporary-failure', next_attempt_at = $2, lease_until = null,
+        last_error = 'released at shutdown', updated_at = $2
+      where leased_by = $1 and status = 'sending'
+      """;
+  private static final String QUEUE_DEPTH = """
+      select count(*) as n, min(created_at) as oldest from push_job where status in ('pending', 'temporary-failure')
+      """;
+
+  private final Pool pool;
+  private final PgConnectOptions listenOptions;
+  private final PushGateway gateway;
+  private final PushSettings settings;
+  private final Clock clock;
+  private final Devices devices = new Devices();
+  private final MeterRegistry registry;
+  private RateLimiter limiter;
+  private PgSubscriber subscriber;
+  private long pollTimer = -1;
+  private long depthTimer = -1;
+  private boolean draining;
+  private boolean again;
+  private boolean stopping;
+  private Promise<Void> drained;
+  private final AtomicLong queueDepth = new AtomicLong();
+  private final AtomicLong oldestPendingSeconds = new AtomicLong();
+  private Counter sent;
+  private Counter retries;
+  private Timer latency;
+
+  public PushWorker(Pool pool, PgConnectOptions listenOptions, PushGateway gateway, PushSettings settings, Clock clock,
+                    MeterRegistry registry) {
+    this.pool = pool;
+    this.listenOptions = listenOptions;
+    this.gateway = gateway;
+    this.settings = settings;
+    this.clock = clock;
+    this.registry = registry;
+  }
+
+  @Override
+  public Future<?> start() {
+    limiter = new RateLimiter(settings.ratePerSecond());
+    sent = Counter.builder("zhangban.push.sent").description("Pushes accepted by FCM").register(registry);
+    retries = Counter.builder("zhangban.push.retries").description("Sends to be tried again").register(registry);
+    latency = Timer.builder("zhangban.push.send.latency").description("Time of one send").register(registry);
+    Gauge.builder("zhangban.push.queue.depth", queueDepth, AtomicLong::get)
+        .description("Jobs waiting to be sent").register(registry);
+    Gauge.builder("zhangban.push.oldest.pending.seconds", oldestPendingSeconds, AtomicLong::get)
+        .description("Age of the oldest waiting job").register(registry);
+    subscriber = PgSubscriber.subscriber(vertx, listenOptions).reconnectPolicy(retries -> 1000L);
+    subscriber.channel(Outbox.CHANNEL).handler(payload -> drain());
+    pollTimer = vertx.setPeriodic(settings.pollInterval().toMillis(), id -> drain());
+    depthTimer = vertx.setPeriodic(5000, id -> measureQueue());
+    LOG.info("Push worker {} sending via {}", settings.workerId(), gateway.describe());
+    return subscriber.connect()
+        .recover(err -> {
+          LOG.warn("LISTEN failed ({}); polling only until it reconnects", err.getMessage());
+          return Future.succeededFuture();
+        })
+        .onSuccess(v -> drain());
+  }
+
+  /** Claims and sends until nothing is due; concurrent wake-ups fold into one more round. */
+  void drain() {
+    if (stopping) {
+      return;
+    }
+    if (draining) {
+      again = true;
+      return;
+    }
+    int permits = limiter.take(settings.batchSize());
+    if (permits == 0) {
+      vertx.setTimer(Math.max(1, limiter.waitMillis()), id -> drain());
+      return;
+    }
+    draining = true;
+    again = false;
+    Instant now = clock.instant();
+    pool.preparedQuery(CLAIM)
+        .execute(Tuple.of(utc(now), permits, utc(now.plus(settings.lease())), settings.workerId()))
+        .compose(rows -> {
+          List<Claimed> jobs = new ArrayList<>();
+          for (Row r : rows) {
+            jobs.add(new Claimed(r.getLong("id"), r.getUUID("device_id"), r.getString("token"),
+                (JsonObject) r.getJson("message"), r.getInteger("attempts")));
+          }
+          return sendAll(jobs).map(jobs.size());
+        })
+        .onComplete(ar -> {
+          draining = false;
+          if (ar.failed()) {
+            LOG.warn("Push round failed: {}", ar.cause().toString());
+          }
+          boolean full = ar.succeeded() && ar.result() >= permits;
+          if (stopping) {
+            if (drained != null) {
+              drained.tryComplete();
+            }
+          } else if (full || again) {
+            vertx.runOnContext(v -> drain());
+          }
+        });
+  }
+
+  private record Claimed(long id, UUID deviceId, String token, JsonObject message, int attempts) {}
+
+  private Future<Void> sendAll(List<Claimed> jobs) {
+    List<Future<Void>> all = new ArrayList<>(jobs.size());
+    for (Claimed job : jobs) {
+      long started = System.nanoTime();
+      all.add(gateway.send(PushMessage.fromJson(job.token(), job.message()))
+          .compose(outcome -> {
+            latency.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+            return record(job, outcome);
+          })
+          .recover(err -> {
+            LOG.warn("Recording push job {} failed: {}", job.id(), err.toString());
+            return Future.succeededFuture();
+          }));
+    }
+    return Future.join(all).mapEmpty();
+  }
+
+  private Future<Void> record(Claimed job, SendOutcome outcome) {
+    Instant now = clock.instant();
+    String me = settings.workerId();
+    if (outcome instanceof SendOutcome.Sent s) {
+      sent.increment();
+      return pool.preparedQuery(SENT).execute(Tuple.of(job.id(), s.messageId(), utc(now), me)).mapEmpty();
+    }
+    if (outcome instanceof SendOutcome.TokenRejected t) {
+      failed(t.code());
+      return pool.withTransaction(tx -> tx.preparedQuery(FAILED)
+          .execute(Tuple.of(job.id(), "permanent-failure", utc(now), t.code() + ": " + t.detail(), utc(now), me))
+          .compose(v -> devices.retire(tx, job.deviceId(), job.token(), t.code(), now)));
+    }
+    if (outcome instanceof SendOutcome.Retry r) {
+      failed(r.code());
+      if (job.attempts() >= settings.maxAttempts()) {
+        return pool.preparedQuery(FAILED).execute(Tuple.of(job.id(), "dead", utc(now),
+            r.code() + " after " + job.attempts() + " attempts: " + r.detail(), utc(now), me)).mapEmpty();
+      }
+      retries.increment();
+      Duration wait = r.retryAfter().orElseGet(() -> backoff(job.attempts()));
+      return pool.preparedQuery(FAILED).execute(Tuple.of(job.id(), "temporary-failure", utc(now.plus(wait)),
+          r.code() + ": " + r.detail(), utc(now), me)).mapEmpty();
+    }
+    SendOutcome.Rejected x = (SendOutcome.Rejected) outcome;
+    failed(x.code());
+    return pool.preparedQuery(FAILED).execute(Tuple.of(job.id(), "dead", utc(now),
+        x.code() + ": " + x.detail(), utc(now), me)).mapEmpty();
+  }
+
+  private void failed(String reason) {
+    Counter.builder("zhangban.push.failed").tag("reason", reason).description("Failed sends by reason")
+        .register(registry).increment();
+  }
+
+  /** Exponential, with full jitter in its upper half, capped. */
+  Duration backoff(int attempts) {
+    long base = settings.backoffBase().toMillis() << Math.min(20, Math.max(0, attempts - 1));
+    long capped = Math.min(base, settings.backoffMax().toMillis());
+    long jittered = capped / 2 + ThreadLocalRandom.current().nextLong(capped / 2 + 1);
+    return Duration.ofMillis(jittered);
+  }
+
+  private void measureQueue() {
+    pool.query(QUEUE_DEPTH).execute().onSuccess(rows -> {
+      Row r = rows.iterator().next();
+      queueDepth.set(r.getLong("n"));
+      OffsetDateTime oldest = r.getOffsetDateTime("oldest");
+      oldestPendingSeconds.set(oldest == null ? 0 : Math.max(0, Duration.between(oldest.toInstant(), clock.instant()).getSeconds()));
+    });
+  }
+
+  /** Stops claiming, lets the sends in flight finish and be recorded, then releases any lease still held. */
+  @Override
+  public Future<?> stop() {
+    stopping = true;
+    vertx.cancelTimer(pollTimer);
+    vertx.cancelTimer(depthTimer);
+    Promise<Void> done = Promise.promise();
+    drained = done;
+    if (!draining) {
+      done.tryComplete();
+    }
+    return done.future()
+        .timeout(settings.shutdownGrace().toMillis(), TimeUnit.MILLISECONDS)
+        .recover(err -> Future.succeededFuture())
+        .compose(v -> pool.preparedQuery(RELEASE).execute(Tuple.of(settings.workerId(), utc(clock.instant()))))
+        .recover(err -> Future.succeededFuture())
+        .compose(v -> subscriber.close());
+  }
+
+  private static OffsetDateTime utc(Instant i) {
+    return i.atOffset(ZoneOffset.UTC);
+  }
+}

@@ -1,0 +1,23 @@
+package zhangban.filing;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.SqlClient;
+import java.time.Instant;
+import java.util.UUID;
+
+/**
+ * What filing tells other features, inside the transaction of the change, so that their
+ * consequences (an inbox entry, push jobs) commit with it or not at all.
+ */
+public interface ApplicationEvents {
+  /** One transition, with what a message about it needs. {@code materials} is the item's guide. */
+  record Transition(UUID applicationId, String number, String itemName, String applicantSubject, String department,
+                    String action, String fromState, String toState, JsonObject details, JsonArray materials,
+                    Instant at) {}
+
+  Future<Void> transitioned(SqlClient tx, Transition transition);
+
+  ApplicationEvents NONE = (tx, t) -> Future.succeededFuture();
+}

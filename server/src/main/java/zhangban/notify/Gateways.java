@@ -1,0 +1,62 @@
+package zhangban.notify;
+
+import com.google.auth.oauth2.GoogleCredentials;
+import com.google.auth.oauth2.ServiceAccountCredentials;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import zhangban.config.Config;
+import zhangban.push.FcmGateway;
+import zhangban.push.PushGateway;
+import zhangban.push.PushSettings;
+import zhangban.push.RecordingGateway;
+
+/** Chooses the push gateway from the configuration: real FCM with credentials, a recorder without. */
+public final class Gateways {
+  private static final List<String> SCOPES = List.of("https://www.googleapis.com/auth/firebase.messaging");
+
+  private Gateways() {}
+
+  public static PushGateway fromConfig(Config.Push push) {
+    if (!push.hasCredentials()) {
+      return new RecordingGateway();
+    }
+    try (InputStream in = push.credentialsJson().isPresent()
+        ? new ByteArrayInputStream(push.credentialsJson().get().getBytes(StandardCharsets.UTF_8))
+        : Files.newInputStream(push.credentialsFile().orElseThrow())) {
+      GoogleCredentials credentials = GoogleCredentials.fromStream(in).createScoped(SCOPES);
+      String project = push.projectId().orElseGet(() -> credentials instanceof ServiceAccountCredentials sa
+          ? sa.getProjectId() : null);
+      if (project == null) {
+        throw new IllegalStateException("Set FIREBASE_PROJECT_ID: the credentials do not name a project");
+      }
+      return new FcmGateway(credentials, project, push.fcmBaseUrl().orElse(null),
+          Duration.ofMillis(push.sendTimeoutMillis()));
+    } catch (IOException e) {
+      throw new IllegalStateException("Cannot read the Firebase credentials", e);
+    }
+  }
+
+  public static PushSettings settings(Config.Push push) {
+    return new PushSettings(push.batchSize(), Duration.ofSeconds(push.leaseSeconds()),
+        Duration.ofMillis(push.pollMillis()), push.maxAttempts(), Duration.ofMillis(push.backoffBaseMillis()),
+        Duration.ofMillis(push.backoffMaxMillis()), push.ratePerSecond(),
+        Duration.ofMillis(push.shutdownGraceMillis()), workerId());
+  }
+
+  private static String workerId() {
+    String host;
+    try {
+      host = InetAddress.getLocalHost().getHostName();
+    } catch (IOException e) {
+      host = "unknown";
+    }
+    return host + "-" + UUID.randomUUID().toString().substring(0, 8);
+  }
+}

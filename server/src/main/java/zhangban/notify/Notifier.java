@@ -1,0 +1,184 @@
+package zhangban.notify;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import zhangban.filing.ApplicationEvents;
+import zhangban.push.Devices;
+import zhangban.push.Outbox;
+import zhangban.push.PushMessage;
+
+/**
+ * Turns application transitions into an inbox entry for the applicant and one push job per active
+ * device, in the transition's own transaction. Preferences decide whether a push goes out; quiet
+ * hours delay the non-urgent ones; the inbox keeps everything.
+ */
+public final class Notifier implements ApplicationEvents {
+  /** Kind of notification for each action; absent actions notify nobody. */
+  private static final Map<String, String> KINDS = Map.of(
+      "submit", "application_submitted",
+      "resubmit", "application_submitted",
+      "accept", "application_accepted",
+      "accept_with_missing", "application_accepted",
+      "request_supplement", "supplement_requested",
+      "reject", "application_rejected",
+      "start_review", "review_started",
+      "approve", "application_approved",
+      "deny", "application_denied",
+      "complete", "application_completed");
+  private static final Set<String> URGENT = Set.of("supplement_requested", "application_rejected", "application_denied");
+  static final int MAX_PAYLOAD_BYTES = 4096;
+  /** Room kept for the envelope FCM adds around title, body and data (Android and APNs blocks). */
+  private static final int ENVELOPE_BYTES = 700;
+
+  private static final String INSERT = """
+      insert into notification (id, user_subject, kind, category, application_id, params, created_at)
+      values ($1, $2, $3, $4, $5, $6, $7)
+      """;
+  private static final String UNREAD = "select count(*) from notification where user_subject = $1 and read_at is null";
+
+  private final Templates templates;
+  private final Devices devices;
+  private final Outbox outbox;
+  private final Preferences preferences;
+  private final ZoneId zone;
+
+  public Notifier(Templates templates, Devices devices, Outbox outbox, Preferences preferences, ZoneId zone) {
+    this.templates = templates;
+    this.devices = devices;
+    this.outbox = outbox;
+    this.preferences = preferences;
+    this.zone = zone;
+  }
+
+  @Override
+  public Future<Void> transitioned(SqlClient tx, Transition t) {
+    String kind = KINDS.get(t.action());
+    if (kind == null) {
+      return Future.succeededFuture();
+    }
+    JsonObject params = params(t);
+    UUID id = UUID.randomUUID();
+    String category = "progress";
+    return tx.preparedQuery(INSERT).execute(Tuple.of(id, t.applicantSubject(), kind, category, t.applicationId(),
+            params, t.at().atOffset(ZoneOffset.UTC)))
+        .compose(v -> preferences.load(tx, t.applicantSubject()))
+        .compose(prefs -> {
+          if (!prefs.pushes(category)) {
+            return Future.succeededFuture();
+          }
+          Instant due = URGENT.contains(kind) ? t.at() : prefs.endOfQuietHours(t.at(), zone);
+          return devices.active(tx, t.applicantSubject()).compose(found -> found.isEmpty()
+              ? Future.succeededFuture()
+              : tx.preparedQuery(UNREAD).execute(Tuple.of(t.applicantSubject())).compose(rows -> {
+                int badge = (int) (long) rows.iterator().next().getLong(0);
+                List<Outbox.Job> jobs = new ArrayList<>();
+                for (Devices.Device d : found) {
+                  jobs.add(new Outbox.Job(d.id(), message(d, kind, params, id, t, badge), kind, due));
+                }
+                return outbox.enqueue(tx, jobs, t.at()).mapEmpty();
+              }));
+        });
+  }
+
+  PushMessage message(Devices.Device d, String kind, JsonObject params, UUID notificationId, Transition t, int badge) {
+    Templates.Text text = templates.render(kind, d.locale(), params);
+    Map<String, String> data = new LinkedHashMap<>();
+    data.put("kind", kind);
+    data.put("notificationId", notificationId.toString());
+    data.put("applicationId", t.applicationId().toString());
+    if (t.number() != null) {
+      data.put("number", t.number());
+    }
+    data.put("state", t.toState());
+    data.put("deepLink", "zhangban://applications/" + t.applicationId());
+    String body = fit(text.title(), text.body(), data);
+    return new PushMessage(d.token(), text.title(), body, data, "application-" + t.applicationId(),
+        URGENT.contains(kind), badge);
+  }
+
+  /** Shortens the body so that the whole message stays within FCM's 4096-byte payload. */
+  static String fit(String title, String body, Map<String, String> data) {
+    int used = ENVELOPE_BYTES + utf8(title);
+    for (Map.Entry<String, String> e : data.entrySet()) {
+      used += utf8(e.getKey()) + utf8(e.getValue()) + 6;
+    }
+    int room = MAX_PAYLOAD_BYTES - used;
+    if (utf8(body) <= room) {
+      return body;
+    }
+    StringBuilder sb = new StringBuilder();
+    int size = utf8("…");
+    for (int i = 0; i < body.length(); ) {
+      int cp = body.codePointAt(i);
+      int n = utf8(new String(Character.toChars(cp)));
+      if (size + n > room) {
+        break;
+      }
+      sb.appendCodePoint(cp);
+      size += n;
+      i += Character.charCount(cp);
+    }
+    return sb.append('…').toString();
+  }
+
+  private static int utf8(String s) {
+    return s.getBytes(StandardCharsets.UTF_8).length;
+  }
+
+  /** The values templates may use; material names come localized from the item's guide. */
+  private static JsonObject params(Transition t) {
+    JsonObject p = new JsonObject()
+        .put("item", t.itemName())
+        .put("number", t.number() == null ? "" : t.number())
+        .put("state", t.toState());
+    JsonObject d = t.details();
+    if (d.containsKey("deadline")) {
+      p.put("deadline", d.getString("deadline"));
+    }
+    if (d.containsKey("reason")) {
+      p.put("reason", d.getString("reason"));
+    }
+    if (d.containsKey("items")) {
+      List<String> zh = new ArrayList<>();
+      List<String> en = new ArrayList<>();
+      d.getJsonArray("items").forEach(o -> {
+        JsonObject item = (JsonObject) o;
+        String name = materialName(t.materials(), item.getString("materialCode"));
+        zh.add(name + "（" + item.getString("reason") + "）");
+        en.add(name + " (" + item.getString("reason") + ")");
+      });
+      p.put("materials", new JsonObject().put("zh-CN", String.join("；", zh)).put("en", String.join("; ", en)));
+    }
+    if (d.containsKey("missingMaterials")) {
+      List<String> names = new ArrayList<>();
+      d.getJsonArray("missingMaterials").forEach(c -> names.add(materialName(t.materials(), String.valueOf(c))));
+      String by = d.getString("supplementDeadline", "");
+      p.put("missing", new JsonObject()
+          .put("zh-CN", "请于 " + by + " 前补交：" + String.join("、", names) + "。")
+          .put("en", "Please supply by " + by + ": " + String.join(", ", names) + "."));
+    }
+    return p;
+  }
+
+  private static String materialName(JsonArray materials, String code) {
+    for (int i = 0; i < materials.size(); i++) {
+      if (materials.getJsonObject(i).getString("code").equals(code)) {
+        return materials.getJsonObject(i).getString("name");
+      }
+    }
+    return code;
+  }
+}
