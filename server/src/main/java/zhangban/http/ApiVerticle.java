@@ -7,7 +7,6 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
-import io.vertx.ext.web.handler.JWTAuthHandler;
 import io.vertx.ext.web.openapi.router.RequestExtractor;
 import io.vertx.ext.web.openapi.router.RouterBuilder;
 import io.vertx.openapi.contract.OpenAPIContract;
@@ -16,6 +15,7 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import zhangban.config.Config;
 import zhangban.identity.BearerAuth;
+import zhangban.identity.BearerTokenHandler;
 
 /**
  * The HTTP front: a router built from the contract, with authentication, validation and one error
@@ -47,7 +47,7 @@ public final class ApiVerticle extends VerticleBase {
         .setDeleteUploadedFilesOnEnd(true)
         .setHandleFileUploads(true));
     builder.rootHandler(this::jsonBodyLimit);
-    builder.security("bearerAuth").httpHandler(JWTAuthHandler.create(auth, "zhangban"));
+    builder.security("bearerAuth").httpHandler(new BearerTokenHandler(auth, "zhangban"));
     features.forEach(f -> f.accept(builder));
 
     Router router = builder.createRouter();
@@ -64,12 +64,21 @@ public final class ApiVerticle extends VerticleBase {
     return server.requestHandler(router).listen();
   }
 
-  /** Security headers on every reply; requests wait for migrations except health and metrics. */
+  /**
+   * Security headers on every reply; requests wait for migrations except health and metrics.
+   * Without DEV_MODE the /dev operations answer as an unknown path does, whatever the method or
+   * body (the contract validator would otherwise answer 400, 405 or 415 first).
+   */
   private void guard(RoutingContext rc) {
     rc.response().putHeader("X-Content-Type-Options", "nosniff");
     String path = rc.request().path();
     if (!started.getAsBoolean() && !path.startsWith("/health/") && !path.equals("/metrics")) {
       Problems.send(rc, Problems.byStatus(503, "The server is starting; try again shortly."));
+      return;
+    }
+    String normalized = rc.normalizedPath();
+    if (!config.devMode() && (normalized.equals("/dev") || normalized.startsWith("/dev/"))) {
+      Problems.send(rc, Problems.byStatus(404, null));
       return;
     }
     String length = rc.request().getHeader("Content-Length");

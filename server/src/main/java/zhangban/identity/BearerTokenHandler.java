@@ -1,0 +1,27 @@
+package zhangban.identity;
+
+import io.vertx.core.Future;
+import io.vertx.ext.auth.User;
+import io.vertx.ext.auth.jwt.JWTAuth;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.HttpException;
+import io.vertx.ext.web.handler.impl.JWTAuthHandlerImpl;
+
+/**
+ * The stock bearer handler, except that a malformed credential (an Authorization header without a
+ * token, a token with characters or segments a JWS cannot have) is answered 401 like every other
+ * unusable token, not 400: the caller has no valid bearer token, which is what 401 says.
+ */
+public final class BearerTokenHandler extends JWTAuthHandlerImpl {
+  public BearerTokenHandler(JWTAuth auth, String realm) {
+    super(auth, realm);
+  }
+
+  @Override
+  public Future<User> authenticate(RoutingContext context) {
+    return super.authenticate(context).recover(err -> Future.failedFuture(
+        err instanceof HttpException http && http.getStatusCode() == 400
+            ? new HttpException(401, new TokenVerifier.InvalidToken("The Authorization header carries no usable bearer token."))
+            : err));
+  }
+}
