@@ -102,7 +102,7 @@ public record Config(
         e.integer("JWT_CLOCK_SKEW_SECONDS", 60),
         e.integer("JWKS_MIN_REFETCH_SECONDS", 30));
 
-    double warningRatio = Double.parseDouble(e.str("WARNING_RATIO", "0.8"));
+    double warningRatio = e.decimal("WARNING_RATIO", 0.8);
     if (!(warningRatio > 0 && warningRatio <= 1)) {
       throw new IllegalArgumentException("WARNING_RATIO must be in (0, 1], got " + warningRatio);
     }
@@ -166,13 +166,18 @@ public record Config(
     String password = "";
     if (uri.getRawUserInfo() != null) {
       String[] parts = uri.getRawUserInfo().split(":", 2);
-      user = java.net.URLDecoder.decode(parts[0], java.nio.charset.StandardCharsets.UTF_8);
+      user = percentDecode(parts[0]);
       if (parts.length > 1) {
-        password = java.net.URLDecoder.decode(parts[1], java.nio.charset.StandardCharsets.UTF_8);
+        password = percentDecode(parts[1]);
       }
     }
     String db = uri.getPath() == null || uri.getPath().length() <= 1 ? user : uri.getPath().substring(1);
     return new DatabaseTarget(uri.getHost(), uri.getPort() < 0 ? 5432 : uri.getPort(), db, user, password);
+  }
+
+  /** Percent-decoding of a URI part; unlike form decoding, '+' stays a '+'. */
+  private static String percentDecode(String raw) {
+    return java.net.URLDecoder.decode(raw.replace("+", "%2B"), java.nio.charset.StandardCharsets.UTF_8);
   }
 
   private static List<String> concat(List<String> list, String value) {
@@ -194,6 +199,16 @@ public record Config(
           return Integer.parseInt(v);
         } catch (NumberFormatException ex) {
           throw new IllegalArgumentException(key + " must be an integer, got " + v, ex);
+        }
+      }).orElse(def);
+    }
+
+    double decimal(String key, double def) {
+      return opt(key).map(v -> {
+        try {
+          return Double.parseDouble(v);
+        } catch (NumberFormatException ex) {
+          throw new IllegalArgumentException(key + " must be a number, got " + v, ex);
         }
       }).orElse(def);
     }

@@ -33,11 +33,11 @@ public final class TestServer implements AutoCloseable {
   public final Path dataDir;
 
   private TestServer(Map<String, String> env, Database database, Instant start) {
-    try {
-      this.dataDir = Files.createTempDirectory("zb-test");
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    }
+    this(newDataDir(), env, database, start);
+  }
+
+  private TestServer(Path dataDir, Map<String, String> env, Database database, Instant start) {
+    this.dataDir = dataDir;
     this.clock = new MutableClock(start);
     this.tokens = new TestTokens(dataDir.resolve("jwks.json"), clock);
     Map<String, String> all = new HashMap<>();
@@ -79,6 +79,14 @@ public final class TestServer implements AutoCloseable {
     return new TestServer(env, null, DEFAULT_START);
   }
 
+  /**
+   * With the embedded PostgreSQL in the given data folder: a server started on the folder of one
+   * closed before finds its data again, as after a restart.
+   */
+  public static TestServer startEmbedded(Path dataDir, Map<String, String> env) {
+    return new TestServer(dataDir, env, null, DEFAULT_START);
+  }
+
   /** A token for one of the demo users, with the claims the demo data gives them. */
   public String token(String demoUser) {
     Row r = app.pool().preparedQuery("select id, name, roles, department, uscc from demo_user where id = $1")
@@ -110,6 +118,14 @@ public final class TestServer implements AutoCloseable {
   @Override
   public void close() {
     app.close();
+  }
+
+  private static Path newDataDir() {
+    try {
+      return Files.createTempDirectory("zb-test");
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   private static int freePort() {
