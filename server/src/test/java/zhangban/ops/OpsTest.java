@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import zhangban.http.Contract;
+import zhangban.api.Contract;
 import zhangban.support.Api;
 import zhangban.support.TestServer;
 
