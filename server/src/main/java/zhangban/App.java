@@ -51,6 +51,7 @@ import zhangban.notify.Notifier;
 import zhangban.notify.NotifyApi;
 import zhangban.notify.Preferences;
 import zhangban.notify.Templates;
+import zhangban.notify.DeadlineReminders;
 import zhangban.notify.Gateways;
 import zhangban.ops.OpsApi;
 import zhangban.push.Devices;
@@ -159,6 +160,8 @@ public final class App implements AutoCloseable {
             ? vertx.deployVerticle(new PushWorker(pool, database.connectOptions(), push,
                 Gateways.settings(config.push()), clock, registry))
             : Future.succeededFuture())
+        .compose(v -> vertx.deployVerticle(new DeadlineReminders(pool, notifier, clock, config.zone(),
+            config.push().reminderIntervalMillis())))
         .onSuccess(v -> migrated.set(true));
     try {
       started.await(10, TimeUnit.MINUTES);

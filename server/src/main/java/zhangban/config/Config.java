@@ -45,7 +45,8 @@ public record Config(
       int backoffMaxMillis,
       int ratePerSecond,
       int sendTimeoutMillis,
-      int shutdownGraceMillis) {
+      int shutdownGraceMillis,
+      int reminderIntervalMillis) {
 
     public boolean hasCredentials() {
       return credentialsFile.isPresent() || credentialsJson.isPresent();
@@ -137,7 +138,8 @@ public record Config(
             e.integer("PUSH_BACKOFF_MAX_MS", 30 * 60 * 1000),
             e.integer("PUSH_RATE_PER_SECOND", 5000),
             e.integer("PUSH_SEND_TIMEOUT_MS", 10000),
-            e.integer("PUSH_SHUTDOWN_GRACE_MS", 20000)));
+            e.integer("PUSH_SHUTDOWN_GRACE_MS", 20000),
+            e.integer("REMINDER_INTERVAL_MS", 10 * 60 * 1000)));
   }
 
   private static Optional<DatabaseTarget> databaseTarget(Env e) {

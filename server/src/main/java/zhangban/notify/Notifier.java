@@ -69,44 +69,55 @@ public final class Notifier implements ApplicationEvents {
     if (kind == null) {
       return Future.succeededFuture();
     }
-    JsonObject params = params(t);
+    return notify(tx, t.applicantSubject(), kind, "progress", t.applicationId(), t.number(), params(t),
+        URGENT.contains(kind), t.at());
+  }
+
+  /**
+   * Writes one inbox entry for {@code subject} and, unless their preferences say otherwise, one push
+   * job per active device, due at once when urgent, else after any quiet hours.
+   */
+  Future<Void> notify(SqlClient tx, String subject, String kind, String category, UUID applicationId,
+                      String number, JsonObject params, boolean urgent, Instant at) {
     UUID id = UUID.randomUUID();
-    String category = "progress";
-    return tx.preparedQuery(INSERT).execute(Tuple.of(id, t.applicantSubject(), kind, category, t.applicationId(),
-            params, t.at().atOffset(ZoneOffset.UTC)))
-        .compose(v -> preferences.load(tx, t.applicantSubject()))
+    return tx.preparedQuery(INSERT).execute(Tuple.of(id, subject, kind, category, applicationId,
+            params, at.atOffset(ZoneOffset.UTC)))
+        .compose(v -> preferences.load(tx, subject))
         .compose(prefs -> {
           if (!prefs.pushes(category)) {
             return Future.succeededFuture();
           }
-          Instant due = URGENT.contains(kind) ? t.at() : prefs.endOfQuietHours(t.at(), zone);
-          return devices.active(tx, t.applicantSubject()).compose(found -> found.isEmpty()
+          Instant due = urgent ? at : prefs.endOfQuietHours(at, zone);
+          return devices.active(tx, subject).compose(found -> found.isEmpty()
               ? Future.succeededFuture()
-              : tx.preparedQuery(UNREAD).execute(Tuple.of(t.applicantSubject())).compose(rows -> {
+              : tx.preparedQuery(UNREAD).execute(Tuple.of(subject)).compose(rows -> {
                 int badge = (int) (long) rows.iterator().next().getLong(0);
                 List<Outbox.Job> jobs = new ArrayList<>();
                 for (Devices.Device d : found) {
-                  jobs.add(new Outbox.Job(d.id(), message(d, kind, params, id, t, badge), kind, due));
+                  jobs.add(new Outbox.Job(d.id(), message(d, kind, params, id, applicationId, number,
+                      params.getString("state"), urgent, badge), kind, due));
                 }
-                return outbox.enqueue(tx, jobs, t.at()).mapEmpty();
+                return outbox.enqueue(tx, jobs, at).mapEmpty();
               }));
         });
   }
 
-  PushMessage message(Devices.Device d, String kind, JsonObject params, UUID notificationId, Transition t, int badge) {
+  PushMessage message(Devices.Device d, String kind, JsonObject params, UUID notificationId, UUID applicationId,
+                      String number, String state, boolean urgent, int badge) {
     Templates.Text text = templates.render(kind, d.locale(), params);
     Map<String, String> data = new LinkedHashMap<>();
     data.put("kind", kind);
     data.put("notificationId", notificationId.toString());
-    data.put("applicationId", t.applicationId().toString());
-    if (t.number() != null) {
-      data.put("number", t.number());
+    data.put("applicationId", applicationId.toString());
+    if (number != null) {
+      data.put("number", number);
     }
-    data.put("state", t.toState());
-    data.put("deepLink", "zhangban://applications/" + t.applicationId());
+    if (state != null) {
+      data.put("state", state);
+    }
+    data.put("deepLink", "zhangban://applications/" + applicationId);
     String body = fit(text.title(), text.body(), data);
-    return new PushMessage(d.token(), text.title(), body, data, "application-" + t.applicationId(),
-        URGENT.contains(kind), badge);
+    return new PushMessage(d.token(), text.title(), body, data, "application-" + applicationId, urgent, badge);
   }
 
   /** Shortens the body so that the whole message stays within FCM's 4096-byte payload. */

@@ -9,12 +9,20 @@ import java.time.Clock;
 import java.util.UUID;
 import zhangban.http.ApiException;
 import zhangban.http.Http;
+import zhangban.identity.Principal;
 import zhangban.identity.Role;
+import io.vertx.sqlclient.Tuple;
 import zhangban.push.Devices;
 import zhangban.push.PushAdmin;
 
 /** Handlers of devices, inbox, preferences and the push operator's view. */
 public final class NotifyApi {
+  /** Officers who registered a device get their department's deadline reminders. */
+  private static final String OFFICER_UPSERT = """
+      insert into officer_directory (subject, department, name, updated_at) values ($1, $2, $3, $4)
+      on conflict (subject) do update set department = excluded.department, name = excluded.name,
+        updated_at = excluded.updated_at
+      """;
   private final Pool pool;
   private final Devices devices;
   private final Inbox inbox;
@@ -35,12 +43,16 @@ public final class NotifyApi {
     b.getRoute("listDevices").addHandler(Http.json(200, rc -> devices.list(pool, Http.principal(rc).subject())
         .map(items -> new JsonObject().put("items", items))));
     b.getRoute("registerDevice").addHandler(Http.json(200, rc -> {
-      String subject = Http.principal(rc).subject();
+      Principal p = Http.principal(rc);
       JsonObject in = Http.body(rc);
       UUID id = UUID.fromString(Http.path(rc, "deviceId"));
-      return pool.withTransaction(tx -> devices.register(tx, subject, id, in.getString("token"),
-          in.getString("platform"), in.getString("appVersion"), in.getString("locale", Templates.DEFAULT_LOCALE),
-          clock.instant()));
+      return pool.withTransaction(tx -> devices.register(tx, p.subject(), id, in.getString("token"),
+              in.getString("platform"), in.getString("appVersion"), in.getString("locale", Templates.DEFAULT_LOCALE),
+              clock.instant())
+          .compose(device -> p.has(Role.OFFICER)
+              ? tx.preparedQuery(OFFICER_UPSERT).execute(Tuple.of(p.subject(), p.department().orElseThrow(),
+                  p.name().orElse(null), clock.instant().atOffset(java.time.ZoneOffset.UTC))).map(device)
+              : Future.succeededFuture(device)));
     }));
     b.getRoute("unregisterDevice").addHandler(rc -> {
       String subject = Http.principal(rc).subject();

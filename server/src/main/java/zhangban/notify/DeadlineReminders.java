@@ -1,0 +1,112 @@
+package zhangban.notify;
+
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reminds the officers of a department when one of its applications turns yellow and again when it
+ * turns red. Each reminder is claimed by inserting its row, so however many replicas run this,
+ * every level of every application is announced once.
+ */
+public final class DeadlineReminders extends VerticleBase {
+  private static final Logger LOG = LoggerFactory.getLogger(DeadlineReminders.class);
+  private static final String CLAIM = """
+      with due as (
+        select a.id, a.number, a.department, a.deadline, v.name as item_name,
+               case when $1::date > a.deadline then 'red' else 'yellow' end as level
+        from application a
+        join service_item_version v on v.item_code = a.item_code and v.version = a.item_version
+        where a.state in ('accepted', 'in_review', 'approved') and $1::date >= a.warning_from
+      ), fresh as (
+        insert into deadline_reminder (application_id, level, sent_at)
+        select id, level, $2 from due
+        on conflict do nothing
+        returning application_id, level
+      )
+      select due.* from due join fresh on fresh.application_id = due.id and fresh.level = due.level
+      """;
+  private static final String OFFICERS = "select subject from officer_directory where department = $1";
+
+  private final Pool pool;
+  private final Notifier notifier;
+  private final Clock clock;
+  private final ZoneId zone;
+  private final long intervalMillis;
+  private long timer = -1;
+  private boolean running;
+
+  public DeadlineReminders(Pool pool, Notifier notifier, Clock clock, ZoneId zone, long intervalMillis) {
+    this.pool = pool;
+    this.notifier = notifier;
+    this.clock = clock;
+    this.zone = zone;
+    this.intervalMillis = intervalMillis;
+  }
+
+  @Override
+  public Future<?> start() {
+    timer = vertx.setPeriodic(intervalMillis, id -> runOnce());
+    return Future.succeededFuture();
+  }
+
+  @Override
+  public Future<?> stop() {
+    vertx.cancelTimer(timer);
+    return Future.succeededFuture();
+  }
+
+  /** One pass: announces every application that reached a new level; answers how many. */
+  public Future<Integer> runOnce() {
+    if (running) {
+      return Future.succeededFuture(0);
+    }
+    running = true;
+    Instant now = clock.instant();
+    LocalDate today = LocalDate.ofInstant(now, zone);
+    return pool.withTransaction(tx -> tx.preparedQuery(CLAIM).execute(Tuple.of(today, now.atOffset(ZoneOffset.UTC)))
+            .compose(rows -> {
+              Future<Void> chain = Future.succeededFuture();
+              int n = 0;
+              for (Row r : rows) {
+                n++;
+                chain = chain.compose(v -> remind(tx, r, now));
+              }
+              int count = n;
+              return chain.map(count);
+            }))
+        .onFailure(err -> LOG.warn("Deadline reminders failed: {}", err.toString()))
+        .onComplete(ar -> running = false);
+  }
+
+  private Future<Void> remind(SqlClient tx, Row r, Instant now) {
+    String kind = "red".equals(r.getString("level")) ? "deadline_overdue" : "deadline_approaching";
+    JsonObject params = new JsonObject()
+        .put("item", r.getString("item_name"))
+        .put("number", r.getString("number"))
+        .put("deadline", r.getLocalDate("deadline").toString());
+    return tx.preparedQuery(OFFICERS).execute(Tuple.of(r.getString("department"))).compose(officers -> {
+      List<String> subjects = new ArrayList<>();
+      officers.forEach(o -> subjects.add(o.getString("subject")));
+      Future<Void> chain = Future.succeededFuture();
+      for (String subject : subjects) {
+        chain = chain.compose(v -> notifier.notify(tx, subject, kind, "reminder", r.getUUID("id"),
+            r.getString("number"), params, "red".equals(r.getString("level")), now));
+      }
+      return chain;
+    });
+  }
+}
