@@ -67,7 +67,7 @@ class ContractLintTest {
   }
 
   @Test
-  void protectedOperationsDeclare401AndWritesDeclare400And415() {
+  void protectedOperationsDeclare401AndWritesDeclare400And413And415() {
     List<String> offenders = new ArrayList<>();
     forEachOperation((where, op) -> {
       JsonObject responses = op.getJsonObject("responses");
@@ -77,8 +77,8 @@ class ContractLintTest {
       }
       JsonObject body = op.getJsonObject("requestBody");
       if (body != null && body.getJsonObject("content").containsKey("application/json")) {
-        if (!responses.containsKey("400") || !responses.containsKey("415")) {
-          offenders.add(where + ": takes JSON but lacks 400 or 415");
+        if (!responses.containsKey("400") || !responses.containsKey("413") || !responses.containsKey("415")) {
+          offenders.add(where + ": takes JSON but lacks 400, 413 or 415");
         }
       }
       boolean hasParams = op.getJsonArray("parameters") != null || where.contains("{");

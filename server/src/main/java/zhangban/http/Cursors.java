@@ -13,8 +13,13 @@ public final class Cursors {
 
   public static String decode(String cursor) {
     try {
-      return new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
-    } catch (IllegalArgumentException e) {
+      String key = StandardCharsets.UTF_8.newDecoder()
+          .decode(java.nio.ByteBuffer.wrap(Base64.getUrlDecoder().decode(cursor))).toString();
+      if (key.indexOf('\0') >= 0) {
+        throw new IllegalArgumentException("NUL");
+      }
+      return key;
+    } catch (IllegalArgumentException | java.nio.charset.CharacterCodingException e) {
       throw ApiException.badRequest("The cursor is not one this server issued.");
     }
   }

@@ -108,10 +108,18 @@ public final class Problems {
       String prefix = pointerPrefix(schema);
       collect(schema.getOutputUnit(), prefix, errors);
     }
+    String detail = e.getMessage();
     if (errors.isEmpty()) {
       errors.add(ApiException.fieldError(pointerFromMessage(e.getMessage()), e.getMessage()));
+    } else {
+      // the validator's own summary may name a wrapping subschema ("does not match additional
+      // properties schema" for a declared property); the field errors are the accurate account
+      StringBuilder sb = new StringBuilder();
+      errors.forEach(err -> sb.append(sb.length() == 0 ? "" : "; ").append(((JsonObject) err).getString("pointer"))
+          .append(": ").append(((JsonObject) err).getString("message")));
+      detail = sb.toString();
     }
-    return new ApiException(400, "validation", "The request does not match the contract", e.getMessage(),
+    return new ApiException(400, "validation", "The request does not match the contract", detail,
         new JsonObject().put("errors", errors));
   }
 
@@ -133,10 +141,31 @@ public final class Problems {
     return m.find() ? "/" + m.group(1) + "/" + m.group(2) : "";
   }
 
+  private static final java.util.regex.Pattern REQUIRED =
+      java.util.regex.Pattern.compile("does not have required property \"([^\"]+)\"");
+
+  /**
+   * One entry per field: the validator reports a failing leaf together with the subschemas that
+   * failed because of it ("A subschema had errors", "does not match schema"); the most specific
+   * (deepest keyword location) says what is wrong. A missing required property is reported on its
+   * parent object; it is named by its own pointer.
+   */
   private static void collect(OutputUnit unit, String prefix, JsonArray out) {
+    java.util.Map<String, OutputUnit> byPointer = new java.util.LinkedHashMap<>();
+    leaves(unit, prefix, byPointer);
+    byPointer.forEach((pointer, leaf) -> {
+      // "Items did not match schema" on /holidays because of /holidays/0: the inner one says why
+      boolean explainedBelow = byPointer.keySet().stream().anyMatch(p -> p.startsWith(pointer + "/"));
+      if (!explainedBelow) {
+        out.add(ApiException.fieldError(pointer.isEmpty() ? "/" : pointer, leaf.getError()));
+      }
+    });
+  }
+
+  private static void leaves(OutputUnit unit, String prefix, java.util.Map<String, OutputUnit> out) {
     if (unit.getErrors() != null && !unit.getErrors().isEmpty()) {
       for (OutputUnit child : unit.getErrors()) {
-        collect(child, prefix, out);
+        leaves(child, prefix, out);
       }
       return;
     }
@@ -147,7 +176,19 @@ public final class Problems {
     if (location.startsWith("#")) {
       location = location.substring(1);
     }
-    String pointer = prefix.isEmpty() ? location : prefix + location;
-    out.add(ApiException.fieldError(pointer.isEmpty() ? "/" : pointer, unit.getError()));
+    java.util.regex.Matcher required = REQUIRED.matcher(unit.getError());
+    if (required.find()) {
+      location = location + "/" + required.group(1).replace("~", "~0").replace("/", "~1");
+    }
+    String pointer = prefix + location;
+    OutputUnit seen = out.get(pointer);
+    if (seen == null || depth(unit) > depth(seen)) {
+      out.put(pointer, unit);
+    }
+  }
+
+  private static int depth(OutputUnit unit) {
+    String k = unit.getKeywordLocation();
+    return k == null ? 0 : k.split("/").length;
   }
 }
