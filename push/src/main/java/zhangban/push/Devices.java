@@ -42,6 +42,11 @@ public final class Devices {
       update push_job set status = 'permanent-failure', last_error = $2, lease_until = null, updated_at = $3
       where device_id = $1 and status in ('pending', 'temporary-failure')
       """;
+  /** Only the jobs still aimed at the dead token: the device may already have a fresh one. */
+  private static final String DROP_QUEUED_FOR_TOKEN = """
+      update push_job set status = 'permanent-failure', last_error = $3, lease_until = null, updated_at = $4
+      where device_id = $1 and token = $2 and status in ('pending', 'temporary-failure')
+      """;
   private static final String RETARGET_QUEUED = """
       update push_job set token = $2, updated_at = $3
       where device_id = $1 and status in ('pending', 'temporary-failure')
@@ -109,11 +114,16 @@ public final class Devices {
     });
   }
 
-  /** The token is dead at FCM: never send to it again, and drop what is queued for it. */
+  /**
+   * The token is dead at FCM: never send to it again, and drop what is queued for it. When the
+   * device has registered a new token meanwhile (the answer came for a send in flight), the device
+   * stays active and the jobs aimed at its new token stay queued.
+   */
   Future<Void> retire(SqlClient tx, UUID deviceId, String token, String reason, Instant now) {
     var at = now.atOffset(ZoneOffset.UTC);
     return tx.preparedQuery(RETIRE_TOKEN).execute(Tuple.of(deviceId, token, reason, at))
-        .compose(v -> tx.preparedQuery(DROP_QUEUED).execute(Tuple.of(deviceId, "token retired: " + reason, at)))
+        .compose(v -> tx.preparedQuery(DROP_QUEUED_FOR_TOKEN)
+            .execute(Tuple.of(deviceId, token, "token retired: " + reason, at)))
         .mapEmpty();
   }
 

@@ -123,8 +123,12 @@ public final class FcmGateway implements PushGateway {
     if (response == null || response.getHeaders() == null) {
       return Optional.empty();
     }
+    boolean rewritten = response.getHeaders().keySet().stream()
+        .anyMatch(k -> k.equalsIgnoreCase(FcmTransport.ORIGINAL_RETRY_AFTER));
+    boolean unavailable = response.getStatusCode() == 503;
+    String header = unavailable || rewritten ? FcmTransport.ORIGINAL_RETRY_AFTER : "retry-after";
     for (var e : response.getHeaders().entrySet()) {
-      if (e.getKey().equalsIgnoreCase("retry-after") && e.getValue() != null) {
+      if (e.getKey().equalsIgnoreCase(header) && e.getValue() != null) {
         Object v = e.getValue() instanceof java.util.List<?> l && !l.isEmpty() ? l.get(0) : e.getValue();
         try {
           return Optional.of(Duration.ofSeconds(Long.parseLong(String.valueOf(v).trim())));

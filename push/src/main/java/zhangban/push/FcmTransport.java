@@ -20,9 +20,16 @@ import java.util.Set;
  * The Firebase Admin SDK's HTTP transport, on the JDK's HTTP client (connection reuse, HTTP/2 to
  * FCM). Requests for {@code https://fcm.googleapis.com} go to {@code baseUrl} when one is set, so
  * that operators can point the real SDK at a stub FCM for load tests, and tests at a fake one.
+ *
+ * <p>The SDK retries a 503 by itself, up to four times and up to a minute apart, which could outlast
+ * the worker's lease and let another process send the same job. So a 503 reaches the SDK with a
+ * Retry-After it will not wait for (it gives up at once), and the worker, which keeps the
+ * original value under {@value #ORIGINAL_RETRY_AFTER}, is the one place that decides retries.
  */
 public final class FcmTransport extends HttpTransport {
   static final String FCM = "https://fcm.googleapis.com";
+  static final String ORIGINAL_RETRY_AFTER = "x-zhangban-original-retry-after";
+  private static final String NO_SDK_RETRY = "86400";
   private static final Set<String> RESTRICTED = Set.of("connection", "content-length", "expect", "host", "upgrade");
 
   private final HttpClient client;
@@ -101,10 +108,15 @@ public final class FcmTransport extends HttpTransport {
 
     Response(HttpResponse<InputStream> response) {
       this.response = response;
+      boolean unavailable = response.statusCode() == 503;
       for (Map.Entry<String, List<String>> e : response.headers().map().entrySet()) {
+        boolean retryAfter = e.getKey().equalsIgnoreCase("retry-after");
         for (String v : e.getValue()) {
-          headers.add(new String[] {e.getKey(), v});
+          headers.add(new String[] {unavailable && retryAfter ? ORIGINAL_RETRY_AFTER : e.getKey(), v});
         }
+      }
+      if (unavailable) {
+        headers.add(new String[] {"retry-after", NO_SDK_RETRY});
       }
     }
 

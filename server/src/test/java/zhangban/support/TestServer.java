@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import zhangban.App;
 import zhangban.config.Config;
 import zhangban.db.Database;
+import zhangban.push.PushGateway;
 
 /**
  * The real server on a fresh copy of the migrated database, speaking HTTP on a free port, with a
@@ -32,13 +33,18 @@ public final class TestServer implements AutoCloseable {
   public final Config config;
   public final Path dataDir;
 
+  /** The gateway given by the test (closed with the server), or null for the configured one. */
+  public final PushGateway gateway;
+
   private TestServer(Map<String, String> env, Database database, Instant start) {
-    this(newDataDir(), env, database, start);
+    this(newDataDir(), env, database, new MutableClock(start), null);
   }
 
-  private TestServer(Path dataDir, Map<String, String> env, Database database, Instant start) {
+  private TestServer(Path dataDir, Map<String, String> env, Database database, MutableClock clock,
+                     PushGateway gateway) {
     this.dataDir = dataDir;
-    this.clock = new MutableClock(start);
+    this.clock = clock;
+    this.gateway = gateway;
     this.tokens = new TestTokens(dataDir.resolve("jwks.json"), clock);
     Map<String, String> all = new HashMap<>();
     all.put("PORT", String.valueOf(freePort()));
@@ -62,7 +68,14 @@ public final class TestServer implements AutoCloseable {
       all.put("PGPASSWORD", t.password());
     }
     this.config = Config.from(all);
-    this.app = database != null ? App.start(config, clock, database) : App.start(config, clock);
+    try {
+      this.app = database != null ? App.start(config, clock, database, gateway) : App.start(config, clock);
+    } catch (RuntimeException e) {
+      if (gateway != null) {
+        gateway.close();
+      }
+      throw e;
+    }
     this.api = new Api(app.vertx(), config.port());
   }
 
@@ -72,6 +85,19 @@ public final class TestServer implements AutoCloseable {
 
   public static TestServer start(Map<String, String> env) {
     return new TestServer(env, Database.of(TestPostgres.freshDatabase()), DEFAULT_START);
+  }
+
+  /** On a fresh database, with pushes going to {@code gateway} (e.g. an {@code FcmGateway} on a fake FCM). */
+  public static TestServer startWithGateway(Map<String, String> env, PushGateway gateway) {
+    return new TestServer(newDataDir(), env, Database.of(TestPostgres.freshDatabase()), new MutableClock(DEFAULT_START), gateway);
+  }
+
+  /**
+   * A second server (its own Vert.x, pool, HTTP port and push worker) on this server's database and
+   * clock, as another replica would be.
+   */
+  public TestServer sibling(Map<String, String> env, PushGateway gateway) {
+    return new TestServer(newDataDir(), env, Database.of(app.database().target()), clock, gateway);
   }
 
   /** With the embedded PostgreSQL in a data folder of its own (as the run command does). */
@@ -84,7 +110,7 @@ public final class TestServer implements AutoCloseable {
    * closed before finds its data again, as after a restart.
    */
   public static TestServer startEmbedded(Path dataDir, Map<String, String> env) {
-    return new TestServer(dataDir, env, null, DEFAULT_START);
+    return new TestServer(dataDir, env, null, new MutableClock(DEFAULT_START), null);
   }
 
   /** A token for one of the demo users, with the claims the demo data gives them. */
@@ -110,6 +136,27 @@ public final class TestServer implements AutoCloseable {
     return out;
   }
 
+  /** Runs a statement; answers the number of rows it changed. */
+  public int update(String sql, Object... args) {
+    return app.pool().preparedQuery(sql).execute(Tuple.wrap(args)).await().rowCount();
+  }
+
+  public List<JsonObject> rows(String sql, Object... args) {
+    List<JsonObject> out = new java.util.ArrayList<>();
+    app.pool().preparedQuery(sql).execute(Tuple.wrap(args)).await().forEach(r -> out.add(r.toJson()));
+    return out;
+  }
+
+  /** The first column of the first row as an instant (a timestamptz), or null. */
+  public Instant instant(String sql, Object... args) {
+    var rows = app.pool().preparedQuery(sql).execute(Tuple.wrap(args)).await();
+    if (rows.size() == 0) {
+      return null;
+    }
+    var at = rows.iterator().next().getOffsetDateTime(0);
+    return at == null ? null : at.toInstant();
+  }
+
   public JsonObject row(String sql, Object... args) {
     var rows = app.pool().preparedQuery(sql).execute(Tuple.wrap(args)).await();
     return rows.size() == 0 ? null : rows.iterator().next().toJson();
@@ -117,7 +164,13 @@ public final class TestServer implements AutoCloseable {
 
   @Override
   public void close() {
-    app.close();
+    try {
+      app.close();
+    } finally {
+      if (gateway != null) {
+        gateway.close();
+      }
+    }
   }
 
   private static Path newDataDir() {
