@@ -49,9 +49,12 @@ public final class PushWorker extends VerticleBase {
       from due where j.id = due.id
       returning j.id, j.device_id, j.token, j.message, j.attempts
       """;
+  /** One statement (one commit) for every job of a round that FCM accepted. */
   private static final String SENT = """
-      update push_job set status = 'sent', fcm_message_id = $2, last_error = null, lease_until = null, updated_at = $3
-      where id = $1 and leased_by = $4 and status = 'sending'
+      update push_job j set status = 'sent', fcm_message_id = v.message_id, last_error = null, lease_until = null,
+        updated_at = $3
+      from unnest($1::bigint[], $2::text[]) as v(id, message_id)
+      where j.id = v.id and j.leased_by = $4 and j.status = 'sending'
       """;
   private static final String FAILED = """
       update push_job set status = $2, next_attempt_at = $3, last_error = $4, lease_until = null, updated_at = $5
@@ -77,7 +80,8 @@ public final class PushWorker extends VerticleBase {
   private PgSubscriber subscriber;
   private long pollTimer = -1;
   private long depthTimer = -1;
-  private boolean draining;
+  private static final int MAX_ROUNDS = 2;
+  private int rounds;
   private boolean again;
   private boolean stopping;
   private Promise<Void> drained;
@@ -120,12 +124,15 @@ public final class PushWorker extends VerticleBase {
         .onSuccess(v -> drain());
   }
 
-  /** Claims and sends until nothing is due; concurrent wake-ups fold into one more round. */
+  /**
+   * Claims and sends until nothing is due. While one round's sends are in flight the next round is
+   * claimed, at most {@value #MAX_ROUNDS} rounds at once; wake-ups in between fold into one more.
+   */
   void drain() {
     if (stopping) {
       return;
     }
-    if (draining) {
+    if (rounds >= MAX_ROUNDS) {
       again = true;
       return;
     }
@@ -134,61 +141,90 @@ public final class PushWorker extends VerticleBase {
       vertx.setTimer(Math.max(1, limiter.waitMillis()), id -> drain());
       return;
     }
-    draining = true;
+    rounds++;
     again = false;
     Instant now = clock.instant();
     pool.preparedQuery(CLAIM)
         .execute(Tuple.of(utc(now), permits, utc(now.plus(settings.lease())), settings.workerId()))
-        .compose(rows -> {
+        .onComplete(ar -> {
+          if (ar.failed()) {
+            LOG.warn("Claiming push jobs failed: {}", ar.cause().toString());
+            roundDone(false);
+            return;
+          }
           List<Claimed> jobs = new ArrayList<>();
-          for (Row r : rows) {
+          for (Row r : ar.result()) {
             jobs.add(new Claimed(r.getLong("id"), r.getUUID("device_id"), r.getString("token"),
                 (JsonObject) r.getJson("message"), r.getInteger("attempts")));
           }
-          return sendAll(jobs).map(jobs.size());
-        })
-        .onComplete(ar -> {
-          draining = false;
-          if (ar.failed()) {
-            LOG.warn("Push round failed: {}", ar.cause().toString());
+          if (jobs.isEmpty()) {
+            roundDone(false);
+            return;
           }
-          boolean full = ar.succeeded() && ar.result() >= permits;
-          if (stopping) {
-            if (drained != null) {
-              drained.tryComplete();
+          boolean full = jobs.size() >= permits;
+          if (full) {
+            drain();
+          }
+          sendAll(jobs).onComplete(done -> {
+            if (done.failed()) {
+              LOG.warn("Push round failed: {}", done.cause().toString());
             }
-          } else if (full || again) {
-            vertx.runOnContext(v -> drain());
-          }
+            roundDone(full);
+          });
         });
+  }
+
+  private void roundDone(boolean full) {
+    rounds--;
+    if (stopping) {
+      if (rounds == 0 && drained != null) {
+        drained.tryComplete();
+      }
+    } else if (again || full) {
+      vertx.runOnContext(v -> drain());
+    }
   }
 
   private record Claimed(long id, UUID deviceId, String token, JsonObject message, int attempts) {}
 
   private Future<Void> sendAll(List<Claimed> jobs) {
-    List<Future<Void>> all = new ArrayList<>(jobs.size());
+    List<Future<SendOutcome>> all = new ArrayList<>(jobs.size());
     for (Claimed job : jobs) {
       long started = System.nanoTime();
       all.add(gateway.send(PushMessage.fromJson(job.token(), job.message()))
-          .compose(outcome -> {
-            latency.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
-            return record(job, outcome);
-          })
-          .recover(err -> {
+          .onSuccess(outcome -> latency.record(System.nanoTime() - started, TimeUnit.NANOSECONDS)));
+    }
+    return Future.join(all).transform(ar -> {
+      List<Long> sentIds = new ArrayList<>();
+      List<String> messageIds = new ArrayList<>();
+      List<Future<Void>> others = new ArrayList<>();
+      for (int i = 0; i < jobs.size(); i++) {
+        Future<SendOutcome> f = all.get(i);
+        SendOutcome outcome = f.succeeded() ? f.result()
+            : new SendOutcome.Retry("UNKNOWN", java.util.Optional.empty(), String.valueOf(f.cause()));
+        if (outcome instanceof SendOutcome.Sent sentOutcome) {
+          sentIds.add(jobs.get(i).id());
+          messageIds.add(sentOutcome.messageId());
+        } else {
+          Claimed job = jobs.get(i);
+          others.add(recordFailure(job, outcome).recover(err -> {
             LOG.warn("Recording push job {} failed: {}", job.id(), err.toString());
             return Future.succeededFuture();
           }));
-    }
-    return Future.join(all).mapEmpty();
+        }
+      }
+      sent.increment(sentIds.size());
+      Future<Void> sentRecorded = sentIds.isEmpty() ? Future.succeededFuture()
+          : pool.preparedQuery(SENT).execute(Tuple.of(sentIds.toArray(Long[]::new), messageIds.toArray(String[]::new),
+              utc(clock.instant()), settings.workerId())).mapEmpty();
+      others.add(sentRecorded);
+      return Future.join(others).mapEmpty();
+    });
   }
 
-  private Future<Void> record(Claimed job, SendOutcome outcome) {
+  private Future<Void> recordFailure(Claimed job, SendOutcome outcome) {
     Instant now = clock.instant();
     String me = settings.workerId();
-    if (outcome instanceof SendOutcome.Sent s) {
-      sent.increment();
-      return pool.preparedQuery(SENT).execute(Tuple.of(job.id(), s.messageId(), utc(now), me)).mapEmpty();
-    }
     if (outcome instanceof SendOutcome.TokenRejected t) {
       failed(t.code());
       return pool.withTransaction(tx -> tx.preparedQuery(FAILED)
@@ -242,7 +278,7 @@ public final class PushWorker extends VerticleBase {
     vertx.cancelTimer(depthTimer);
     Promise<Void> done = Promise.promise();
     drained = done;
-    if (!draining) {
+    if (rounds == 0) {
       done.tryComplete();
     }
     return done.future()

@@ -1,0 +1,151 @@
+package zhangban.bench;
+
+import com.google.auth.oauth2.AccessToken;
+import com.google.auth.oauth2.GoogleCredentials;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Tuple;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Date;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import zhangban.config.Config;
+import zhangban.db.Database;
+import zhangban.push.FcmGateway;
+import zhangban.push.PushSettings;
+import zhangban.push.PushWorker;
+
+/**
+ * Push drain rate: fills the outbox with N jobs and measures how fast one worker empties it into a
+ * local fake FCM through the real Firebase Admin SDK, beside the fake's own ceiling (the same fake
+ * hit directly by a plain HTTP client, same concurrency, same run). Not a test.
+ *
+ * <p>Run: {@code mvn -q -DskipTests install && mvn -q -pl server exec:java -Dexec.classpathScope=test
+ * -Dexec.mainClass=zhangban.bench.PushDrainBenchmark -Dexec.args="20000"}
+ */
+public final class PushDrainBenchmark {
+  private static final String BODY = """
+      {"message":{"token":"tok","notification":{"title":"申请已受理","body":"您的“结婚登记预约”申请已受理。"},\
+      "data":{"kind":"application_accepted"},"android":{"priority":"normal","collapse_key":"application-1"}}}""";
+
+  public static void main(String[] args) throws Exception {
+    int n = args.length > 0 ? Integer.parseInt(args[0]) : 20000;
+    int concurrency = args.length > 1 ? Integer.parseInt(args[1]) : 200;
+    Path dir = Files.createTempDirectory("zb-bench");
+    EmbeddedPostgres pg = EmbeddedPostgres.builder().setDataDirectory(dir).start();
+    Vertx fakeVertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
+    Vertx vertx = Vertx.vertx();
+    try {
+      AtomicLong received = new AtomicLong();
+      HttpServer fake = fakeVertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(0))
+          .requestHandler(req -> req.body().onSuccess(b -> req.response()
+              .putHeader("Content-Type", "application/json")
+              .end("{\"name\":\"projects/bench/messages/" + received.incrementAndGet() + "\"}")))
+          .listen().await();
+      String base = "http://127.0.0.1:" + fake.actualPort();
+
+      double ceiling = directCeiling(vertx, fake.actualPort(), Math.min(n, 20000), concurrency);
+
+      Database db = Database.of(new Config.DatabaseTarget("localhost", pg.getPort(), "postgres", "postgres", "postgres"));
+      db.migrate();
+      Pool pool = db.pool(vertx, 8);
+      fill(pool, n);
+
+      FcmGateway gateway = new FcmGateway(
+          GoogleCredentials.create(new AccessToken("bench", new Date(System.currentTimeMillis() + 86_400_000L))),
+          "bench", base, Duration.ofSeconds(10));
+      PushSettings settings = new PushSettings(concurrency, Duration.ofSeconds(60), Duration.ofMillis(200), 8,
+          Duration.ofSeconds(2), Duration.ofMinutes(5), 1_000_000, Duration.ofSeconds(10), "bench");
+      received.set(0);
+      long start = System.nanoTime();
+      vertx.deployVerticle(new PushWorker(pool, db.connectOptions(), gateway, settings, Clock.systemUTC(),
+          new SimpleMeterRegistry()), new DeploymentOptions()).await();
+      long sent;
+      do {
+        Thread.sleep(100);
+        sent = pool.query("select count(*) from push_job where status = 'sent'").execute().await()
+            .iterator().next().getLong(0);
+      } while (sent < n && System.nanoTime() - start < TimeUnit.MINUTES.toNanos(10));
+      double seconds = (System.nanoTime() - start) / 1e9;
+      double drain = sent / seconds;
+      System.out.printf("%nPush drain benchmark: %d jobs, batch/concurrency %d, 2 cores%n", n, concurrency);
+      System.out.printf("  fake FCM direct ceiling (Vert.x HTTP client): %,.0f requests/s%n", ceiling);
+      System.out.printf("  outbox drain through the Firebase Admin SDK: %,.0f messages/s (%d sent in %.1f s)%n",
+          drain, sent, seconds);
+      System.out.printf("  ratio drain / ceiling: %.2f%n", drain / ceiling);
+      System.out.printf("  fake FCM received %d (duplicates: %d)%n%n", received.get(), received.get() - sent);
+      gateway.close();
+    } finally {
+      vertx.close().await();
+      fakeVertx.close().await();
+      pg.close();
+    }
+  }
+
+  private static void fill(Pool pool, int n) {
+    pool.query("""
+        insert into push_device (id, user_subject, token, platform, locale, created_at, updated_at)
+        select gen_random_uuid(), 'bench-' || g, 'bench-token-' || g, 'android', 'zh-CN', now(), now()
+        from generate_series(1, 1000) g
+        """).execute().await();
+    pool.preparedQuery("""
+        insert into push_job (device_id, token, kind, message, status, next_attempt_at, created_at, updated_at)
+        select d.id, d.token, 'application_accepted',
+          jsonb_build_object('title', '申请已受理', 'body', '您的“结婚登记预约”申请（ZB2026112500000001）已受理。',
+            'data', jsonb_build_object('kind', 'application_accepted', 'applicationId', gen_random_uuid()::text),
+            'collapseKey', 'application-' || g, 'highPriority', false, 'badge', 1),
+          'pending', now(), now(), now()
+        from generate_series(1, $1) g
+        join lateral (select id, token from push_device order by id offset (g % 1000) limit 1) d on true
+        """).execute(Tuple.of(n)).await();
+  }
+
+  /**
+   * The fake's ceiling: the same request body sent directly by Vert.x's HTTP client (the fastest
+   * client at hand), with the same number of requests in flight, in the same process.
+   */
+  private static double directCeiling(Vertx vertx, int port, int n, int concurrency) {
+    io.vertx.core.http.HttpClientAgent client = vertx.createHttpClient(
+        new io.vertx.core.http.HttpClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(port),
+        new io.vertx.core.http.PoolOptions().setHttp1MaxSize(concurrency));
+    io.vertx.core.buffer.Buffer body = io.vertx.core.buffer.Buffer.buffer(BODY);
+    io.vertx.core.Promise<Void> done = io.vertx.core.Promise.promise();
+    AtomicLong completed = new AtomicLong();
+    AtomicLong started = new AtomicLong();
+    long start = System.nanoTime();
+    Runnable[] next = new Runnable[1];
+    next[0] = () -> {
+      if (started.incrementAndGet() > n) {
+        return;
+      }
+      client.request(io.vertx.core.http.HttpMethod.POST, "/v1/projects/bench/messages:send")
+          .compose(req -> req.putHeader("Content-Type", "application/json; charset=UTF-8").send(body))
+          .compose(io.vertx.core.http.HttpClientResponse::body)
+          .onComplete(ar -> {
+            if (completed.incrementAndGet() == n) {
+              done.complete();
+            } else {
+              next[0].run();
+            }
+          });
+    };
+    vertx.runOnContext(v -> {
+      for (int i = 0; i < concurrency; i++) {
+        next[0].run();
+      }
+    });
+    done.future().await();
+    double rate = n / ((System.nanoTime() - start) / 1e9);
+    client.close().await();
+    return rate;
+  }
+}
