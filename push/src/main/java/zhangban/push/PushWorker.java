@@ -35,7 +35,7 @@ import org.slf4j.LoggerFactory;
 public final class PushWorker extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(PushWorker.class);
 
-  private static final String CLAIM = """
+  static final String CLAIM = """
       with due as (
         select id from push_job
         where (status in ('pending', 'temporary-failure') and next_attempt_at <= $1)
