@@ -19,6 +19,7 @@ import io.vertx.openapi.contract.Operation;
 import io.vertx.openapi.validation.ResponseValidator;
 import io.vertx.openapi.validation.ValidatableResponse;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import zhangban.api.Contract;
@@ -28,6 +29,10 @@ import zhangban.api.Contract;
  * schema), and every error must be RFC 9457 problem+json whose status matches the response's.
  */
 public final class Api {
+  /** Operations whose responses some test validated, written to target/contract-coverage.txt at exit. */
+  private static final java.util.Set<String> VALIDATED = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private static final java.util.concurrent.atomic.AtomicBoolean REPORTING = new java.util.concurrent.atomic.AtomicBoolean();
+
   private final WebClient client;
   private final OpenAPIContract contract;
   private final ResponseValidator validator;
@@ -38,6 +43,21 @@ public final class Api {
     this.client = WebClient.create(vertx, new WebClientOptions().setDefaultHost("localhost").setDefaultPort(port));
     this.contract = Contract.load(vertx).await();
     this.validator = ResponseValidator.create(vertx, contract);
+    if (REPORTING.compareAndSet(false, true)) {
+      List<String> all = contract.operations().stream().map(Operation::getOperationId).sorted().toList();
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> writeCoverage(all)));
+    }
+  }
+
+  private static void writeCoverage(List<String> all) {
+    StringBuilder sb = new StringBuilder("Operations whose responses no test validated in this run:\n");
+    all.stream().filter(id -> !VALIDATED.contains(id)).forEach(id -> sb.append("  ").append(id).append('\n'));
+    sb.append("Validated: ").append(VALIDATED.size()).append(" of ").append(all.size()).append('\n');
+    try {
+      java.nio.file.Files.writeString(java.nio.file.Path.of("target", "contract-coverage.txt"), sb.toString());
+    } catch (java.io.IOException e) {
+      // a report, not a result
+    }
   }
 
   public int port() {
@@ -215,12 +235,14 @@ public final class Api {
     }
     contentType = declaredMediaType(op, r.status(), contentType);
     if (validateText(op, r, contentType)) {
+      VALIDATED.add(op.getOperationId());
       return;
     }
     ValidatableResponse vr = ValidatableResponse.create(r.status(), headers,
         r.body() == null || r.body().length() == 0 ? null : r.body(), contentType);
     try {
       validator.validate(vr, op.getOperationId()).await(10, TimeUnit.SECONDS);
+      VALIDATED.add(op.getOperationId());
     } catch (Exception e) {
       fail("Response of " + op.getOperationId() + " (" + r.status() + ") breaks the contract: " + e.getMessage()
           + (e.getCause() != null ? " / " + e.getCause().getMessage() : "") + "\nbody: " + r.body());
