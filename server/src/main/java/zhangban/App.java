@@ -68,6 +68,9 @@ public final class App implements AutoCloseable {
   private final Database database;
   private final Pool pool;
   private final AtomicBoolean migrated;
+  /** Deployments in the order they started; stopped in reverse before anything is closed. */
+  private final List<String> deployments = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private PushGateway ownedGateway;
 
   private App(Vertx vertx, Database database, Pool pool, AtomicBoolean migrated) {
     this.vertx = vertx;
@@ -122,6 +125,9 @@ public final class App implements AutoCloseable {
         config.jwt().clockSkewSeconds(), clock);
 
     PushGateway push = gateway != null ? gateway : Gateways.fromConfig(config.push());
+    if (gateway == null) {
+      app.ownedGateway = push;
+    }
     LOG.info("Push gateway: {}", push.describe());
     Devices devices = new Devices();
     Templates templates = Templates.load();
@@ -148,6 +154,7 @@ public final class App implements AutoCloseable {
         .compose(contract -> vertx.deployVerticle(
             () -> new ApiVerticle(config, contract, new BearerAuth(verifier), features, migrated::get),
             new DeploymentOptions().setInstances(config.httpInstances())))
+        .onSuccess(app.deployments::add)
         .compose(id -> keys.load())
         .compose(v -> vertx.executeBlocking(() -> {
           database.migrate();
@@ -158,10 +165,10 @@ public final class App implements AutoCloseable {
         }))
         .compose(v -> config.push().workerEnabled()
             ? vertx.deployVerticle(new PushWorker(pool, database.connectOptions(), push,
-                Gateways.settings(config.push()), clock, registry))
+                Gateways.settings(config.push()), clock, registry)).onSuccess(app.deployments::add).mapEmpty()
             : Future.succeededFuture())
         .compose(v -> vertx.deployVerticle(new DeadlineReminders(pool, notifier, clock, config.zone(),
-            config.push().reminderIntervalMillis())))
+            config.push().reminderIntervalMillis())).onSuccess(app.deployments::add))
         .onSuccess(v -> migrated.set(true));
     try {
       started.await(10, TimeUnit.MINUTES);
@@ -172,12 +179,29 @@ public final class App implements AutoCloseable {
     return app;
   }
 
+  /**
+   * Stops in order: each deployment in reverse (the push worker lets its sends in flight finish and
+   * releases the rest), then the pool, then Vert.x, then the embedded database if any.
+   */
   @Override
   public void close() {
+    List<String> running = new java.util.ArrayList<>(deployments);
+    java.util.Collections.reverse(running);
+    for (String id : running) {
+      try {
+        vertx.undeploy(id).await(2, TimeUnit.MINUTES);
+      } catch (Exception e) {
+        LOG.warn("Stopping deployment {} failed", id, e);
+      }
+    }
     try {
+      pool.close().await(30, TimeUnit.SECONDS);
       vertx.close().await(30, TimeUnit.SECONDS);
     } catch (Exception e) {
       LOG.warn("Closing Vert.x failed", e);
+    }
+    if (ownedGateway != null) {
+      ownedGateway.close();
     }
     database.close();
   }

@@ -51,7 +51,13 @@ public final class FcmGateway implements PushGateway {
   public Future<SendOutcome> send(PushMessage m) {
     Context context = Vertx.currentContext();
     Promise<SendOutcome> promise = Promise.promise();
-    Executor back = context == null ? Runnable::run : task -> context.runOnContext(v -> task.run());
+    Executor back = context == null ? Runnable::run : task -> {
+      try {
+        context.runOnContext(v -> task.run());
+      } catch (java.util.concurrent.RejectedExecutionException e) {
+        // the process is stopping and its worker gave this send up: its lease was released
+      }
+    };
     ApiFuture<String> sent;
     try {
       sent = messaging.sendAsync(toFcm(m));

@@ -27,17 +27,18 @@ import zhangban.push.PushMessage;
  */
 public final class Notifier implements ApplicationEvents {
   /** Kind of notification for each action; absent actions notify nobody. */
-  private static final Map<String, String> KINDS = Map.of(
-      "submit", "application_submitted",
-      "resubmit", "application_submitted",
-      "accept", "application_accepted",
-      "accept_with_missing", "application_accepted",
-      "request_supplement", "supplement_requested",
-      "reject", "application_rejected",
-      "start_review", "review_started",
-      "approve", "application_approved",
-      "deny", "application_denied",
-      "complete", "application_completed");
+  private static final Map<String, String> KINDS = Map.ofEntries(
+      Map.entry("submit", "application_submitted"),
+      Map.entry("resubmit", "application_submitted"),
+      Map.entry("accept", "application_accepted"),
+      Map.entry("accept_with_missing", "application_accepted"),
+      Map.entry("request_supplement", "supplement_requested"),
+      Map.entry("reject", "application_rejected"),
+      Map.entry("start_review", "review_started"),
+      Map.entry("approve", "application_approved"),
+      Map.entry("deny", "application_denied"),
+      Map.entry("complete", "application_completed"),
+      Map.entry("withdraw", "application_withdrawn"));
   private static final Set<String> URGENT = Set.of("supplement_requested", "application_rejected", "application_denied");
   static final int MAX_PAYLOAD_BYTES = 4096;
   /** Room kept for the envelope FCM adds around title, body and data (Android and APNs blocks). */

@@ -1,0 +1,91 @@
+package zhangban.push;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import zhangban.support.FakeFcm;
+import zhangban.support.Poll;
+import zhangban.support.PushFixtures;
+import zhangban.support.TestServer;
+
+/** Stopping a server stops claiming, lets sends in flight finish, and releases what cannot finish. */
+class PushShutdownTest {
+  static FakeFcm fake;
+
+  @BeforeAll
+  static void start() {
+    fake = FakeFcm.start();
+  }
+
+  @AfterAll
+  static void stop() {
+    fake.close();
+  }
+
+  static long oneJobInFlight(TestServer server, PushFixtures fx, String subject, String token) {
+    fx.register(subject, UUID.randomUUID(), token, "android", "zh-CN");
+    fake.hold(token);
+    fx.submitted(subject);
+    Poll.until("the send to be in flight", () -> fake.receivedCount(token) == 1, () -> fake.receivedCount(token));
+    return server.count("select max(id) from push_job where token = $1", token);
+  }
+
+  @Test
+  void aSendInFlightAtShutdownFinishesAndIsRecorded() throws Exception {
+    TestServer server = TestServer.startWithGateway(Map.of("PUSH_SHUTDOWN_GRACE_MS", "20000"),
+        PushFixtures.gateway(fake, Duration.ofSeconds(30)));
+    PushFixtures fx = new PushFixtures(server, fake);
+    String token = "shutdown-finish-" + UUID.randomUUID();
+    long job = oneJobInFlight(server, fx, "citizen-shutdown-1", token);
+
+    CompletableFuture<Void> closing = CompletableFuture.runAsync(server::close);
+    Thread.sleep(300); // the server is now waiting for the send in flight
+    assertEquals(1, fake.release(token, 200, null));
+    closing.get();
+
+    TestServer after = server.sibling(Map.of("PUSH_WORKER_ENABLED", "false"), null);
+    try {
+      JsonObject row = after.row("select status, lease_until, attempts from push_job where id = $1", job);
+      assertEquals("sent", row.getString("status"));
+      assertNull(row.getValue("lease_until"));
+      assertEquals(1, fake.deliveredCount(token));
+    } finally {
+      after.close();
+    }
+  }
+
+  @Test
+  void aSendThatCannotFinishInTheGraceIsReleasedAndSentOnceByTheNextProcess() throws Exception {
+    TestServer server = TestServer.startWithGateway(Map.of("PUSH_SHUTDOWN_GRACE_MS", "300"),
+        PushFixtures.gateway(fake, Duration.ofSeconds(30)));
+    PushFixtures fx = new PushFixtures(server, fake);
+    String token = "shutdown-release-" + UUID.randomUUID();
+    long job = oneJobInFlight(server, fx, "citizen-shutdown-2", token);
+
+    server.close();
+    TestServer reader = server.sibling(Map.of("PUSH_WORKER_ENABLED", "false"), null);
+    JsonObject released = reader.row("select status, lease_until, last_error from push_job where id = $1", job);
+    reader.close();
+    assertEquals("temporary-failure", released.getString("status"));
+    assertNull(released.getValue("lease_until"));
+    assertEquals("released at shutdown", released.getString("last_error"));
+    // the request the stopped process left open fails at FCM: nothing was delivered by it
+    assertEquals(1, fake.release(token, 503, "UNAVAILABLE"));
+
+    TestServer next = server.sibling(Map.of(), PushFixtures.gateway(fake, Duration.ofSeconds(30)));
+    try {
+      new PushFixtures(next, fake).awaitStatus(job, "sent");
+      assertEquals(1, fake.deliveredCount(token));
+    } finally {
+      next.close();
+    }
+  }
+}
