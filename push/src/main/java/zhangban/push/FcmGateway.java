@@ -29,15 +29,27 @@ import java.util.concurrent.Executor;
  * Vert.x context, so no event loop ever waits for FCM.
  */
 public final class FcmGateway implements PushGateway {
+  public static final int DEFAULT_SEND_THREADS = 32;
   private final FirebaseApp app;
   private final FirebaseMessaging messaging;
   private final String description;
 
+  /** With the SDK's HTTP calls on {@value #DEFAULT_SEND_THREADS} threads. */
   public FcmGateway(GoogleCredentials credentials, String projectId, String baseUrl, Duration timeout) {
+    this(credentials, projectId, baseUrl, timeout, DEFAULT_SEND_THREADS);
+  }
+
+  /**
+   * {@code sendThreads} bounds the SDK's blocking HTTP calls in flight; on two cores 16 to 32 drained
+   * faster than the SDK's default 100 (fewer threads contending for the same CPU).
+   */
+  public FcmGateway(GoogleCredentials credentials, String projectId, String baseUrl, Duration timeout,
+                    int sendThreads) {
     FirebaseOptions options = FirebaseOptions.builder()
         .setCredentials(credentials)
         .setProjectId(projectId)
         .setHttpTransport(new FcmTransport(baseUrl, timeout))
+        .setThreadManager(new SendThreads(sendThreads))
         .setConnectTimeout((int) timeout.toMillis())
         .setReadTimeout((int) timeout.toMillis())
         .build();
@@ -154,5 +166,34 @@ public final class FcmGateway implements PushGateway {
   @Override
   public void close() {
     app.delete();
+  }
+
+  /** The SDK's executor: a fixed number of threads for its blocking HTTP calls. */
+  private static final class SendThreads extends com.google.firebase.ThreadManager {
+    private final int threads;
+
+    SendThreads(int threads) {
+      this.threads = threads;
+    }
+
+    @Override
+    protected java.util.concurrent.ExecutorService getExecutor(FirebaseApp app) {
+      return java.util.concurrent.Executors.newFixedThreadPool(threads, getThreadFactory());
+    }
+
+    @Override
+    protected void releaseExecutor(FirebaseApp app, java.util.concurrent.ExecutorService executor) {
+      executor.shutdownNow();
+    }
+
+    @Override
+    protected java.util.concurrent.ThreadFactory getThreadFactory() {
+      java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+      return r -> {
+        Thread t = new Thread(r, "fcm-send-" + n.incrementAndGet());
+        t.setDaemon(true);
+        return t;
+      };
+    }
   }
 }

@@ -34,6 +34,17 @@ public final class FcmTransport extends HttpTransport {
   private final String baseUrl;
   private final int connectTimeoutMillis;
 
+  /**
+   * HttpURLConnection keeps only {@code http.maxConnections} idle connections per host (5 unless
+   * set); with more sends in flight the rest would reconnect for every request. Raise it, unless
+   * the operator set it, before the first connection is made.
+   */
+  public static void keepAlive(int connections) {
+    if (System.getProperty("http.maxConnections") == null) {
+      System.setProperty("http.maxConnections", String.valueOf(connections));
+    }
+  }
+
   public FcmTransport(String baseUrl, Duration connectTimeout) {
     this.baseUrl = baseUrl == null || baseUrl.isBlank() ? FCM : baseUrl.replaceAll("/+$", "");
     this.connectTimeoutMillis = (int) connectTimeout.toMillis();

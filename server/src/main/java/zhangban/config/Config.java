@@ -46,7 +46,8 @@ public record Config(
       int ratePerSecond,
       int sendTimeoutMillis,
       int shutdownGraceMillis,
-      int reminderIntervalMillis) {
+      int reminderIntervalMillis,
+      int sendThreads) {
 
     public boolean hasCredentials() {
       return credentialsFile.isPresent() || credentialsJson.isPresent();
@@ -139,7 +140,8 @@ public record Config(
             e.integer("PUSH_RATE_PER_SECOND", 5000),
             e.integer("PUSH_SEND_TIMEOUT_MS", 10000),
             e.integer("PUSH_SHUTDOWN_GRACE_MS", 20000),
-            e.integer("REMINDER_INTERVAL_MS", 10 * 60 * 1000)));
+            e.integer("REMINDER_INTERVAL_MS", 10 * 60 * 1000),
+            e.integer("PUSH_SEND_THREADS", 32)));
   }
 
   private static Optional<DatabaseTarget> databaseTarget(Env e) {
