@@ -10,7 +10,6 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -29,7 +28,7 @@ import zhangban.identity.Role;
  * idempotency record commit together or not at all.
  */
 public final class FilingService {
-  private static final DateFormat NUMBER_DATE = new DateFormat();
+  private static final java.time.format.DateTimeFormatter NUMBER_DATE = java.time.format.DateTimeFormatter.BASIC_ISO_DATE;
 
   private final Pool pool;
   private final FilingStore store = new FilingStore();
@@ -512,12 +511,5 @@ public final class FilingService {
 
   static ApiException notFound(UUID id) {
     return ApiException.notFound("No application " + id + ".");
-  }
-
-  /** yyyyMMdd of a date, for application numbers. */
-  private static final class DateFormat {
-    String format(LocalDate d) {
-      return String.format("%04d%02d%02d", d.getYear(), d.getMonthValue(), d.getDayOfMonth());
-    }
   }
 }

@@ -44,10 +44,13 @@ public final class Materials {
   public record Upload(String tempFile, String fileName, String declaredType, long size) {}
 
   public Future<JsonObject> upload(Principal p, UUID id, String code, Upload upload) {
-    return vertx.fileSystem().readFile(upload.tempFile()).compose(bytes -> store(p, id, code, upload, bytes));
+    // hashing up to MAX_UPLOAD_BYTES is CPU work for a worker thread, not an event loop
+    return vertx.fileSystem().readFile(upload.tempFile())
+        .compose(bytes -> vertx.executeBlocking(() -> sha256(bytes), false)
+            .compose(hash -> store(p, id, code, upload, bytes, hash)));
   }
 
-  private Future<JsonObject> store(Principal p, UUID id, String code, Upload upload, Buffer bytes) {
+  private Future<JsonObject> store(Principal p, UUID id, String code, Upload upload, Buffer bytes, String hash) {
     FilingStore store = filing.store();
     return filing.pool().withTransaction(tx -> filing.lockVisible(tx, p, id).compose(a -> {
       if (!Access.isApplicantOf(p, a)) {
@@ -67,7 +70,7 @@ public final class Materials {
       String type = checkFile(material, upload, bytes);
       java.time.Instant now = filing.now();
       Future<JsonObject> saved = store.putMaterial(tx, id, code, safeName(upload.fileName()), type, bytes,
-          sha256(bytes), p.subject(), now);
+          hash, p.subject(), now);
       if (a.state == ApplicationState.SUPPLEMENT_REQUESTED && a.supplementOutstanding.remove(code)) {
         a.updatedAt = now;
         return saved.compose(file -> store.update(tx, a).map(file));
