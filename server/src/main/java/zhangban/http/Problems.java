@@ -126,7 +126,7 @@ public final class Problems {
   private static String pointerPrefix(SchemaValidationException e) {
     String msg = e.getMessage() == null ? "" : e.getMessage();
     // "The value of the request body is invalid" or "The value of query parameter limit is invalid"
-    java.util.regex.Matcher m = java.util.regex.Pattern.compile("of (\\w+) parameter ([^ ]+) is").matcher(msg);
+    java.util.regex.Matcher m = PARAMETER_IN_SUMMARY.matcher(msg);
     if (m.find()) {
       return "/" + m.group(1) + "/" + m.group(2);
     }
@@ -137,10 +137,14 @@ public final class Problems {
     if (msg == null) {
       return "";
     }
-    java.util.regex.Matcher m = java.util.regex.Pattern.compile("(query|path|header|cookie) parameter ([^ .]+)").matcher(msg);
+    java.util.regex.Matcher m = PARAMETER_IN_MESSAGE.matcher(msg);
     return m.find() ? "/" + m.group(1) + "/" + m.group(2) : "";
   }
 
+  private static final java.util.regex.Pattern PARAMETER_IN_SUMMARY =
+      java.util.regex.Pattern.compile("of (\\w+) parameter ([^ ]+) is");
+  private static final java.util.regex.Pattern PARAMETER_IN_MESSAGE =
+      java.util.regex.Pattern.compile("(query|path|header|cookie) parameter ([^ .]+)");
   private static final java.util.regex.Pattern REQUIRED =
       java.util.regex.Pattern.compile("does not have required property \"([^\"]+)\"");
 
