@@ -60,6 +60,12 @@ public final class Devices {
       select id, user_subject, token, platform, app_version, locale, active, created_at, updated_at
       from push_device where user_subject = $1 and active order by created_at
       """;
+  private static final String RETIRE_STALE = """
+      update push_device set active = false, retired_reason = 'stale: not refreshed since ' || updated_at::date,
+        updated_at = $2
+      where active and updated_at < $1
+      returning id
+      """;
   private static final String RETIRE_TOKEN = """
       update push_device set active = false, retired_reason = $3, updated_at = $4
       where id = $1 and token = $2 and active
@@ -112,6 +118,19 @@ public final class Devices {
       rows.forEach(r -> out.add(json(r)));
       return out;
     });
+  }
+
+  /** Retires devices not refreshed since {@code before} and drops their queued jobs; answers how many. */
+  Future<Integer> retireStale(io.vertx.sqlclient.Pool pool, Instant before, Instant now) {
+    var at = now.atOffset(ZoneOffset.UTC);
+    return pool.withTransaction(tx -> tx.preparedQuery(RETIRE_STALE)
+        .execute(Tuple.of(before.atOffset(ZoneOffset.UTC), at))
+        .compose(rows -> {
+          List<Tuple> drops = new ArrayList<>();
+          rows.forEach(r -> drops.add(Tuple.of(r.getUUID("id"), "device stale", at)));
+          return drops.isEmpty() ? Future.succeededFuture(0)
+              : tx.preparedQuery(DROP_QUEUED).executeBatch(drops).map(drops.size());
+        }));
   }
 
   /**

@@ -5,6 +5,8 @@ import java.time.Duration;
 /**
  * How the worker claims and retries. {@code ratePerSecond} is the global send limit of one process
  * (FCM's default project quota is 600,000 a minute: keep the sum over replicas below it).
+ * Devices whose token was not refreshed for {@code staleAfter} are retired (FCM expires tokens
+ * of apps inactive for 270 days; the app refreshes its registration when it runs).
  */
 public record PushSettings(
     int batchSize,
@@ -15,10 +17,12 @@ public record PushSettings(
     Duration backoffMax,
     double ratePerSecond,
     Duration shutdownGrace,
+    Duration staleAfter,
+    Duration pruneInterval,
     String workerId) {
 
   public static PushSettings defaults(String workerId) {
     return new PushSettings(200, Duration.ofSeconds(60), Duration.ofSeconds(1), 8, Duration.ofSeconds(2),
-        Duration.ofMinutes(30), 5000, Duration.ofSeconds(20), workerId);
+        Duration.ofMinutes(30), 5000, Duration.ofSeconds(20), Duration.ofDays(270), Duration.ofHours(1), workerId);
   }
 }

@@ -80,6 +80,7 @@ public final class PushWorker extends VerticleBase {
   private PgSubscriber subscriber;
   private long pollTimer = -1;
   private long depthTimer = -1;
+  private long pruneTimer = -1;
   private static final int MAX_ROUNDS = 2;
   private int rounds;
   private boolean again;
@@ -115,6 +116,7 @@ public final class PushWorker extends VerticleBase {
     subscriber.channel(Outbox.CHANNEL).handler(payload -> drain());
     pollTimer = vertx.setPeriodic(settings.pollInterval().toMillis(), id -> drain());
     depthTimer = vertx.setPeriodic(5000, id -> measureQueue());
+    pruneTimer = vertx.setPeriodic(settings.pruneInterval().toMillis(), id -> pruneStale());
     LOG.info("Push worker {} sending via {}", settings.workerId(), gateway.describe());
     return subscriber.connect()
         .recover(err -> {
@@ -261,6 +263,17 @@ public final class PushWorker extends VerticleBase {
     return Duration.ofMillis(jittered);
   }
 
+  private void pruneStale() {
+    Instant now = clock.instant();
+    devices.retireStale(pool, now.minus(settings.staleAfter()), now)
+        .onSuccess(n -> {
+          if (n > 0) {
+            LOG.info("Retired {} devices not refreshed for {}", n, settings.staleAfter());
+          }
+        })
+        .onFailure(err -> LOG.warn("Retiring stale devices failed: {}", err.toString()));
+  }
+
   private void measureQueue() {
     pool.query(QUEUE_DEPTH).execute().onSuccess(rows -> {
       Row r = rows.iterator().next();
@@ -276,6 +289,7 @@ public final class PushWorker extends VerticleBase {
     stopping = true;
     vertx.cancelTimer(pollTimer);
     vertx.cancelTimer(depthTimer);
+    vertx.cancelTimer(pruneTimer);
     Promise<Void> done = Promise.promise();
     drained = done;
     if (rounds == 0) {

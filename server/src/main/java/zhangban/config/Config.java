@@ -47,7 +47,9 @@ public record Config(
       int sendTimeoutMillis,
       int shutdownGraceMillis,
       int reminderIntervalMillis,
-      int sendThreads) {
+      int sendThreads,
+      int deviceStaleDays,
+      int pruneIntervalMillis) {
 
     public boolean hasCredentials() {
       return credentialsFile.isPresent() || credentialsJson.isPresent();
@@ -141,7 +143,9 @@ public record Config(
             e.integer("PUSH_SEND_TIMEOUT_MS", 10000),
             e.integer("PUSH_SHUTDOWN_GRACE_MS", 20000),
             e.integer("REMINDER_INTERVAL_MS", 10 * 60 * 1000),
-            e.integer("PUSH_SEND_THREADS", 32)));
+            e.integer("PUSH_SEND_THREADS", 32),
+            e.integer("PUSH_DEVICE_STALE_DAYS", 270),
+            e.integer("PUSH_PRUNE_INTERVAL_MS", 60 * 60 * 1000)));
   }
 
   private static Optional<DatabaseTarget> databaseTarget(Env e) {

@@ -49,7 +49,8 @@ public final class Gateways {
     return new PushSettings(push.batchSize(), Duration.ofSeconds(push.leaseSeconds()),
         Duration.ofMillis(push.pollMillis()), push.maxAttempts(), Duration.ofMillis(push.backoffBaseMillis()),
         Duration.ofMillis(push.backoffMaxMillis()), push.ratePerSecond(),
-        Duration.ofMillis(push.shutdownGraceMillis()), workerId());
+        Duration.ofMillis(push.shutdownGraceMillis()), Duration.ofDays(push.deviceStaleDays()),
+        Duration.ofMillis(push.pruneIntervalMillis()), workerId());
   }
 
   private static String workerId() {

@@ -68,7 +68,8 @@ public final class PushDrainBenchmark {
           GoogleCredentials.create(new AccessToken("bench", new Date(System.currentTimeMillis() + 86_400_000L))),
           "bench", base, Duration.ofSeconds(10));
       PushSettings settings = new PushSettings(concurrency, Duration.ofSeconds(60), Duration.ofMillis(200), 8,
-          Duration.ofSeconds(2), Duration.ofMinutes(5), 1_000_000, Duration.ofSeconds(10), "bench");
+          Duration.ofSeconds(2), Duration.ofMinutes(5), 1_000_000, Duration.ofSeconds(10), Duration.ofDays(270),
+          Duration.ofHours(1), "bench");
       vertx.deployVerticle(new PushWorker(pool, db.connectOptions(), gateway, settings, Clock.systemUTC(),
           new SimpleMeterRegistry()), new DeploymentOptions()).await();
       awaitSent(pool, WARM_UP); // the worker's JIT warm-up, not counted
