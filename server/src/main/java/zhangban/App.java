@@ -36,6 +36,7 @@ import zhangban.catalog.CatalogStore;
 import zhangban.config.Config;
 import zhangban.db.Database;
 import zhangban.db.Idempotency;
+import zhangban.filing.ApplicationEvents;
 import zhangban.filing.FilingApi;
 import zhangban.filing.FilingService;
 import zhangban.filing.Materials;
@@ -59,6 +60,12 @@ import zhangban.push.Outbox;
 import zhangban.push.PushAdmin;
 import zhangban.push.PushGateway;
 import zhangban.push.PushWorker;
+import zhangban.rating.CaseService;
+import zhangban.rating.Invitations;
+import zhangban.rating.RatingApi;
+import zhangban.rating.RatingScheduler;
+import zhangban.rating.RatingService;
+import zhangban.rating.TagDictionary;
 
 /** The composition root: builds the object graph with plain constructors and starts it. */
 public final class App implements AutoCloseable {
@@ -136,8 +143,14 @@ public final class App implements AutoCloseable {
 
     CatalogStore catalog = new CatalogStore(pool);
     CalendarStore calendar = new CalendarStore(pool);
-    FilingService filing = new FilingService(pool, catalog, calendar, new Idempotency(), config.warningRatio(),
-        config.supplementNoticeDays(), clock, config.zone(), notifier);
+    Idempotency idempotency = new Idempotency();
+    Invitations invitations = new Invitations(config.rating(), calendar, notifier, config.zone());
+    FilingService filing = new FilingService(pool, catalog, calendar, idempotency, config.warningRatio(),
+        config.supplementNoticeDays(), clock, config.zone(), ApplicationEvents.all(notifier, invitations));
+    TagDictionary dictionary = new TagDictionary(pool, clock);
+    CaseService cases = new CaseService(pool, calendar, notifier, idempotency, config.rating(), config.warningRatio(),
+        clock, config.zone());
+    RatingService ratings = new RatingService(pool, dictionary, cases, idempotency, config.rating(), clock);
     Buffer contractText = Buffer.buffer(zhangban.api.Contract.text());
     OpsApi ops = new OpsApi(pool, migrated::get, registry, contractText, config.readyTimeoutMillis(),
         new JsonObject().put("devMode", config.devMode()).put("push", push.describe()));
@@ -148,7 +161,8 @@ public final class App implements AutoCloseable {
         new CalendarApi(calendar)::mount,
         new FilingApi(filing, new Materials(filing, vertx), new Supervision(filing))::mount,
         new NotifyApi(pool, devices, new Inbox(pool, templates), preferences,
-            new PushAdmin(pool, clock, push.describe()), clock)::mount);
+            new PushAdmin(pool, clock, push.describe()), clock)::mount,
+        new RatingApi(ratings, cases, dictionary, filing)::mount);
 
     Future<?> started = zhangban.api.Contract.load(vertx)
         .compose(contract -> vertx.deployVerticle(
@@ -169,6 +183,8 @@ public final class App implements AutoCloseable {
             : Future.succeededFuture())
         .compose(v -> vertx.deployVerticle(new DeadlineReminders(pool, notifier, clock, config.zone(),
             config.push().reminderIntervalMillis())).onSuccess(app.deployments::add))
+        .compose(v -> vertx.deployVerticle(new RatingScheduler(pool, notifier, invitations, cases, config.rating(), clock,
+            config.zone())).onSuccess(app.deployments::add))
         .onSuccess(v -> migrated.set(true));
     try {
       started.await(10, TimeUnit.MINUTES);

@@ -28,7 +28,35 @@ public record Config(
     int supplementNoticeDays,
     ZoneId zone,
     long readyTimeoutMillis,
-    Push push) {
+    Push push,
+    Rating rating) {
+
+  /**
+   * 好差评 and 差评整改 rules; every number of the rules is here, with the default of the
+   * national documents (see the README's configuration table).
+   */
+  public record Rating(
+      java.util.Set<String> stages,
+      int windowDays,
+      boolean windowInWorkingDays,
+      int reminderDays,
+      Optional<Integer> defaultLevel,
+      int poorMaxLevel,
+      boolean poorNeedsTag,
+      int commentMaxChars,
+      int callsPerMinute,
+      int verifyWorkingDays,
+      int replyWorkingDays,
+      int followUpDays,
+      java.util.Set<String> provinceWideImporters,
+      int schedulerIntervalMillis) {
+
+    public static final java.util.Set<String> KNOWN_STAGES = java.util.Set.of("accepted", "completed");
+
+    public boolean isPoor(int level) {
+      return level <= poorMaxLevel;
+    }
+  }
 
   /** Push delivery: the FCM gateway and the outbox worker. */
   public record Push(
@@ -145,7 +173,61 @@ public record Config(
             e.integer("REMINDER_INTERVAL_MS", 10 * 60 * 1000),
             e.integer("PUSH_SEND_THREADS", 32),
             e.integer("PUSH_DEVICE_STALE_DAYS", 270),
-            e.integer("PUSH_PRUNE_INTERVAL_MS", 60 * 60 * 1000)));
+            e.integer("PUSH_PRUNE_INTERVAL_MS", 60 * 60 * 1000)),
+        rating(e));
+  }
+
+  private static Rating rating(Env e) {
+    java.util.Set<String> stages = new java.util.LinkedHashSet<>(e.list("RATING_STAGES"));
+    if (stages.isEmpty()) {
+      stages.add("completed");
+    } else if (stages.equals(java.util.Set.of("none"))) {
+      stages.clear(); // nothing rated in the app: a province whose ratings all come from elsewhere
+    }
+    for (String s : stages) {
+      if (!Rating.KNOWN_STAGES.contains(s)) {
+        throw new IllegalArgumentException("RATING_STAGES may name " + Rating.KNOWN_STAGES + ", got " + s);
+      }
+    }
+    String def = e.str("RATING_DEFAULT_LEVEL", "none");
+    Optional<Integer> defaultLevel;
+    if (def.equalsIgnoreCase("none")) {
+      defaultLevel = Optional.empty();
+    } else {
+      int level = e.integer("RATING_DEFAULT_LEVEL", 0);
+      if (level < 1 || level > 5) {
+        throw new IllegalArgumentException("RATING_DEFAULT_LEVEL must be none or a level 1-5, got " + def);
+      }
+      defaultLevel = Optional.of(level);
+    }
+    int poorMax = e.integer("RATING_POOR_MAX_LEVEL", 2);
+    if (poorMax < 1 || poorMax > 4) {
+      throw new IllegalArgumentException("RATING_POOR_MAX_LEVEL must be 1-4, got " + poorMax);
+    }
+    if (defaultLevel.isPresent() && defaultLevel.get() <= poorMax) {
+      throw new IllegalArgumentException("RATING_DEFAULT_LEVEL must not be a poor rating (level <= " + poorMax + ")");
+    }
+    Rating r = new Rating(
+        java.util.Set.copyOf(stages),
+        e.integer("RATING_WINDOW_DAYS", 7),
+        e.bool("RATING_WINDOW_WORKING_DAYS", false),
+        e.integer("RATING_REMINDER_DAYS", 3),
+        defaultLevel,
+        poorMax,
+        e.bool("RATING_POOR_NEEDS_TAG", true),
+        e.integer("RATING_COMMENT_MAX_CHARS", 500),
+        e.integer("RATING_CALLS_PER_MINUTE", 20),
+        e.integer("RECTIFY_VERIFY_WORKING_DAYS", 1),
+        e.integer("RECTIFY_REPLY_WORKING_DAYS", 15),
+        e.integer("RECTIFY_FOLLOW_UP_DAYS", 7),
+        java.util.Set.copyOf(e.list("RATING_IMPORT_PROVINCE_WIDE")),
+        e.integer("RATING_SCHEDULER_INTERVAL_MS", 60 * 1000));
+    if (r.windowDays() < 1 || r.verifyWorkingDays() < 1 || r.replyWorkingDays() < r.verifyWorkingDays()
+        || r.commentMaxChars() < 1 || r.commentMaxChars() > 2000 || r.callsPerMinute() < 1 || r.followUpDays() < 1) {
+      throw new IllegalArgumentException("Rating settings out of range: windows and deadlines need at least a day, "
+          + "the reply deadline may not come before the verify deadline, comments 1-2000 characters");
+    }
+    return r;
   }
 
   private static Optional<DatabaseTarget> databaseTarget(Env e) {

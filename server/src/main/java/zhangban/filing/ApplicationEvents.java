@@ -12,12 +12,26 @@ import java.util.UUID;
  * consequences (an inbox entry, push jobs) commit with it or not at all.
  */
 public interface ApplicationEvents {
-  /** One transition, with what a message about it needs. {@code materials} is the item's guide. */
+  /**
+   * One transition, with what a message about it needs. {@code materials} is the item's guide;
+   * {@code actor} who took the action (for the department, the officer who handled the step).
+   */
   record Transition(UUID applicationId, String number, String itemName, String applicantSubject, String department,
                     String action, String fromState, String toState, JsonObject details, JsonArray materials,
-                    Instant at) {}
+                    String actor, Instant at) {}
 
   Future<Void> transitioned(SqlClient tx, Transition transition);
 
   ApplicationEvents NONE = (tx, t) -> Future.succeededFuture();
+
+  /** Tells each listener in turn, in the same transaction. */
+  static ApplicationEvents all(ApplicationEvents... listeners) {
+    return (tx, t) -> {
+      Future<Void> chain = Future.succeededFuture();
+      for (ApplicationEvents l : listeners) {
+        chain = chain.compose(v -> l.transitioned(tx, t));
+      }
+      return chain;
+    };
+  }
 }

@@ -286,7 +286,8 @@ public final class FilingService {
           .compose(v -> store.addEvent(tx, a.id, action.wire(), from, a.state, actor, actorRole,
               in.getString("note"), details, now))
           .compose(v -> events.transitioned(tx, new ApplicationEvents.Transition(a.id, a.number, a.itemName,
-              a.applicantSubject, a.department, action.wire(), from.wire(), a.state.wire(), details, a.materials, now)))
+              a.applicantSubject, a.department, action.wire(), from.wire(), a.state.wire(), details, a.materials, actor,
+              now)))
           .map(v -> {
             a.version++;
             return view(p, a);

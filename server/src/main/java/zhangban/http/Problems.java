@@ -50,6 +50,9 @@ public final class Problems {
     if (p.status() == 401) {
       response.putHeader("WWW-Authenticate", "Bearer realm=\"zhangban\"");
     }
+    if (p.extra().getValue("retryAfterSeconds") instanceof Number seconds) {
+      response.putHeader("Retry-After", String.valueOf(seconds.longValue()));
+    }
     response.end(body.encode());
   }
 

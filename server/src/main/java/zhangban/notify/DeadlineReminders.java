@@ -12,8 +12,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,7 +38,6 @@ public final class DeadlineReminders extends VerticleBase {
       )
       select due.* from due join fresh on fresh.application_id = due.id and fresh.level = due.level
       """;
-  private static final String OFFICERS = "select subject from officer_directory where department = $1";
 
   private final Pool pool;
   private final Notifier notifier;
@@ -98,15 +96,9 @@ public final class DeadlineReminders extends VerticleBase {
         .put("item", r.getString("item_name"))
         .put("number", r.getString("number"))
         .put("deadline", r.getLocalDate("deadline").toString());
-    return tx.preparedQuery(OFFICERS).execute(Tuple.of(r.getString("department"))).compose(officers -> {
-      List<String> subjects = new ArrayList<>();
-      officers.forEach(o -> subjects.add(o.getString("subject")));
-      Future<Void> chain = Future.succeededFuture();
-      for (String subject : subjects) {
-        chain = chain.compose(v -> notifier.notify(tx, subject, kind, "reminder", r.getUUID("id"),
-            r.getString("number"), params, "red".equals(r.getString("level")), now));
-      }
-      return chain;
-    });
+    UUID id = r.getUUID("id");
+    return notifier.notifyOfficers(tx, r.getString("department"), new Notifier.Notice(null, kind, "reminder", id,
+        r.getString("number"), params, "red".equals(r.getString("level")), now, "zhangban://applications/" + id,
+        "application-" + id));
   }
 }

@@ -87,8 +87,10 @@ public final class Inbox {
 
   private JsonObject render(Row r, String locale) {
     String kind = r.getString("kind");
-    Templates.Text text = templates.render(kind, locale, (JsonObject) r.getJson("params"));
+    JsonObject params = (JsonObject) r.getJson("params");
+    Templates.Text text = templates.render(kind, locale, params);
     UUID app = r.getUUID("application_id");
+    String deepLink = params.getString("deepLink", app == null ? null : "zhangban://applications/" + app);
     return new JsonObject()
         .put("id", r.getUUID("id").toString())
         .put("kind", kind)
@@ -96,7 +98,7 @@ public final class Inbox {
         .put("title", text.title())
         .put("body", text.body())
         .put("applicationId", app == null ? null : app.toString())
-        .put("deepLink", app == null ? null : "zhangban://applications/" + app)
+        .put("deepLink", deepLink)
         .put("createdAt", r.getOffsetDateTime("created_at").toInstant().toString())
         .put("read", r.getOffsetDateTime("read_at") != null);
   }

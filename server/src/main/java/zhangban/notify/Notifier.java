@@ -49,6 +49,8 @@ public final class Notifier implements ApplicationEvents {
       values ($1, $2, $3, $4, $5, $6, $7)
       """;
   private static final String UNREAD = "select count(*) from notification where user_subject = $1 and read_at is null";
+  private static final String OFFICERS = "select subject from officer_directory where department = $1 order by subject";
+  private static final String MANAGERS = "select subject from manager_directory order by subject";
 
   private final Templates templates;
   private final Devices devices;
@@ -80,45 +82,85 @@ public final class Notifier implements ApplicationEvents {
    */
   Future<Void> notify(SqlClient tx, String subject, String kind, String category, UUID applicationId,
                       String number, JsonObject params, boolean urgent, Instant at) {
+    return notify(tx, new Notice(subject, kind, category, applicationId, number, params, urgent, at,
+        "zhangban://applications/" + applicationId, "application-" + applicationId));
+  }
+
+  /**
+   * What to tell one user. {@code deepLink} opens the right screen of the app; {@code collapseKey}
+   * lets a newer push of the same subject replace an older one still on the phone.
+   */
+  public record Notice(String subject, String kind, String category, UUID applicationId, String number,
+                       JsonObject params, boolean urgent, Instant at, String deepLink, String collapseKey) {}
+
+  public Future<Void> notify(SqlClient tx, Notice n) {
     UUID id = UUID.randomUUID();
-    return tx.preparedQuery(INSERT).execute(Tuple.of(id, subject, kind, category, applicationId,
-            params, at.atOffset(ZoneOffset.UTC)))
-        .compose(v -> preferences.load(tx, subject))
+    return tx.preparedQuery(INSERT).execute(Tuple.of(id, n.subject(), n.kind(), n.category(), n.applicationId(),
+            n.params().copy().put("deepLink", n.deepLink()), n.at().atOffset(ZoneOffset.UTC)))
+        .compose(v -> preferences.load(tx, n.subject()))
         .compose(prefs -> {
-          if (!prefs.pushes(category)) {
+          if (!prefs.pushes(n.category())) {
             return Future.succeededFuture();
           }
-          Instant due = urgent ? at : prefs.endOfQuietHours(at, zone);
-          return devices.active(tx, subject).compose(found -> found.isEmpty()
+          Instant due = n.urgent() ? n.at() : prefs.endOfQuietHours(n.at(), zone);
+          return devices.active(tx, n.subject()).compose(found -> found.isEmpty()
               ? Future.succeededFuture()
-              : tx.preparedQuery(UNREAD).execute(Tuple.of(subject)).compose(rows -> {
+              : tx.preparedQuery(UNREAD).execute(Tuple.of(n.subject())).compose(rows -> {
                 int badge = (int) (long) rows.iterator().next().getLong(0);
                 List<Outbox.Job> jobs = new ArrayList<>();
                 for (Devices.Device d : found) {
-                  jobs.add(new Outbox.Job(d.id(), message(d, kind, params, id, applicationId, number,
-                      params.getString("state"), urgent, badge), kind, due));
+                  jobs.add(new Outbox.Job(d.id(), message(d, n, id, badge), n.kind(), due));
                 }
-                return outbox.enqueue(tx, jobs, at).mapEmpty();
+                return outbox.enqueue(tx, jobs, n.at()).mapEmpty();
               }));
         });
   }
 
-  PushMessage message(Devices.Device d, String kind, JsonObject params, UUID notificationId, UUID applicationId,
-                      String number, String state, boolean urgent, int badge) {
-    Templates.Text text = templates.render(kind, d.locale(), params);
+  /** Notifies every officer of {@code department} who uses the app. */
+  public Future<Void> notifyOfficers(SqlClient tx, String department, Notice template) {
+    return tx.preparedQuery(OFFICERS).execute(Tuple.of(department)).compose(rows -> {
+      Future<Void> chain = Future.succeededFuture();
+      for (io.vertx.sqlclient.Row r : rows) {
+        String subject = r.getString(0);
+        chain = chain.compose(v -> notify(tx, withSubject(template, subject)));
+      }
+      return chain;
+    });
+  }
+
+  /** Notifies every manager who uses the app. */
+  public Future<Void> notifyManagers(SqlClient tx, Notice template) {
+    return tx.preparedQuery(MANAGERS).execute().compose(rows -> {
+      Future<Void> chain = Future.succeededFuture();
+      for (io.vertx.sqlclient.Row r : rows) {
+        String subject = r.getString(0);
+        chain = chain.compose(v -> notify(tx, withSubject(template, subject)));
+      }
+      return chain;
+    });
+  }
+
+  private static Notice withSubject(Notice n, String subject) {
+    return new Notice(subject, n.kind(), n.category(), n.applicationId(), n.number(), n.params(), n.urgent(), n.at(),
+        n.deepLink(), n.collapseKey());
+  }
+
+  PushMessage message(Devices.Device d, Notice n, UUID notificationId, int badge) {
+    Templates.Text text = templates.render(n.kind(), d.locale(), n.params());
     Map<String, String> data = new LinkedHashMap<>();
-    data.put("kind", kind);
+    data.put("kind", n.kind());
     data.put("notificationId", notificationId.toString());
-    data.put("applicationId", applicationId.toString());
-    if (number != null) {
-      data.put("number", number);
+    data.put("applicationId", n.applicationId().toString());
+    if (n.number() != null) {
+      data.put("number", n.number());
     }
+    String state = n.params().getString("state");
     if (state != null) {
       data.put("state", state);
     }
-    data.put("deepLink", "zhangban://applications/" + applicationId);
+    data.put("deepLink", n.deepLink());
     String body = fit(text.title(), text.body(), data);
-    return new PushMessage(d.token(), text.title(), body, data, "application-" + applicationId, urgent, badge);
+    return new PushMessage(d.token(), text.title(), body, data, n.collapseKey(), n.urgent(), badge);
   }
 
   /** Shortens the body so that the whole message stays within FCM's 4096-byte payload. */

@@ -23,6 +23,11 @@ public final class NotifyApi {
       on conflict (subject) do update set department = excluded.department, name = excluded.name,
         updated_at = excluded.updated_at
       """;
+  /** Managers who registered a device get escalations of overdue cases and appeals to decide. */
+  private static final String MANAGER_UPSERT = """
+      insert into manager_directory (subject, name, updated_at) values ($1, $2, $3)
+      on conflict (subject) do update set name = excluded.name, updated_at = excluded.updated_at
+      """;
   private final Pool pool;
   private final Devices devices;
   private final Inbox inbox;
@@ -52,6 +57,10 @@ public final class NotifyApi {
           .compose(device -> p.has(Role.OFFICER)
               ? tx.preparedQuery(OFFICER_UPSERT).execute(Tuple.of(p.subject(), p.department().orElseThrow(),
                   p.name().orElse(null), clock.instant().atOffset(java.time.ZoneOffset.UTC))).map(device)
+              : Future.succeededFuture(device))
+          .compose(device -> p.has(Role.MANAGER)
+              ? tx.preparedQuery(MANAGER_UPSERT).execute(Tuple.of(p.subject(), p.name().orElse(null),
+                  clock.instant().atOffset(java.time.ZoneOffset.UTC))).map(device)
               : Future.succeededFuture(device)));
     }));
     b.getRoute("unregisterDevice").addHandler(rc -> {

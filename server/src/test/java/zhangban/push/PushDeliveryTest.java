@@ -50,7 +50,8 @@ class PushDeliveryTest {
   @BeforeAll
   static void start() {
     fake = FakeFcm.start();
-    server = TestServer.startWithGateway(Map.of("PUSH_POLL_MS", "100"),
+    // progress pushes alone: the rating invitations that follow 办结 are RatingJourneyTest's
+    server = TestServer.startWithGateway(Map.of("PUSH_POLL_MS", "100", "RATING_STAGES", "none"),
         PushFixtures.gateway(fake, Duration.ofSeconds(10)));
     api = server.api;
     fx = new PushFixtures(server, fake);

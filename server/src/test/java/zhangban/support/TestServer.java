@@ -129,10 +129,13 @@ public final class TestServer implements AutoCloseable {
   public Map<String, Long> snapshot() {
     Map<String, Long> out = new LinkedHashMap<>();
     for (String table : List.of("application", "timeline_event", "application_material", "idempotency_record",
-        "department", "service_item", "service_item_version", "calendar_day", "calendar_year")) {
+        "department", "service_item", "service_item_version", "calendar_day", "calendar_year", "rating",
+        "rating_invitation", "rectification_case", "case_appeal", "rating_audit", "rating_tag_dictionary")) {
       out.put(table, count("select count(*) from " + table));
     }
     out.put("application_versions", count("select coalesce(sum(version), 0) from application"));
+    out.put("case_versions", count("select coalesce(sum(version), 0) from rectification_case"));
+    out.put("follow_ups", count("select count(follow_up) from rating"));
     return out;
   }
 
