@@ -125,10 +125,10 @@ public final class RatingScheduler extends VerticleBase {
     return Future.succeededFuture();
   }
 
-  /** One pass over everything due; answers how many things it did. */
+  /** One pass over everything due; answers how many things it did, or -1 when a pass was already running. */
   public Future<Integer> runOnce() {
     if (running) {
-      return Future.succeededFuture(0);
+      return Future.succeededFuture(-1);
     }
     running = true;
     Instant now = clock.instant();
@@ -138,6 +138,13 @@ public final class RatingScheduler extends VerticleBase {
         .compose(a -> inTransaction(tx -> autoClose(tx, now)).map(b -> a + b))
         .onFailure(err -> LOG.warn("Rating scheduler pass failed: {}", err.toString()))
         .onComplete(ar -> running = false);
+  }
+
+  /** {@link #runOnce} on this verticle's own context, so that any thread may ask for a pass. */
+  public Future<Integer> pass() {
+    io.vertx.core.Promise<Integer> done = io.vertx.core.Promise.promise();
+    context.runOnContext(v -> runOnce().onComplete(done));
+    return done.future();
   }
 
   private Future<Integer> inTransaction(Function<SqlClient, Future<Integer>> work) {
