@@ -102,7 +102,7 @@ public final class Notifier implements ApplicationEvents {
           if (!prefs.pushes(n.category())) {
             return Future.succeededFuture();
           }
-          Instant due = n.urgent() ? n.at() : prefs.endOfQuietHours(n.at(), zone);
+          Instant due = n.urgent() ? n.at() : prefs.endOfQuietHours(n.at(), prefs.timeZone().orElse(zone));
           return devices.active(tx, n.subject()).compose(found -> found.isEmpty()
               ? Future.succeededFuture()
               : tx.preparedQuery(UNREAD).execute(Tuple.of(n.subject())).compose(rows -> {

@@ -97,6 +97,11 @@ public final class NotifyApi {
         throw ApiException.unprocessable("Quiet hours must not start and end at the same time.",
             new io.vertx.core.json.JsonArray().add(ApiException.fieldError("/quietHours/end", "Same as the start.")));
       }
+      if (in.containsKey("timeZone") && Preferences.zone(in.getString("timeZone")).isEmpty()) {
+        throw ApiException.unprocessable("The time zone is not one the server knows.",
+            new io.vertx.core.json.JsonArray().add(ApiException.fieldError("/timeZone",
+                "Not an IANA time zone, e.g. Asia/Shanghai or Europe/Berlin.")));
+      }
       return preferences.save(pool, Http.principal(rc).subject(), in, clock.instant()).map(Preferences.Choice::toJson);
     }));
     b.getRoute("pushStats").addHandler(Http.json(200, rc -> {

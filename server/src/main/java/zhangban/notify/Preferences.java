@@ -14,22 +14,30 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
-/** Per user: which categories are pushed, and quiet hours during which non-urgent pushes wait. */
+/**
+ * Per user: which categories are pushed, and quiet hours during which non-urgent pushes wait, in the
+ * user's own time zone when they chose one.
+ */
 public final class Preferences {
   public static final List<String> CATEGORIES = List.of("progress", "rating", "reminder");
+  /** IANA zone ids this JVM knows; read once, as the set is copied at every call. */
+  private static final Set<String> ZONES = Set.copyOf(ZoneId.getAvailableZoneIds());
   private static final String LOAD = """
-      select disabled_categories, quiet_start, quiet_end from notification_preference where user_subject = $1
+      select disabled_categories, quiet_start, quiet_end, time_zone from notification_preference where user_subject = $1
       """;
   private static final String SAVE = """
-      insert into notification_preference (user_subject, disabled_categories, quiet_start, quiet_end, updated_at)
-      values ($1, $2, $3, $4, $5)
+      insert into notification_preference (user_subject, disabled_categories, quiet_start, quiet_end, time_zone,
+        updated_at)
+      values ($1, $2, $3, $4, $5, $6)
       on conflict (user_subject) do update set disabled_categories = excluded.disabled_categories,
-        quiet_start = excluded.quiet_start, quiet_end = excluded.quiet_end, updated_at = excluded.updated_at
+        quiet_start = excluded.quiet_start, quiet_end = excluded.quiet_end, time_zone = excluded.time_zone,
+        updated_at = excluded.updated_at
       """;
 
-  /** One user's choices. */
-  public record Choice(Set<String> disabled, Optional<LocalTime> quietStart, Optional<LocalTime> quietEnd) {
-    static final Choice DEFAULT = new Choice(Set.of(), Optional.empty(), Optional.empty());
+  /** One user's choices; no time zone means the server's. */
+  public record Choice(Set<String> disabled, Optional<LocalTime> quietStart, Optional<LocalTime> quietEnd,
+                       Optional<ZoneId> timeZone) {
+    static final Choice DEFAULT = new Choice(Set.of(), Optional.empty(), Optional.empty(), Optional.empty());
 
     public boolean pushes(String category) {
       return !disabled.contains(category);
@@ -66,6 +74,7 @@ public final class Preferences {
       } else {
         out.putNull("quietHours");
       }
+      timeZone.ifPresent(z -> out.put("timeZone", z.getId()));
       return out;
     }
   }
@@ -77,8 +86,14 @@ public final class Preferences {
       }
       Row r = rows.iterator().next();
       return new Choice(Set.of(r.getArrayOfStrings("disabled_categories")),
-          Optional.ofNullable(r.getLocalTime("quiet_start")), Optional.ofNullable(r.getLocalTime("quiet_end")));
+          Optional.ofNullable(r.getLocalTime("quiet_start")), Optional.ofNullable(r.getLocalTime("quiet_end")),
+          zone(r.getString("time_zone")));
     });
+  }
+
+  /** The IANA zone named {@code id}; empty for none, and for one this JVM does not know rather than fail. */
+  public static Optional<ZoneId> zone(String id) {
+    return id != null && ZONES.contains(id) ? Optional.of(ZoneId.of(id)) : Optional.empty();
   }
 
   public Future<Choice> save(SqlClient c, String subject, JsonObject in, Instant now) {
@@ -87,7 +102,9 @@ public final class Preferences {
     JsonObject quiet = in.getJsonObject("quietHours");
     LocalTime start = quiet == null ? null : LocalTime.parse(quiet.getString("start"));
     LocalTime end = quiet == null ? null : LocalTime.parse(quiet.getString("end"));
-    return c.preparedQuery(SAVE).execute(Tuple.of(subject, disabled, start, end, now.atOffset(ZoneOffset.UTC)))
-        .map(v -> new Choice(Set.of(disabled), Optional.ofNullable(start), Optional.ofNullable(end)));
+    Optional<ZoneId> timeZone = zone(in.getString("timeZone"));
+    return c.preparedQuery(SAVE).execute(Tuple.of(subject, disabled, start, end,
+            timeZone.map(ZoneId::getId).orElse(null), now.atOffset(ZoneOffset.UTC)))
+        .map(v -> new Choice(Set.of(disabled), Optional.ofNullable(start), Optional.ofNullable(end), timeZone));
   }
 }
