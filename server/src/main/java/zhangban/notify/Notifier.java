@@ -210,27 +210,32 @@ public final class Notifier implements ApplicationEvents {
       List<String> en = new ArrayList<>();
       d.getJsonArray("items").forEach(o -> {
         JsonObject item = (JsonObject) o;
-        String name = materialName(t.materials(), item.getString("materialCode"));
-        zh.add(name + "（" + item.getString("reason") + "）");
-        en.add(name + " (" + item.getString("reason") + ")");
+        String code = item.getString("materialCode");
+        zh.add(materialName(t.materials(), code, "name") + "（" + item.getString("reason") + "）");
+        en.add(materialName(t.materials(), code, "nameEn") + " (" + item.getString("reason") + ")");
       });
       p.put("materials", new JsonObject().put("zh-CN", String.join("；", zh)).put("en", String.join("; ", en)));
     }
     if (d.containsKey("missingMaterials")) {
-      List<String> names = new ArrayList<>();
-      d.getJsonArray("missingMaterials").forEach(c -> names.add(materialName(t.materials(), String.valueOf(c))));
+      List<String> zh = new ArrayList<>();
+      List<String> en = new ArrayList<>();
+      d.getJsonArray("missingMaterials").forEach(c -> {
+        zh.add(materialName(t.materials(), String.valueOf(c), "name"));
+        en.add(materialName(t.materials(), String.valueOf(c), "nameEn"));
+      });
       String by = d.getString("supplementDeadline", "");
       p.put("missing", new JsonObject()
-          .put("zh-CN", "请于 " + by + " 前补交：" + String.join("、", names) + "。")
-          .put("en", "Please supply by " + by + ": " + String.join(", ", names) + "."));
+          .put("zh-CN", "请于 " + by + " 前补交：" + String.join("、", zh) + "。")
+          .put("en", "Please supply by " + by + ": " + String.join(", ", en) + "."));
     }
     return p;
   }
 
-  private static String materialName(JsonArray materials, String code) {
+  /** The material's name in {@code field} (name, nameEn), falling back to the Chinese name, then the code. */
+  private static String materialName(JsonArray materials, String code, String field) {
     for (int i = 0; i < materials.size(); i++) {
       if (materials.getJsonObject(i).getString("code").equals(code)) {
-        return materials.getJsonObject(i).getString("name");
+        return materials.getJsonObject(i).getString(field, materials.getJsonObject(i).getString("name"));
       }
     }
     return code;

@@ -349,6 +349,29 @@ class CatalogTest {
   }
 
   @Test
+  void aMaterialKeepsItsEnglishNameThroughCreationAndUpdate() {
+    JsonObject v1in = item("QA-EN-1", "英文名称事项");
+    v1in.getJsonArray("materials").getJsonObject(0).put("nameEn", "Identity card");
+    JsonObject v1 = created(v1in);
+    assertEquals("Identity card", v1.getJsonArray("materials").getJsonObject(0).getString("nameEn"));
+    assertEquals(v1, api.get("/items/QA-EN-1").send().expect(200).json());
+
+    JsonObject v2in = item("QA-EN-1", "英文名称事项").put("materials", new JsonArray()
+        .add(material("id_card", true, false).put("nameEn", "Resident identity card"))
+        .add(material("photo", false, false)));
+    JsonArray v2 = api.put("/items/QA-EN-1").token(admin).json(v2in).expect(200).json().getJsonArray("materials");
+    assertEquals("Resident identity card", v2.getJsonObject(0).getString("nameEn"));
+    assertFalse(v2.getJsonObject(1).containsKey("nameEn"), "the English name is optional");
+    assertEquals("Identity card", api.get("/items/QA-EN-1/versions/1").send().expect(200).json()
+        .getJsonArray("materials").getJsonObject(0).getString("nameEn"));
+
+    JsonObject blank = item("QA-EN-2", "空英文名称");
+    blank.getJsonArray("materials").getJsonObject(0).put("nameEn", "");
+    assertEquals(List.of("/materials/0/nameEn"), api.post("/items").token(admin).json(blank).expect(400).pointers());
+    api.get("/items/QA-EN-2").send().expect(404);
+  }
+
+  @Test
   void anUpdateWhoseBodyNamesAnotherCodeIsUnprocessable() {
     Map<String, Long> before = server.snapshot();
     Api.Response r = api.put("/items/MZ-HY-001").token(admin).json(item("MZ-0002", "张冠李戴")).expect(422);
