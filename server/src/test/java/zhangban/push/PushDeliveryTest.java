@@ -186,8 +186,8 @@ class PushDeliveryTest {
         "select id::text as id from notification where application_id = $1::uuid and kind = 'supplement_requested'", id)
         .getString("id");
     String enTitle = "Materials needed";
-    String enBody = "Your application for " + PushFixtures.ITEM_NAME + " (" + number + ") needs: 双方居民身份证 (照片不清晰); "
-        + "双方户口簿 (缺少本人页).";
+    String enBody = "Your application for " + PushFixtures.ITEM_NAME + " (" + number + ") needs: Identity cards of both "
+        + "parties (照片不清晰); Household registers of both parties (缺少本人页).";
     JsonObject supplementData = new JsonObject().put("kind", "supplement_requested")
         .put("notificationId", supplementNotification).put("applicationId", id).put("number", number)
         .put("state", "supplement_requested").put("deepLink", "zhangban://applications/" + id);
