@@ -446,6 +446,7 @@ class PushDeliveryTest {
     fx.register(subject, UUID.randomUUID(), deviceToken, "android", "zh-CN");
 
     String rejected = fx.submitted(subject);
+    Poll.until("the submit push", () -> fake.deliveredCount(deviceToken) == 1);
     server.clock.advance(Duration.ofMinutes(1));
     fx.officerAct(rejected, "reject", new JsonObject().put("reason", "不属于本部门职权范围"));
     Poll.until("the rejection push", () -> fake.deliveredCount(deviceToken) == 2);
@@ -463,6 +464,7 @@ class PushDeliveryTest {
     fx.upload(subject, partial, "id_card");
     api.post("/applications/" + partial + "/submit").token(fx.citizen(subject)).idempotencyKey("s-" + partial)
         .send().expect(200);
+    Poll.until("the second submit push", () -> fake.deliveredCount(deviceToken) == 3);
     String by = server.clock.instant().atZone(SHANGHAI).toLocalDate().plusDays(2).toString();
     server.clock.advance(Duration.ofMinutes(1));
     JsonObject accepted = fx.officerAct(partial, "accept-with-missing", new JsonObject()
