@@ -8,6 +8,7 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
+    zhangban.push.FcmTransport.noSilentPostRetry();
     Config config = Config.fromEnv();
     App app = App.start(config, Clock.systemUTC());
     Runtime.getRuntime().addShutdownHook(new Thread(app::close, "shutdown"));

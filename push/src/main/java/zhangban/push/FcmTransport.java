@@ -34,6 +34,23 @@ public final class FcmTransport extends HttpTransport {
   private final String baseUrl;
   private final int connectTimeoutMillis;
 
+  static {
+    noSilentPostRetry();
+  }
+
+  /**
+   * The JDK's HttpURLConnection may send a POST a second time, unasked, when a kept-alive
+   * connection fails before the answer. This transport streams with a fixed length, which already
+   * rules that out; the property makes sure of it for every POST of the process. The worker retries
+   * by itself, under the job's lease. The property is read once, when the JDK's HTTP client is
+   * first loaded: call this at start-up, before any HTTP connection is made.
+   */
+  public static void noSilentPostRetry() {
+    if (System.getProperty("sun.net.http.retryPost") == null) {
+      System.setProperty("sun.net.http.retryPost", "false");
+    }
+  }
+
   /**
    * HttpURLConnection keeps only {@code http.maxConnections} idle connections per host (5 unless
    * set); with more sends in flight the rest would reconnect for every request. Raise it, unless

@@ -39,7 +39,7 @@ public final class PushWorker extends VerticleBase {
       with due as (
         select id from push_job
         where (status in ('pending', 'temporary-failure') and next_attempt_at <= $1)
-           or (status = 'sending' and lease_until < $1)
+           or (status = 'sending' and lease_until < $1 and not (leased_by = $4 and id = any($5::bigint[])))
         order by next_attempt_at, id
         limit $2
         for update skip locked
@@ -127,6 +127,13 @@ public final class PushWorker extends VerticleBase {
   }
 
   /**
+   * Jobs this worker is sending now. Their lease may run out by the clock while a send is slow (or
+   * the clock jumps); this worker must not claim them again meanwhile, or it would send them twice.
+   * Another process may, as it must when this one died.
+   */
+  private final java.util.Set<Long> inFlight = new java.util.HashSet<>();
+
+  /**
    * Claims and sends until nothing is due. While one round's sends are in flight the next round is
    * claimed, at most {@value #MAX_ROUNDS} rounds at once; wake-ups in between fold into one more.
    */
@@ -147,7 +154,8 @@ public final class PushWorker extends VerticleBase {
     again = false;
     Instant now = clock.instant();
     pool.preparedQuery(CLAIM)
-        .execute(Tuple.of(utc(now), permits, utc(now.plus(settings.lease())), settings.workerId()))
+        .execute(Tuple.of(utc(now), permits, utc(now.plus(settings.lease())), settings.workerId(),
+            inFlight.toArray(Long[]::new)))
         .onComplete(ar -> {
           if (ar.failed()) {
             LOG.warn("Claiming push jobs failed: {}", ar.cause().toString());
@@ -164,10 +172,12 @@ public final class PushWorker extends VerticleBase {
             return;
           }
           boolean full = jobs.size() >= permits;
+          jobs.forEach(j -> inFlight.add(j.id()));
           if (full) {
             drain();
           }
           sendAll(jobs).onComplete(done -> {
+            jobs.forEach(j -> inFlight.remove(j.id()));
             if (done.failed()) {
               LOG.warn("Push round failed: {}", done.cause().toString());
             }

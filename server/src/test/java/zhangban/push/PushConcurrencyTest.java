@@ -130,7 +130,7 @@ class PushConcurrencyTest {
             .execute(Tuple.of("orphan-", "orphan-tok-", now.atOffset(ZoneOffset.UTC), ORPHANS))
             .compose(v -> tx.preparedQuery(INSERT_JOBS).execute(Tuple.of("orphan-", now.atOffset(ZoneOffset.UTC))))
             .compose(v -> tx.preparedQuery(CLAIM).execute(Tuple.of(now.atOffset(ZoneOffset.UTC), ORPHANS,
-                leaseEnd.atOffset(ZoneOffset.UTC), "dead-worker")))
+                leaseEnd.atOffset(ZoneOffset.UTC), "dead-worker", new Long[0])))
             .map(rows -> rows.rowCount()))
         .await(30, TimeUnit.SECONDS);
     assertEquals(ORPHANS, claimed);

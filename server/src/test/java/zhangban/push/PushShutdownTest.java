@@ -39,6 +39,27 @@ class PushShutdownTest {
   }
 
   @Test
+  void aSlowSendWhoseLeaseRunsOutIsNotClaimedAgainByItsOwnWorker() {
+    TestServer server = TestServer.startWithGateway(Map.of("PUSH_LEASE_SECONDS", "60", "PUSH_POLL_MS", "100"),
+        PushFixtures.gateway(fake, Duration.ofSeconds(30)));
+    try {
+      PushFixtures fx = new PushFixtures(server, fake);
+      String token = "slow-send-" + UUID.randomUUID();
+      long job = oneJobInFlight(server, fx, "citizen-slow-send", token);
+      // the lease runs out by the clock while the send is still in flight
+      server.clock.advance(Duration.ofMinutes(2));
+      fx.probe();
+      assertEquals(1, fake.receivedCount(token), "the job in flight was not claimed and sent again");
+      assertEquals(1, fake.release(token, 200, null));
+      fx.awaitStatus(job, "sent");
+      assertEquals(1, fake.deliveredCount(token));
+      assertEquals(1, server.count("select attempts from push_job where id = $1", job));
+    } finally {
+      server.close();
+    }
+  }
+
+  @Test
   void aSendInFlightAtShutdownFinishesAndIsRecorded() throws Exception {
     TestServer server = TestServer.startWithGateway(Map.of("PUSH_SHUTDOWN_GRACE_MS", "20000"),
         PushFixtures.gateway(fake, Duration.ofSeconds(30)));
