@@ -196,4 +196,38 @@ class ConfigTest {
     assertEquals(Path.of("/var/lib/zhangban"), c.dataDir());
     assertEquals(Path.of("/var/lib/zhangban/uploads-tmp"), c.uploadsDir());
   }
+
+  @Test
+  void everyKeyReadFromTheEnvironmentIsDocumentedInTheReadme() throws Exception {
+    String source = java.nio.file.Files.readString(Path.of("src/main/java/zhangban/config/Config.java"));
+    String readme = java.nio.file.Files.readString(Path.of("../README.md"));
+    java.util.regex.Matcher m = java.util.regex.Pattern
+        .compile("e\\.(?:str|opt|integer|decimal|bool|list)\\(\"([A-Z0-9_]+)\"").matcher(source);
+    java.util.Set<String> keys = new java.util.TreeSet<>();
+    while (m.find()) {
+      keys.add(m.group(1));
+    }
+    assertTrue(keys.size() > 40, "found " + keys);
+    List<String> undocumented = keys.stream().filter(k -> !readme.contains("`" + k + "`")).toList();
+    assertEquals(List.of(), undocumented, "configuration keys missing from the README's table");
+  }
+
+  @Test
+  void ratingRulesHaveTheNationalDefaultsAndRefuseNonsense() {
+    Config.Rating r = Config.from(Map.of()).rating();
+    assertEquals(java.util.Set.of("completed"), r.stages());
+    assertEquals(7, r.windowDays());
+    assertEquals(3, r.reminderDays());
+    assertEquals(Optional.empty(), r.defaultLevel());
+    assertTrue(r.isPoor(2));
+    assertFalse(r.isPoor(3));
+    assertEquals(1, r.verifyWorkingDays());
+    assertEquals(15, r.replyWorkingDays());
+    assertEquals(java.util.Set.of(), Config.from(Map.of("RATING_STAGES", "none")).rating().stages());
+    assertEquals(Optional.of(5), Config.from(Map.of("RATING_DEFAULT_LEVEL", "5")).rating().defaultLevel());
+    assertThrows(IllegalArgumentException.class, () -> Config.from(Map.of("RATING_DEFAULT_LEVEL", "2")));
+    assertThrows(IllegalArgumentException.class, () -> Config.from(Map.of("RATING_DEFAULT_LEVEL", "6")));
+    assertThrows(IllegalArgumentException.class, () -> Config.from(Map.of("RATING_STAGES", "review")));
+    assertThrows(IllegalArgumentException.class, () -> Config.from(Map.of("RECTIFY_REPLY_WORKING_DAYS", "0")));
+  }
 }
