@@ -20,10 +20,12 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
  * octet-stream and plain text, so it cannot read {@code application/problem+json} (RFC 9457).
  * The contract keeps the true type; the router gets a copy in which error bodies are declared as
  * {@code application/json}, which validates the same schema. Errors still go out as problem+json.
+ * CSV exports ({@code text/csv}) are declared to it as {@code text/plain}; they go out as CSV.
  */
 public final class Contract {
   public static final String RESOURCE = "openapi/zhangban.yaml";
   static final String PROBLEM_JSON = "application/problem+json";
+  static final String CSV = "text/csv";
 
   private Contract() {}
 
@@ -60,6 +62,9 @@ public final class Contract {
     if (node instanceof JsonObject o) {
       if (o.containsKey(PROBLEM_JSON) && !o.containsKey("application/json")) {
         o.put("application/json", o.remove(PROBLEM_JSON));
+      }
+      if (o.containsKey(CSV) && !o.containsKey("text/plain")) {
+        o.put("text/plain", o.remove(CSV));
       }
       o.forEach(e -> rewrite(e.getValue()));
     } else if (node instanceof JsonArray a) {
