@@ -66,6 +66,10 @@ import zhangban.rating.RatingApi;
 import zhangban.rating.RatingScheduler;
 import zhangban.rating.RatingService;
 import zhangban.rating.TagDictionary;
+import zhangban.stats.Exports;
+import zhangban.stats.Rollups;
+import zhangban.stats.StatsApi;
+import zhangban.stats.StatsService;
 
 /** The composition root: builds the object graph with plain constructors and starts it. */
 public final class App implements AutoCloseable {
@@ -147,13 +151,14 @@ public final class App implements AutoCloseable {
     CatalogStore catalog = new CatalogStore(pool);
     CalendarStore calendar = new CalendarStore(pool);
     Idempotency idempotency = new Idempotency();
-    Invitations invitations = new Invitations(config.rating(), calendar, notifier, config.zone());
+    Rollups rollups = new Rollups(config.zone());
+    Invitations invitations = new Invitations(config.rating(), calendar, notifier, rollups, config.zone());
     FilingService filing = new FilingService(pool, catalog, calendar, idempotency, config.warningRatio(),
         config.supplementNoticeDays(), clock, config.zone(), ApplicationEvents.all(notifier, invitations));
     TagDictionary dictionary = new TagDictionary(pool, clock);
     CaseService cases = new CaseService(pool, calendar, notifier, idempotency, config.rating(), config.warningRatio(),
-        clock, config.zone());
-    RatingService ratings = new RatingService(pool, dictionary, cases, idempotency, config.rating(), clock);
+        rollups, clock, config.zone());
+    RatingService ratings = new RatingService(pool, dictionary, cases, idempotency, config.rating(), rollups, clock);
     Buffer contractText = Buffer.buffer(zhangban.api.Contract.text());
     OpsApi ops = new OpsApi(pool, migrated::get, registry, contractText, config.readyTimeoutMillis(),
         new JsonObject().put("devMode", config.devMode()).put("push", push.describe()));
@@ -165,7 +170,9 @@ public final class App implements AutoCloseable {
         new FilingApi(filing, new Materials(filing, vertx), new Supervision(filing))::mount,
         new NotifyApi(pool, devices, new Inbox(pool, templates), preferences,
             new PushAdmin(pool, clock, push.describe()), clock)::mount,
-        new RatingApi(ratings, cases, dictionary, filing)::mount);
+        new RatingApi(ratings, cases, dictionary, filing)::mount,
+        new StatsApi(new StatsService(pool, config.stats().goodLevels(), config.stats().minSample(), clock, config.zone()),
+            new Exports(pool, config.zone()))::mount);
 
     Future<?> started = zhangban.api.Contract.load(vertx)
         .compose(contract -> vertx.deployVerticle(
@@ -187,7 +194,7 @@ public final class App implements AutoCloseable {
         .compose(v -> vertx.deployVerticle(new DeadlineReminders(pool, notifier, clock, config.zone(),
             config.push().reminderIntervalMillis())).onSuccess(app.deployments::add))
         .compose(v -> vertx.deployVerticle(app.ratingScheduler = new RatingScheduler(pool, notifier, invitations, cases,
-            config.rating(), clock, config.zone())).onSuccess(app.deployments::add))
+            config.rating(), rollups, clock, config.zone())).onSuccess(app.deployments::add))
         .onSuccess(v -> migrated.set(true));
     try {
       started.await(10, TimeUnit.MINUTES);

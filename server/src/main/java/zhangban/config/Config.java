@@ -29,7 +29,11 @@ public record Config(
     ZoneId zone,
     long readyTimeoutMillis,
     Push push,
-    Rating rating) {
+    Rating rating,
+    Stats stats) {
+
+  /** Statistics: which levels count as good (好评), and the fewest ratings to be ranked. */
+  public record Stats(java.util.Set<Integer> goodLevels, int minSample) {}
 
   /**
    * 好差评 and 差评整改 rules; every number of the rules is here, with the default of the
@@ -174,7 +178,30 @@ public record Config(
             e.integer("PUSH_SEND_THREADS", 32),
             e.integer("PUSH_DEVICE_STALE_DAYS", 270),
             e.integer("PUSH_PRUNE_INTERVAL_MS", 60 * 60 * 1000)),
-        rating(e));
+        rating(e),
+        stats(e));
+  }
+
+  private static Stats stats(Env e) {
+    java.util.Set<Integer> good = new java.util.TreeSet<>();
+    for (String level : e.list("STATS_GOOD_LEVELS")) {
+      try {
+        good.add(Integer.parseInt(level));
+      } catch (NumberFormatException ex) {
+        throw new IllegalArgumentException("STATS_GOOD_LEVELS must list levels 1-5, got " + level, ex);
+      }
+    }
+    if (good.isEmpty()) {
+      good.addAll(List.of(3, 4, 5));
+    }
+    if (good.stream().anyMatch(l -> l < 1 || l > 5)) {
+      throw new IllegalArgumentException("STATS_GOOD_LEVELS must list levels 1-5, got " + good);
+    }
+    int minSample = e.integer("STATS_MIN_SAMPLE", 30);
+    if (minSample < 1) {
+      throw new IllegalArgumentException("STATS_MIN_SAMPLE must be at least 1, got " + minSample);
+    }
+    return new Stats(java.util.Set.copyOf(good), minSample);
   }
 
   private static Rating rating(Env e) {

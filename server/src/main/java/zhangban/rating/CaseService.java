@@ -27,6 +27,7 @@ import zhangban.http.Cursors;
 import zhangban.identity.Principal;
 import zhangban.identity.Role;
 import zhangban.notify.Notifier;
+import zhangban.stats.Rollups;
 
 /**
  * Rectification cases (差评整改): one per poor rating, owned by the department that handled the
@@ -35,7 +36,7 @@ import zhangban.notify.Notifier;
  * decides. Every step is audited in its own transaction with the change.
  */
 public final class CaseService {
-  static final List<String> RUNNING = List.of("open", "claimed", "verified", "rectified");
+  public static final List<String> RUNNING = List.of("open", "claimed", "verified", "rectified");
 
   private static final String SELECT = """
       select c.*, r.level, r.stage, r.channel, r.tags, r.comment, r.rated_at, r.excluded, r.rater_subject,
@@ -49,7 +50,7 @@ public final class CaseService {
       left join case_appeal ap on ap.case_id = c.id
       """;
   /** The warning of a case on day $1, as SQL, for filtering queues. */
-  static final String WARNING_SQL = """
+  public static final String WARNING_SQL = """
       (case when (c.state in ('open', 'claimed') and $1::date > c.verify_deadline)
                  or (c.state in ('open', 'claimed', 'verified', 'rectified') and $1::date > c.reply_deadline) then 'red'
             when (c.state in ('open', 'claimed') and $1::date >= c.verify_warning_from)
@@ -71,9 +72,11 @@ public final class CaseService {
   private final double warningRatio;
   private final Clock clock;
   private final ZoneId zone;
+  private final Rollups rollups;
 
   public CaseService(Pool pool, CalendarStore calendar, Notifier notifier, Idempotency idempotency,
-                     Config.Rating rules, double warningRatio, Clock clock, ZoneId zone) {
+                     Config.Rating rules, double warningRatio, Rollups rollups, Clock clock, ZoneId zone) {
+    this.rollups = rollups;
     this.pool = pool;
     this.calendar = calendar;
     this.notifier = notifier;
@@ -241,7 +244,8 @@ public final class CaseService {
               """).execute(Tuple.of(id, utc(now), in.getString("finding"), contact))
           .compose(v -> Audit.record(tx, c.getUUID("rating_id"), id, "verified", p.subject(), p.primaryRole(),
               contact.getString("note"), new JsonObject().put("finding", in.getString("finding"))
-                  .put("method", contact.getString("method")).put("contactedAt", contactedAt.toString()), now));
+                  .put("method", contact.getString("method")).put("contactedAt", contactedAt.toString()), now))
+          .compose(v -> rollups.rating(tx, c.getUUID("rating_id"), Rollups.Delta.of("poor_verified", 1)));
     });
   }
 
@@ -269,7 +273,8 @@ public final class CaseService {
               """).execute(Tuple.of(id, utc(now), outcome, in.getString("measures"), ledger))
           .compose(v -> Audit.record(tx, c.getUUID("rating_id"), id, "rectified", p.subject(), p.primaryRole(),
               in.getString("measures"), new JsonObject().put("outcome", outcome)
-                  .put("ledgerDeadline", ledger == null ? null : ledger.toString()), now));
+                  .put("ledgerDeadline", ledger == null ? null : ledger.toString()), now))
+          .compose(v -> rollups.rating(tx, c.getUUID("rating_id"), Rollups.Delta.of("poor_rectified", 1)));
     });
   }
 
@@ -283,6 +288,8 @@ public final class CaseService {
               where id = $1
               """).execute(Tuple.of(id, utc(now), reply))
           .compose(v -> Audit.record(tx, ratingId, id, "replied", p.subject(), p.primaryRole(), reply, null, now))
+          .compose(v -> onTime(c, now) ? rollups.rating(tx, ratingId, Rollups.Delta.of("poor_on_time", 1))
+              : Future.succeededFuture())
           .compose(v -> itemName(tx, c.getUUID("application_id")))
           .compose(item -> notifier.notify(tx, new Notifier.Notice(c.getString("rater_subject"),
               "rectification_replied", "rating", c.getUUID("application_id"), c.getString("application_number"),
@@ -303,6 +310,7 @@ public final class CaseService {
               .execute(Tuple.of(id)))
           .compose(v -> Audit.record(tx, c.getUUID("rating_id"), id, "appeal_filed", p.subject(), p.primaryRole(),
               in.getString("explanation"), new JsonObject().put("reason", in.getString("reason")), now))
+          .compose(v -> rollups.rating(tx, c.getUUID("rating_id"), Rollups.Delta.of("appeals_filed", 1)))
           .compose(v -> itemName(tx, c.getUUID("application_id")))
           .compose(item -> notifier.notifyManagers(tx, caseNotice("appeal_filed", id, c.getUUID("application_id"),
               c.getString("application_number"), item, new JsonObject(), false, now)));
@@ -329,6 +337,8 @@ public final class CaseService {
                   close_reason = 'appeal_upheld', version = version + 1 where id = $1
                 """).execute(Tuple.of(id, utc(now))))
             .compose(v -> Audit.record(tx, ratingId, id, "excluded", p.subject(), p.primaryRole(), note, null, now))
+            .compose(v -> rollups.rating(tx, ratingId, exclusion(c)))
+            .compose(v -> rollups.poorTags(tx, ratingId, -1))
             .compose(v -> Audit.record(tx, ratingId, id, "closed", p.subject(), p.primaryRole(), null,
                 new JsonObject().put("reason", "appeal_upheld"), now));
       } else {
@@ -344,6 +354,24 @@ public final class CaseService {
                   .put("zh-CN", "upheld".equals(decision) ? "申诉成立" : "申诉不成立")
                   .put("en", "upheld".equals(decision) ? "upheld" : "rejected")), false, now)));
     });
+  }
+
+  /** A reply on or before the day of the reply deadline counts as 按期. */
+  private boolean onTime(Row c, Instant repliedAt) {
+    return !LocalDate.ofInstant(repliedAt, zone).isAfter(c.getLocalDate("reply_deadline"));
+  }
+
+  /**
+   * An upheld appeal takes the rating out of every counted indicator (it stays in the appeal
+   * counts and as {@code excluded_count}). {@code c} is the case as it was before the decision.
+   */
+  private Rollups.Delta exclusion(Row c) {
+    OffsetDateTime replied = c.getOffsetDateTime("replied_at");
+    return Rollups.Delta.of("appeals_upheld", 1).and("excluded_count", 1).and("active", -1)
+        .and(Rollups.Delta.level(c.getShort("level")), -1).and("poor", -1)
+        .and("poor_verified", c.getOffsetDateTime("verified_at") != null ? -1 : 0)
+        .and("poor_rectified", c.getOffsetDateTime("rectified_at") != null ? -1 : 0)
+        .and("poor_on_time", replied != null && onTime(c, replied.toInstant()) ? -1 : 0);
   }
 
   /** Who may take which step now: the basis of both the checks and {@code allowedActions}. */

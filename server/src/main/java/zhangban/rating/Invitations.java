@@ -16,6 +16,7 @@ import zhangban.calendar.CalendarStore;
 import zhangban.config.Config;
 import zhangban.filing.ApplicationEvents;
 import zhangban.notify.Notifier;
+import zhangban.stats.Rollups;
 
 /**
  * Opens the rating window when an application reaches a rateable stage, and invites the
@@ -46,8 +47,10 @@ public final class Invitations implements ApplicationEvents {
   private final CalendarStore calendar;
   private final Notifier notifier;
   private final ZoneId zone;
+  private final Rollups rollups;
 
-  public Invitations(Config.Rating rules, CalendarStore calendar, Notifier notifier, ZoneId zone) {
+  public Invitations(Config.Rating rules, CalendarStore calendar, Notifier notifier, Rollups rollups, ZoneId zone) {
+    this.rollups = rollups;
     this.rules = rules;
     this.calendar = calendar;
     this.notifier = notifier;
@@ -67,9 +70,9 @@ public final class Invitations implements ApplicationEvents {
       }
       return tx.preparedQuery(INSERT).execute(Tuple.of(t.applicationId(), stage, utc(t.at()), utc(ends),
               remind == null ? null : utc(remind), t.department(), t.actor(), t.applicantSubject()))
-          .compose(rows -> rows.rowCount() == 0 ? Future.succeededFuture() : notifier.notify(tx,
-              notice("rating_invitation", t.applicantSubject(), t.applicationId(), t.number(), t.itemName(), stage,
-                  ends, t.at())));
+          .compose(rows -> rows.rowCount() == 0 ? Future.succeededFuture() : rollups.invited(tx, t.applicationId(), stage)
+              .compose(v -> notifier.notify(tx, notice("rating_invitation", t.applicantSubject(), t.applicationId(),
+                  t.number(), t.itemName(), stage, ends, t.at()))));
     });
   }
 

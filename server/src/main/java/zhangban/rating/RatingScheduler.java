@@ -19,6 +19,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import zhangban.config.Config;
 import zhangban.notify.Notifier;
+import zhangban.stats.Rollups;
 
 /**
  * The clock-driven parts of 好差评, run by every replica, each step claimed by a row change so that
@@ -99,11 +100,13 @@ public final class RatingScheduler extends VerticleBase {
   private final Config.Rating rules;
   private final Clock clock;
   private final ZoneId zone;
+  private final Rollups rollups;
   private long timer = -1;
   private boolean running;
 
   public RatingScheduler(Pool pool, Notifier notifier, Invitations invitations, CaseService cases,
-                         Config.Rating rules, Clock clock, ZoneId zone) {
+                         Config.Rating rules, Rollups rollups, Clock clock, ZoneId zone) {
+    this.rollups = rollups;
     this.pool = pool;
     this.notifier = notifier;
     this.invitations = invitations;
@@ -174,7 +177,8 @@ public final class RatingScheduler extends VerticleBase {
                 r.getString("region"), r.getString("officer_subject"), r.getString("item_code"),
                 r.getInteger("item_version"), CaseService.utc(ends), CaseService.utc(now))))
             .compose(v -> Audit.record(tx, id, null, "defaulted", Audit.SYSTEM, Audit.SYSTEM, null,
-                new JsonObject().put("level", (int) level), now));
+                new JsonObject().put("level", (int) level), now))
+            .compose(v -> rollups.rating(tx, id, Rollups.Delta.of("defaulted", 1)));
       });
     });
   }

@@ -20,6 +20,7 @@ import zhangban.db.Idempotency;
 import zhangban.http.ApiException;
 import zhangban.identity.Principal;
 import zhangban.identity.Role;
+import zhangban.stats.Rollups;
 
 /**
  * 好差评: one rating per application and rated stage, by the applicant who filed it, within the
@@ -30,6 +31,9 @@ import zhangban.identity.Role;
 public final class RatingService {
   static final Set<String> ONLINE = Set.of("app", "web");
   static final Set<String> OFFLINE = Set.of("hall", "kiosk", "hotline");
+  /** The follow-up as a score, for its mean in statistics. */
+  static final java.util.Map<String, Long> FOLLOW_UP_SCORES = java.util.Map.of(
+      "satisfied", 3L, "basically_satisfied", 2L, "dissatisfied", 1L);
 
   private static final String APPLICATION = """
       select a.id, a.number, a.state, a.department, a.applicant_subject, a.applicant_name, a.applicant_uscc,
@@ -62,9 +66,11 @@ public final class RatingService {
   private final Config.Rating rules;
   private final Clock clock;
   private final CallLimiter limiter;
+  private final Rollups rollups;
 
   public RatingService(Pool pool, TagDictionary dictionary, CaseService cases, Idempotency idempotency,
-                       Config.Rating rules, Clock clock) {
+                       Config.Rating rules, Rollups rollups, Clock clock) {
+    this.rollups = rollups;
     this.pool = pool;
     this.dictionary = dictionary;
     this.cases = cases;
@@ -202,7 +208,13 @@ public final class RatingService {
                 .execute(Tuple.of(applicationId, d.stage())))
             .compose(v -> Audit.record(tx, id, null, "import".equals(source) ? "imported" : "rated", actor, actorRole,
                 d.comment(), new JsonObject().put("level", d.level()).put("channel", d.channel())
-                    .put("tags", new JsonArray(d.tags())).put("externalId", externalId), now));
+                    .put("tags", new JsonArray(d.tags())).put("externalId", externalId), now))
+            .compose(v -> {
+              Rollups.Delta delta = Rollups.Delta.of("active", 1).and(Rollups.Delta.level(d.level()), 1);
+              return poor
+                  ? rollups.rating(tx, id, delta.and("poor", 1)).compose(x -> rollups.poorTags(tx, id, 1))
+                  : rollups.rating(tx, id, delta);
+            });
         if (poor) {
           done = done.compose(v -> cases.open(tx, id, applicationId, a.getString("number"), inv.getString("department"),
               a.getString("item_name"), now)).mapEmpty();
@@ -297,6 +309,8 @@ public final class RatingService {
                   """).execute(Tuple.of(caseId, CaseService.utc(now))))
               .compose(v -> Audit.record(tx, ratingId, caseId, "follow_up", p.subject(), p.primaryRole(), comment,
                   new JsonObject().put("satisfaction", satisfaction), now))
+              .compose(v -> rollups.rating(tx, ratingId, Rollups.Delta.of("follow_ups", 1)
+                  .and("follow_up_sum", FOLLOW_UP_SCORES.get(satisfaction))))
               .compose(v -> Audit.record(tx, ratingId, caseId, "closed", p.subject(), p.primaryRole(), null,
                   new JsonObject().put("reason", "follow_up"), now))
               .compose(v -> byId(tx, ratingId)).map(row -> view(row, false));

@@ -233,6 +233,9 @@ public final class Api {
     if (contentType != null && contentType.startsWith("application/problem+json")) {
       contentType = "application/json"; // see Contract: the router's copy names problem+json so
     }
+    if (contentType != null && contentType.startsWith("text/csv")) {
+      contentType = "text/plain"; // see Contract: the router's copy names CSV so
+    }
     contentType = declaredMediaType(op, r.status(), contentType);
     if (validateText(op, r, contentType)) {
       VALIDATED.add(op.getOperationId());

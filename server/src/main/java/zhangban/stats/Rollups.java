@@ -1,0 +1,131 @@
+package zhangban.stats;
+
+import io.vertx.core.Future;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Keeps the statistics rollups current: every change that counts adds its delta, in its own
+ * transaction, to the day and month rows of each dimension (department and channel, item,
+ * officer). Rows are touched in one fixed order, so concurrent transactions cannot deadlock on them.
+ */
+public final class Rollups {
+  /** The counters of {@code stat_rollup}, in column order. */
+  public static final List<String> COUNTERS = List.of("invited", "active", "defaulted", "excluded_count",
+      "l1", "l2", "l3", "l4", "l5", "poor", "poor_verified", "poor_rectified", "poor_on_time",
+      "appeals_filed", "appeals_upheld", "follow_ups", "follow_up_sum");
+
+  /** What one change adds; unnamed counters add nothing. */
+  public static final class Delta {
+    private final Map<String, Long> values = new LinkedHashMap<>();
+
+    public static Delta of(String counter, long value) {
+      return new Delta().and(counter, value);
+    }
+
+    public Delta and(String counter, long value) {
+      if (!COUNTERS.contains(counter)) {
+        throw new IllegalArgumentException("No counter " + counter);
+      }
+      values.merge(counter, value, Long::sum);
+      return this;
+    }
+
+    public static String level(int level) {
+      return "l" + level;
+    }
+
+    boolean isEmpty() {
+      return values.values().stream().allMatch(v -> v == 0);
+    }
+
+    List<Object> params() {
+      List<Object> out = new ArrayList<>();
+      for (String c : COUNTERS) {
+        out.add(values.getOrDefault(c, 0L));
+      }
+      return out;
+    }
+  }
+
+  /** One rating's attribution: its Shanghai day, department, channel, item and officer. */
+  private static final String RATING_SOURCE = """
+      select (rated_at at time zone $2)::date as day, department, channel, item_code,
+             coalesce(officer_subject, '') as officer, tags
+      from rating where id = $1
+      """;
+  /** A transaction invited to rate: the day it reached the stage; no channel yet. */
+  private static final String INVITATION_SOURCE = """
+      select (i.reached_at at time zone $2)::date as day, i.department, '' as channel, a.item_code,
+             coalesce(i.officer_subject, '') as officer, '{}'::text[] as tags
+      from rating_invitation i join application a on a.id = i.application_id
+      where i.application_id = $1 and i.stage = $3
+      """;
+  private static final String DIMS = """
+      cross join (values (1, 'dept'), (2, 'item'), (3, 'officer')) d(o, dim)
+      cross join (values (1, 'day'), (2, 'month')) g(o, grain)
+      """;
+  private static final String PERIOD = "case when g.grain = 'day' then r.day else date_trunc('month', r.day)::date end";
+  private static final String KEY = "case d.dim when 'dept' then '' when 'item' then r.item_code else r.officer end";
+
+  private static String upsert(String source, int firstDelta) {
+    StringBuilder values = new StringBuilder();
+    StringBuilder sets = new StringBuilder();
+    for (int i = 0; i < COUNTERS.size(); i++) {
+      String c = COUNTERS.get(i);
+      values.append(", $").append(firstDelta + i).append("::bigint");
+      sets.append(i == 0 ? "" : ", ").append(c).append(" = s.").append(c).append(" + excluded.").append(c);
+    }
+    return "insert into stat_rollup as s (dim, grain, period, department, channel, key, " + String.join(", ", COUNTERS)
+        + ")\nselect d.dim, g.grain, " + PERIOD + ", r.department, r.channel, " + KEY + values
+        + "\nfrom (" + source + ") r\n" + DIMS + "order by d.o, g.o\n"
+        + "on conflict (dim, grain, period, department, channel, key) do update set " + sets;
+  }
+
+  private static final String RATING = upsert(RATING_SOURCE, 3);
+  private static final String INVITATION = upsert(INVITATION_SOURCE, 4);
+  private static final String TAGS = """
+      insert into stat_tag_rollup as s (dim, grain, period, department, channel, key, tag, poor)
+      select 'dept', g.grain, case when g.grain = 'day' then r.day else date_trunc('month', r.day)::date end,
+             r.department, r.channel, '', t.tag, $3::bigint
+      from (%s) r
+      cross join unnest(r.tags) t(tag)
+      cross join (values (1, 'day'), (2, 'month')) g(o, grain)
+      order by t.tag, g.o
+      on conflict (dim, grain, period, department, channel, key, tag) do update set poor = s.poor + excluded.poor
+      """.formatted(RATING_SOURCE);
+
+  private final String zone;
+
+  public Rollups(ZoneId zone) {
+    this.zone = zone.getId();
+  }
+
+  /** Adds {@code delta} to the rows of a rating. */
+  public Future<Void> rating(SqlClient tx, UUID ratingId, Delta delta) {
+    if (delta.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    List<Object> params = new ArrayList<>(List.of(ratingId, zone));
+    params.addAll(delta.params());
+    return tx.preparedQuery(RATING).execute(Tuple.from(params)).mapEmpty();
+  }
+
+  /** Adds {@code count} (1, or -1 when the rating is excluded) to each reason tag of a poor rating. */
+  public Future<Void> poorTags(SqlClient tx, UUID ratingId, long count) {
+    return tx.preparedQuery(TAGS).execute(Tuple.of(ratingId, zone, count)).mapEmpty();
+  }
+
+  /** Counts a transaction that reached a rateable stage. */
+  public Future<Void> invited(SqlClient tx, UUID applicationId, String stage) {
+    List<Object> params = new ArrayList<>(List.of(applicationId, zone, stage));
+    params.addAll(Delta.of("invited", 1).params());
+    return tx.preparedQuery(INVITATION).execute(Tuple.from(params)).mapEmpty();
+  }
+}
