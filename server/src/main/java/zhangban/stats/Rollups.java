@@ -101,10 +101,78 @@ public final class Rollups {
       on conflict (dim, grain, period, department, channel, key, tag) do update set poor = s.poor + excluded.poor
       """.formatted(RATING_SOURCE);
 
+  /**
+   * Every counted fact, one row each, straight from the raw tables ($1 the time zone): each rating
+   * with its case and appeal, and each transaction invited to rate. The rollups are these rows
+   * summed; {@link #REBUILD} sums them all at once, statistics tests and benchmarks sum them as a
+   * yardstick.
+   */
+  public static final String RAW_ROWS = """
+        select (r.rated_at at time zone $1)::date as day, r.department, r.channel, r.item_code as item,
+               coalesce(r.officer_subject, '') as officer,
+               0 as invited,
+               (not r.defaulted and not r.excluded)::int as active,
+               (r.defaulted and not r.excluded)::int as defaulted,
+               r.excluded::int as excluded_count,
+               (not r.defaulted and not r.excluded and r.level = 1)::int as l1,
+               (not r.defaulted and not r.excluded and r.level = 2)::int as l2,
+               (not r.defaulted and not r.excluded and r.level = 3)::int as l3,
+               (not r.defaulted and not r.excluded and r.level = 4)::int as l4,
+               (not r.defaulted and not r.excluded and r.level = 5)::int as l5,
+               (r.poor and not r.excluded)::int as poor,
+               (r.poor and not r.excluded and c.verified_at is not null)::int as poor_verified,
+               (r.poor and not r.excluded and c.rectified_at is not null)::int as poor_rectified,
+               (r.poor and not r.excluded and c.replied_at is not null
+                 and (c.replied_at at time zone $1)::date <= c.reply_deadline)::int as poor_on_time,
+               (ap.case_id is not null)::int as appeals_filed,
+               (ap.decision is not distinct from 'upheld')::int as appeals_upheld,
+               (r.follow_up is not null)::int as follow_ups,
+               case r.follow_up when 'satisfied' then 3 when 'basically_satisfied' then 2 when 'dissatisfied' then 1
+                 else 0 end as follow_up_sum
+        from rating r
+        left join rectification_case c on c.rating_id = r.id
+        left join case_appeal ap on ap.case_id = c.id
+        union all
+        select (i.reached_at at time zone $1)::date, i.department, '', a.item_code, coalesce(i.officer_subject, ''),
+               1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0
+        from rating_invitation i join application a on a.id = i.application_id
+      """;
+
+  /** Recomputes every rollup row from the raw tables ($1 the time zone), e.g. after a bulk load. */
+  public static final String REBUILD = """
+      insert into stat_rollup (dim, grain, period, department, channel, key, %s)
+      select d.dim, g.grain, case when g.grain = 'day' then rr.day else date_trunc('month', rr.day)::date end,
+             rr.department, rr.channel, case d.dim when 'dept' then '' when 'item' then rr.item else rr.officer end, %s
+      from (%s) rr
+      cross join (values ('dept'), ('item'), ('officer')) d(dim)
+      cross join (values ('day'), ('month')) g(grain)
+      group by 1, 2, 3, 4, 5, 6
+      """.formatted(String.join(", ", COUNTERS),
+          String.join(", ", COUNTERS.stream().map(c -> "sum(rr." + c + ")").toList()), RAW_ROWS);
+  public static final String REBUILD_TAGS = """
+      insert into stat_tag_rollup (dim, grain, period, department, channel, key, tag, poor)
+      select 'dept', g.grain, case when g.grain = 'day' then rr.day else date_trunc('month', rr.day)::date end,
+             rr.department, rr.channel, '', t.tag, count(*)
+      from (select (r.rated_at at time zone $1)::date as day, r.department, r.channel, r.tags
+            from rating r where r.poor and not r.excluded) rr
+      cross join unnest(rr.tags) t(tag)
+      cross join (values ('day'), ('month')) g(grain)
+      group by 1, 2, 3, 4, 5, 6, 7
+      """;
+
   private final String zone;
 
   public Rollups(ZoneId zone) {
     this.zone = zone.getId();
+  }
+
+  /** Replaces every rollup row by the sums of the raw tables, in {@code tx}. */
+  public Future<Void> rebuild(SqlClient tx) {
+    return tx.query("delete from stat_rollup").execute()
+        .compose(v -> tx.query("delete from stat_tag_rollup").execute())
+        .compose(v -> tx.preparedQuery(REBUILD).execute(Tuple.of(zone)))
+        .compose(v -> tx.preparedQuery(REBUILD_TAGS).execute(Tuple.of(zone)))
+        .mapEmpty();
   }
 
   /** Adds {@code delta} to the rows of a rating. */

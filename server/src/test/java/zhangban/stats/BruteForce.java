@@ -15,37 +15,7 @@ import java.util.Optional;
  * the yardstick the rollups are checked against (tests) and timed against (benchmark).
  */
 public final class BruteForce {
-  private static final String ROWS = """
-      with rr as (
-        select (r.rated_at at time zone $1)::date as day, r.department, r.channel, r.item_code as item,
-               coalesce(r.officer_subject, '') as officer,
-               0 as invited,
-               (not r.defaulted and not r.excluded)::int as active,
-               (r.defaulted and not r.excluded)::int as defaulted,
-               r.excluded::int as excluded_count,
-               (not r.defaulted and not r.excluded and r.level = 1)::int as l1,
-               (not r.defaulted and not r.excluded and r.level = 2)::int as l2,
-               (not r.defaulted and not r.excluded and r.level = 3)::int as l3,
-               (not r.defaulted and not r.excluded and r.level = 4)::int as l4,
-               (not r.defaulted and not r.excluded and r.level = 5)::int as l5,
-               (r.poor and not r.excluded)::int as poor,
-               (r.poor and not r.excluded and c.verified_at is not null)::int as poor_verified,
-               (r.poor and not r.excluded and c.rectified_at is not null)::int as poor_rectified,
-               (r.poor and not r.excluded and c.replied_at is not null
-                 and (c.replied_at at time zone $1)::date <= c.reply_deadline)::int as poor_on_time,
-               (ap.case_id is not null)::int as appeals_filed,
-               (ap.decision is not distinct from 'upheld')::int as appeals_upheld,
-               (r.follow_up is not null)::int as follow_ups,
-               case r.follow_up when 'satisfied' then 3 when 'basically_satisfied' then 2 when 'dissatisfied' then 1
-                 else 0 end as follow_up_sum
-        from rating r
-        left join rectification_case c on c.rating_id = r.id
-        left join case_appeal ap on ap.case_id = c.id
-        union all
-        select (i.reached_at at time zone $1)::date, i.department, '', a.item_code, coalesce(i.officer_subject, ''),
-               1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0
-        from rating_invitation i join application a on a.id = i.application_id
-      )
+  private static final String ROWS = "with rr as (" + Rollups.RAW_ROWS + ")\n" + """
       select %s as grp, %s as bucket%s
       from rr where day between $2 and $3 and ($4::text is null or department = $4) and ($5::text is null or channel = $5)
       group by 1, 2
