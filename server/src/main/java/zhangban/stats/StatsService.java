@@ -87,11 +87,14 @@ public final class StatsService {
 
   // ---- the range over rollup rows ---------------------------------------------------------------
 
-  /** Conditions and parameters selecting the rollup rows of a range, from parameter {@code $first}. */
-  private record Range(String where, List<Object> params) {}
+  /**
+   * The rollup rows of a range as a derived table {@code r}: three index range scans (the month rows
+   * of the whole months, the day rows before and after them), so that each reads only its rows.
+   */
+  private record Range(String from, List<Object> params) {}
 
-  private static Range range(String dim, LocalDate from, LocalDate to, boolean dayRowsOnly, Optional<String> department,
-                             Optional<String> channel, List<Object> params) {
+  private static Range range(String table, String dim, LocalDate from, LocalDate to, boolean dayRowsOnly,
+                             Optional<String> department, Optional<String> channel, List<Object> params) {
     LocalDate fullFrom = from.getDayOfMonth() == 1 ? from : from.withDayOfMonth(1).plusMonths(1);
     LocalDate end = to.plusDays(1);
     LocalDate fullTo = end.getDayOfMonth() == 1 ? end : end.withDayOfMonth(1);
@@ -100,20 +103,24 @@ public final class StatsService {
       fullTo = end;
     }
     int n = params.size();
-    params.addAll(List.of(dim, fullFrom, fullTo, from, to));
-    StringBuilder where = new StringBuilder("r.dim = $" + (n + 1) + " and ("
-        + "(r.grain = 'month' and r.period >= $" + (n + 2) + " and r.period < $" + (n + 3) + ")"
-        + " or (r.grain = 'day' and ((r.period >= $" + (n + 4) + " and r.period < $" + (n + 2) + ")"
-        + " or (r.period >= $" + (n + 3) + " and r.period <= $" + (n + 5) + "))))");
+    params.addAll(List.of(dim, fullFrom, fullTo, from, end));
+    StringBuilder filter = new StringBuilder();
     if (department.isPresent()) {
       params.add(department.get());
-      where.append(" and r.department = $").append(params.size());
+      filter.append(" and department = $").append(params.size());
     }
     if (channel.isPresent()) {
       params.add(channel.get());
-      where.append(" and r.channel = $").append(params.size());
+      filter.append(" and channel = $").append(params.size());
     }
-    return new Range(where.toString(), params);
+    String d = "$" + (n + 1);
+    String sql = "(select * from " + table + " where dim = " + d + " and grain = 'month' and period >= $" + (n + 2)
+        + " and period < $" + (n + 3) + filter
+        + " union all select * from " + table + " where dim = " + d + " and grain = 'day' and period >= $" + (n + 4)
+        + " and period < $" + (n + 2) + filter
+        + " union all select * from " + table + " where dim = " + d + " and grain = 'day' and period >= $" + (n + 3)
+        + " and period < $" + (n + 5) + filter + ") r";
+    return new Range(sql, params);
   }
 
   private static String dim(String groupBy) {
@@ -150,9 +157,10 @@ public final class StatsService {
   public Future<List<Group>> groups(Query q) {
     checkRange(q.from(), q.to());
     boolean dayRows = q.bucket().equals("day") || q.bucket().equals("week");
-    Range range = range(dim(q.groupBy()), q.from(), q.to(), dayRows, q.department(), q.channel(), new ArrayList<>());
+    Range range = range("stat_rollup", dim(q.groupBy()), q.from(), q.to(), dayRows, q.department(), q.channel(),
+        new ArrayList<>());
     String sql = "select " + groupColumn(q.groupBy()) + " as grp, " + bucketColumn(q.bucket()) + " as bucket" + SUMS
-        + " from stat_rollup r where " + range.where() + " group by 1, 2 order by 2 nulls first, 1 nulls first";
+        + " from " + range.from() + " group by 1, 2 order by 2 nulls first, 1 nulls first";
     return pool.preparedQuery(sql).execute(Tuple.from(range.params())).map(rows -> {
       List<Group> out = new ArrayList<>();
       for (Row r : rows) {
@@ -196,7 +204,7 @@ public final class StatsService {
     int min = minSample.orElse(defaultMinSample);
     String groupBy = by.equals("department") ? "department" : by;
     List<Object> params = new ArrayList<>();
-    Range range = range(dim(groupBy), from, to, false, department, channel, params);
+    Range range = range("stat_rollup", dim(groupBy), from, to, false, department, channel, params);
     StringBuilder good = new StringBuilder();
     for (int l : new java.util.TreeSet<>(goodLevels)) {
       good.append(good.length() == 0 ? "" : " + ").append("sum(r.l").append(l).append(")");
@@ -206,8 +214,8 @@ public final class StatsService {
     params.add(limit);
     int limitParam = params.size();
     String direction = order.equals("worst") ? "asc" : "desc";
-    String sql = "select " + groupColumn(groupBy) + " as grp" + SUMS + " from stat_rollup r where " + range.where()
-        + (groupBy.equals("officer") ? " and r.key <> ''" : "")
+    String sql = "select " + groupColumn(groupBy) + " as grp" + SUMS + " from " + range.from()
+        + (groupBy.equals("officer") ? " where r.key <> ''" : "")
         + " group by 1 having sum(r.active) >= $" + minParam
         + " order by (" + good + ")::float8 / sum(r.active) " + direction + ", sum(r.active) desc, 1 limit $" + limitParam;
     return pool.preparedQuery(sql).execute(Tuple.from(params)).compose(rows -> {
@@ -234,9 +242,9 @@ public final class StatsService {
                                      Optional<String> channel) {
     checkRange(from, to);
     List<Object> params = new ArrayList<>();
-    Range range = range("dept", from, to, false, department, channel, params);
+    Range range = range("stat_tag_rollup", "dept", from, to, false, department, channel, params);
     params.add(limit);
-    String tags = "select r.tag, sum(r.poor)::bigint as n from stat_tag_rollup r where " + range.where()
+    String tags = "select r.tag, sum(r.poor)::bigint as n from " + range.from()
         + " group by 1 having sum(r.poor) > 0 order by 2 desc, 1 limit $" + params.size();
     Query q = new Query(from, to, "none", "none", department, channel);
     return groups(q).compose(groups -> pool.preparedQuery(tags).execute(Tuple.from(params))
