@@ -187,6 +187,15 @@ public final class StatsBenchmark {
                timestamptz '2024-12-01 00:00+08' + (g::float8 / $1) * interval '730 days' as t
         from (select g, 1 + (g * 7919) % 500 as it from generate_series(1, $1::bigint) g) s
         """;
+    // secondary indexes are built once after the load rather than row by row during it
+    List<String> indexes = List.of("application_by_applicant", "application_by_department", "rating_by_department",
+        "rating_by_application");
+    Map<String, String> definitions = new java.util.LinkedHashMap<>();
+    for (String index : indexes) {
+      definitions.put(index, pool.preparedQuery("select indexdef from pg_indexes where indexname = $1")
+          .execute(Tuple.of(index)).await().iterator().next().getString(0));
+      pool.query("drop index " + index).execute().await();
+    }
     long chunk = 1_000_000;
     for (long start = 0; start < n; start += chunk) {
       long end = Math.min(n, start + chunk);
@@ -221,6 +230,9 @@ public final class StatsBenchmark {
                 from (""" + facts + ") f, lateral (select (g * 104729) % 100 as p) x" + range + ") s")
           .execute(Tuple.of(n)).await();
       System.out.printf("  %,d of %,d%n", end, n);
+    }
+    for (String definition : definitions.values()) {
+      pool.query(definition).execute().await();
     }
     // a case for every poor rating: most replied in time, some late, some still open; 5% appealed
     pool.query("""
