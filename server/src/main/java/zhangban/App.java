@@ -70,6 +70,7 @@ import zhangban.stats.Exports;
 import zhangban.stats.Rollups;
 import zhangban.stats.StatsApi;
 import zhangban.stats.StatsService;
+import zhangban.web.WebPages;
 
 /** The composition root: builds the object graph with plain constructors and starts it. */
 public final class App implements AutoCloseable {
@@ -176,7 +177,8 @@ public final class App implements AutoCloseable {
 
     Future<?> started = zhangban.api.Contract.load(vertx)
         .compose(contract -> vertx.deployVerticle(
-            () -> new ApiVerticle(config, contract, new BearerAuth(verifier), features, migrated::get),
+            () -> new ApiVerticle(config, contract, new BearerAuth(verifier), features, WebPages::mount,
+                migrated::get),
             new DeploymentOptions().setInstances(config.httpInstances())))
         .onSuccess(app.deployments::add)
         .compose(id -> keys.load())

@@ -51,15 +51,21 @@ public final class ApiVerticle extends VerticleBase {
   private final OpenAPIContract contract;
   private final BearerAuth auth;
   private final List<Consumer<RouterBuilder>> features;
+  private final Consumer<Router> pages;
   private final BooleanSupplier started;
   private HttpServer server;
 
+  /**
+   * {@code features} bind the contract's operations; {@code pages} mount what is not an API
+   * operation (the dashboard, the docs) on the router the contract built.
+   */
   public ApiVerticle(Config config, OpenAPIContract contract, BearerAuth auth, List<Consumer<RouterBuilder>> features,
-                     BooleanSupplier started) {
+                     Consumer<Router> pages, BooleanSupplier started) {
     this.config = config;
     this.contract = contract;
     this.auth = auth;
     this.features = features;
+    this.pages = pages;
     this.started = started;
   }
 
@@ -78,6 +84,7 @@ public final class ApiVerticle extends VerticleBase {
     features.forEach(f -> f.accept(builder));
 
     Router router = builder.createRouter();
+    pages.accept(router);
     router.route().failureHandler(Problems::handle);
     for (int status : new int[] {400, 401, 403, 404, 405, 413, 415, 500, 501}) {
       router.errorHandler(status, rc -> Problems.send(rc, Problems.byStatus(status, null)));
