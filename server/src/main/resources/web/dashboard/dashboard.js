@@ -15,6 +15,8 @@
 
   const state = {
     token: null,
+    me: null,
+    loadedAt: null,
     lang: 'zh-CN',
     departments: new Map(),
     charts: {},
@@ -160,10 +162,8 @@
         return;
       }
       sessionStorage.setItem(TOKEN_KEY, state.token);
-      $('who').textContent = t('signedInAs', {
-        name: me.name || me.subject,
-        roles: roles.map((r) => t('role_' + r)).join(', ')
-      });
+      state.me = me;
+      showWho();
       $('sign-in').hidden = true;
       $('board').hidden = false;
       $('sign-out').hidden = false;
@@ -177,8 +177,20 @@
     }
   }
 
+  function showWho() {
+    $('who').textContent = state.me ? t('signedInAs', {
+      name: state.me.name || state.me.subject,
+      roles: state.me.roles.filter((r) => ['manager', 'officer', 'admin'].includes(r)).map((r) => t('role_' + r)).join(', ')
+    }) : '';
+  }
+
+  function showLoaded() {
+    $('status').textContent = state.loadedAt ? t('loaded', { t: state.loadedAt.toLocaleTimeString(state.lang) }) : '';
+  }
+
   function signOut(message) {
     state.token = null;
+    state.me = null;
     sessionStorage.removeItem(TOKEN_KEY);
     $('board').hidden = true;
     $('sign-out').hidden = true;
@@ -384,7 +396,7 @@
           animation: false,
           grid: { left: 8, right: 16, top: 24, bottom: 8, containLabel: true },
           tooltip: TOOLTIP,
-          xAxis: { type: 'category', data: CASE_STATES.map((s) => t('st_' + s)) },
+          xAxis: { type: 'category', data: CASE_STATES.map((s) => t('st_' + s)), axisLabel: { interval: 0 } },
           yAxis: { type: 'value', minInterval: 1 },
           series: [{ type: 'bar', name: t('count'), data: counts, itemStyle: { color: '#1565c0' }, label: { show: true, position: 'top' } }]
         }, true);
@@ -523,7 +535,7 @@
       animation: false,
       grid: { left: 8, right: 16, top: 24, bottom: 8, containLabel: true },
       tooltip: TOOLTIP,
-      xAxis: { type: 'category', data: levels.map((l) => t('level' + l)) },
+      xAxis: { type: 'category', data: levels.map((l) => t('level' + l)), axisLabel: { interval: 0 } },
       yAxis: { type: 'value', minInterval: 1 },
       series: [{
         type: 'bar', name: t('count'), label: { show: true, position: 'top' },
@@ -567,7 +579,8 @@
       state.loads += 1;
       document.body.dataset.loads = String(state.loads);
       document.body.dataset.state = 'ready';
-      $('status').textContent = t('loaded', { t: new Date().toLocaleTimeString(state.lang) });
+      state.loadedAt = new Date();
+      showLoaded();
     }
   }
 
@@ -646,6 +659,8 @@
       state.lang = state.lang === 'zh-CN' ? 'en' : 'zh-CN';
       localStorage.setItem(LANG_KEY, state.lang);
       applyLanguage();
+      showWho();
+      showLoaded();
       if (state.token) {
         filters();
         rerender();
