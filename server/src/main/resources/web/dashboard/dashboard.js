@@ -102,6 +102,31 @@
     }
   }
 
+  /**
+   * Every bucket of the range, as the API names them (the first day of each: days, ISO weeks from
+   * Monday, months), so that days without ratings show as such instead of being skipped.
+   */
+  function bucketsOf(from, to, bucket) {
+    let start = from;
+    if (bucket === 'week') {
+      start = addDays(from, -((new Date(from + 'T00:00:00Z').getUTCDay() + 6) % 7));
+    } else if (bucket === 'month') {
+      start = from.slice(0, 8) + '01';
+    }
+    const out = [];
+    for (let b = start; b <= to && out.length < 1200; ) {
+      out.push(b);
+      if (bucket === 'month') {
+        const d = new Date(b + 'T00:00:00Z');
+        d.setUTCMonth(d.getUTCMonth() + 1);
+        b = d.toISOString().slice(0, 10);
+      } else {
+        b = addDays(b, bucket === 'week' ? 7 : 1);
+      }
+    }
+    return out;
+  }
+
   function bucketFor(from, to) {
     const days = (Date.parse(to) - Date.parse(from)) / 86400000 + 1;
     return days <= 31 ? 'day' : days <= 180 ? 'week' : 'month';
@@ -301,7 +326,7 @@
       animation: false,
       grid: { left: 8, right: 48, top: 8, bottom: 8, containLabel: true },
       tooltip: TOOLTIP,
-      xAxis: { type: 'value', max: options.max, axisLabel: { formatter: options.axisFormat } },
+      xAxis: { type: 'value', max: options.max, minInterval: options.minInterval, axisLabel: { formatter: options.axisFormat } },
       yAxis: { type: 'category', data: names, inverse: true, axisLabel: { width: 160, overflow: 'truncate' } },
       series: [{
         type: 'bar', name: options.name, data: values, itemStyle: { color: options.color },
@@ -370,7 +395,7 @@
       render(data) {
         const names = data.tags.map((tag) => (tag.label && tag.label[state.lang]) || tag.code);
         horizontalBars('chart-tags', names, data.tags.map((tag) => tag.count), {
-          name: t('count'), color: '#c62828'
+          name: t('count'), color: '#c62828', minInterval: 1
         });
         table('table-tags', [t('reason'), t('count'), t('share')],
           data.tags.map((tag, i) => ({ props: { dataset: { code: tag.code } }, cells: [names[i], tag.count, pct(tag.share)] })));
@@ -498,9 +523,15 @@
 
   function renderTrend(data) {
     const rows = data.rows.filter((r) => r.bucket).sort((a, b) => a.bucket.localeCompare(b.bucket));
-    const buckets = rows.map((r) => r.bucket);
-    const volume = rows.map((r) => r.indicators.active);
-    const good = rows.map((r) => (r.indicators.goodRate === null ? null : +(r.indicators.goodRate * 100).toFixed(1)));
+    const byBucket = new Map(rows.map((r) => [r.bucket, r.indicators]));
+    const buckets = bucketsOf(data.from, data.to, data.bucket);
+    rows.forEach((r) => { if (!buckets.includes(r.bucket)) buckets.push(r.bucket); });
+    buckets.sort();
+    const volume = buckets.map((b) => (byBucket.has(b) ? byBucket.get(b).active : 0));
+    const good = buckets.map((b) => {
+      const rate = byBucket.has(b) ? byBucket.get(b).goodRate : null;
+      return rate === null ? null : +(rate * 100).toFixed(1);
+    });
     chart('chart-trend').setOption({
       animation: false,
       legend: { data: [t('volume'), t('goodRate')], top: 0 },

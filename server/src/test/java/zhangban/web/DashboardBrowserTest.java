@@ -214,6 +214,7 @@ class DashboardBrowserTest {
 
   /** Opens the dashboard with these filters, signing in with the manager's token if asked to; waits for its data. */
   static void open(String query) {
+    browser.manage().logs().get(LogType.BROWSER); // each test answers for what its own pages log
     browser.get(base + "/dashboard/?" + query);
     wait.until(d -> d.findElement(By.id("board")).isDisplayed() || d.findElement(By.id("sign-in")).isDisplayed());
     if (browser.findElement(By.id("sign-in")).isDisplayed()) {
@@ -291,6 +292,26 @@ class DashboardBrowserTest {
     return List.of(l.getInteger("1"), l.getInteger("2"), l.getInteger("3"), l.getInteger("4"), l.getInteger("5"));
   }
 
+  /**
+   * The trend chart has a bar for every day of November, in order: the API's volume on the days it
+   * gives, none on the others. Answers the volume per day as the API gives it.
+   */
+  static Map<String, Integer> assertTrendDrawn(JsonObject stats) {
+    Map<String, Integer> volume = new java.util.TreeMap<>();
+    stats.getJsonArray("rows").stream().map(JsonObject.class::cast).filter(r -> r.getString("bucket") != null)
+        .forEach(r -> volume.put(r.getString("bucket"), r.getJsonObject("indicators").getInteger("active")));
+    JsonObject trend = chart("chart-trend");
+    List<Object> days = trend.getJsonArray("x").getJsonArray(0).getList();
+    List<Object> bars = trend.getJsonArray("series").getJsonArray(0).getList();
+    assertEquals(30, days.size());
+    assertEquals("2026-11-01", days.get(0));
+    assertEquals("2026-11-30", days.get(29));
+    for (int i = 0; i < days.size(); i++) {
+      assertEquals(volume.getOrDefault((String) days.get(i), 0), bars.get(i), "ratings on " + days.get(i));
+    }
+    return volume;
+  }
+
   static void assertNoPolicyViolations() {
     List<String> refused = new ArrayList<>();
     for (LogEntry e : browser.manage().logs().get(LogType.BROWSER)) {
@@ -324,18 +345,9 @@ class DashboardBrowserTest {
     assertEquals(levels(totals), levels.getJsonArray("series").getJsonArray(0).getList());
 
     // the trend: one bar per day that has ratings, as the API buckets them, 5 on the 25th and 2 on the 26th
-    JsonObject trend = chart("chart-trend");
-    List<String> buckets = new ArrayList<>();
-    List<Object> volume = new ArrayList<>();
-    all.getJsonArray("rows").stream().map(JsonObject.class::cast).filter(r -> r.getString("bucket") != null)
-        .sorted((a, b) -> a.getString("bucket").compareTo(b.getString("bucket"))).forEach(r -> {
-          buckets.add(r.getString("bucket"));
-          volume.add(r.getJsonObject("indicators").getInteger("active"));
-        });
-    assertEquals(buckets, trend.getJsonArray("x").getJsonArray(0).getList());
-    assertEquals(volume, trend.getJsonArray("series").getJsonArray(0).getList());
-    assertEquals(5, volume.get(buckets.indexOf("2026-11-25")));
-    assertEquals(2, volume.get(buckets.indexOf("2026-11-26")));
+    Map<String, Integer> volume = assertTrendDrawn(all);
+    assertEquals(5, volume.get("2026-11-25"));
+    assertEquals(2, volume.get("2026-11-26"));
 
     // departments ranked by 好评率: 市民政局 4 of 5 good, 市公安局 1 of 2
     JsonObject ranking = api.get("/stats/ratings/ranking?by=department&minSample=1&" + NOVEMBER).token(manager)
@@ -383,7 +395,9 @@ class DashboardBrowserTest {
     assertEquals(1, hall.getInteger("active"));
     assertEquals("1", kpi("kpi-active"));
     assertEquals(List.of(0, 0, 0, 0, 1), chart("chart-levels").getJsonArray("series").getJsonArray(0).getList());
-    assertEquals(List.of(1), chart("chart-trend").getJsonArray("series").getJsonArray(0).getList());
+    Map<String, Integer> volume = assertTrendDrawn(stats("&department=MZJ&channel=hall"));
+    assertEquals(1, volume.get("2026-11-26"));
+    assertEquals(1, volume.values().stream().mapToInt(Integer::intValue).sum());
   }
 
   @Test
@@ -463,6 +477,7 @@ class DashboardBrowserTest {
 
   @Test
   void docsShowTheContract() {
+    browser.manage().logs().get(LogType.BROWSER);
     browser.get(base + "/docs/");
     wait.until(d -> !d.findElements(By.cssSelector(".swagger-ui .info .title")).isEmpty());
     assertTrue(browser.findElement(By.cssSelector(".swagger-ui .info .title")).getText().contains("Zhangban (掌办) API"));
