@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,11 +20,11 @@ import java.util.UUID;
 import java.util.logging.Level;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
-import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -35,6 +34,7 @@ import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.logging.LoggingPreferences;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
+import org.slf4j.LoggerFactory;
 import zhangban.support.Api;
 import zhangban.support.PushFixtures;
 import zhangban.support.TestServer;
@@ -71,9 +71,16 @@ class DashboardBrowserTest {
   static String onTimeCase;
   static String overdueNumber;
 
+  static boolean chromiumInstalled() {
+    return Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
+  }
+
   @BeforeAll
   static void start() throws IOException {
-    assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER), INSTALL);
+    if (!chromiumInstalled()) {
+      LoggerFactory.getLogger(DashboardBrowserTest.class).warn(INSTALL);
+      return;
+    }
     server = TestServer.start(Map.of("DEV_MODE", "true"));
     api = server.api;
     filing = new PushFixtures(server, null);
@@ -94,6 +101,12 @@ class DashboardBrowserTest {
     options.setCapability("goog:loggingPrefs", logs);
     browser = new ChromeDriver(service, options);
     wait = new WebDriverWait(browser, Duration.ofSeconds(30));
+  }
+
+  /** Each test is reported as skipped, with the way to install Chromium, where it is missing. */
+  @BeforeEach
+  void needsChromium() {
+    assumeTrue(chromiumInstalled(), INSTALL);
   }
 
   @AfterAll
@@ -268,21 +281,6 @@ class DashboardBrowserTest {
     return rows;
   }
 
-  /** Whether this build serves the statistics: an operation without a handler answers a bare 503. */
-  static boolean statsServed() {
-    try {
-      var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/stats/ratings?" + NOVEMBER))
-          .header("Authorization", "Bearer " + manager).build();
-      return java.net.http.HttpClient.newHttpClient()
-          .send(request, java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode() != 503;
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
-  }
-
   static JsonObject stats(String query) {
     return api.get("/stats/ratings?" + NOVEMBER + "&bucket=day" + query).token(manager).send().expect(200).json();
   }
@@ -326,7 +324,6 @@ class DashboardBrowserTest {
 
   @Test
   void chartsShowWhatTheStatisticsApiGivesForTheSeededRatings() {
-    assumeTrue(statsServed(), "GET /stats/ratings is not served by this build yet (503): the charts cannot be checked");
     open(NOVEMBER + "&minSample=1");
 
     JsonObject all = stats("");
@@ -378,7 +375,6 @@ class DashboardBrowserTest {
 
   @Test
   void filteringByDepartmentThenChannelChangesTheNumbers() {
-    assumeTrue(statsServed(), "GET /stats/ratings is not served by this build yet (503): the filters cannot be checked");
     open(NOVEMBER + "&minSample=1");
     assertEquals("7", kpi("kpi-active"));
 
