@@ -47,6 +47,8 @@ class RestartTest {
     JsonArray timelineBefore;
     JsonArray materialsBefore;
     long demoUsers;
+    long applications;
+    long ratings;
     long departments;
     long items;
 
@@ -71,7 +73,13 @@ class RestartTest {
       demoUsers = first.count("select count(*) from demo_user");
       departments = first.count("select count(*) from department");
       items = first.count("select count(*) from service_item");
+      applications = first.count("select count(*) from application");
+      ratings = first.count("select count(*) from rating");
       assertEquals(16, demoUsers);
+      assertEquals(361, applications, "the demo history and the one filed here");
+      assertTrue(ratings > 250, "the demo history is rated: " + ratings);
+      assertEquals(ratings, first.count("select coalesce(sum(active + defaulted + excluded_count), 0) from stat_rollup"
+          + " where dim = 'dept' and grain = 'day'"), "its statistics were built");
       assertEquals(3, timelineBefore.size());
     }
 
@@ -95,7 +103,8 @@ class RestartTest {
       assertEquals(demoUsers, second.count("select count(*) from demo_user"), "demo users are not loaded twice");
       assertEquals(departments, second.count("select count(*) from department"));
       assertEquals(items, second.count("select count(*) from service_item"));
-      assertEquals(1, second.count("select count(*) from application"));
+      assertEquals(applications, second.count("select count(*) from application"), "the demo history is not loaded twice");
+      assertEquals(ratings, second.count("select count(*) from rating"));
 
       // numbering goes on after the restart instead of starting again
       String officer = second.token("officer-minzheng");

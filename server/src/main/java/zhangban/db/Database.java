@@ -99,6 +99,28 @@ public final class Database {
     }
   }
 
+  /**
+   * Runs SQL scripts in one transaction (JDBC, for start-up work such as the demo history); each
+   * {@code $1} in them stands for {@code zone}, quoted as a literal.
+   */
+  public void runScripts(java.time.ZoneId zone, String... scripts) {
+    String literal = "'" + zone.getId().replace("'", "''") + "'";
+    try (Connection c = DriverManager.getConnection(jdbcUrl(), target.user(), target.password());
+         Statement st = c.createStatement()) {
+      c.setAutoCommit(false);
+      for (String script : scripts) {
+        st.execute(script.replace("$1", literal));
+      }
+      c.commit();
+    } catch (SQLException e) {
+      throw new IllegalStateException("Running start-up scripts failed", e);
+    }
+  }
+
+  public static String script(String classpathResource) {
+    return resource(classpathResource);
+  }
+
   public PgConnectOptions connectOptions() {
     return new PgConnectOptions()
         .setHost(target.host())
