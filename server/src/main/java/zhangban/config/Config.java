@@ -28,9 +28,40 @@ public record Config(
     int supplementNoticeDays,
     ZoneId zone,
     long readyTimeoutMillis,
+    Role role,
+    long shutdownGraceMillis,
+    boolean accessLog,
+    Optional<DatabaseTarget> statsDatabase,
     Push push,
     Rating rating,
     Stats stats) {
+
+  /**
+   * What one process does: everything (the default), only the HTTP API, or only the push worker
+   * (for provinces that scale sending apart from serving). Every role runs the clock-driven jobs,
+   * which share their work through the database.
+   */
+  public enum Role {
+    ALL, API, PUSH_WORKER;
+
+    static Role parse(String value) {
+      return switch (value) {
+        case "all" -> ALL;
+        case "api" -> API;
+        case "push-worker" -> PUSH_WORKER;
+        default -> throw new IllegalArgumentException("SERVER_ROLE must be all, api or push-worker, got " + value);
+      };
+    }
+
+    public boolean servesApi() {
+      return this != PUSH_WORKER;
+    }
+  }
+
+  /** Whether this process drains the push outbox. */
+  public boolean runsPushWorker() {
+    return role == Role.PUSH_WORKER || (role == Role.ALL && push.workerEnabled());
+  }
 
   /** Statistics: which levels count as good (好评), and the fewest ratings to be ranked. */
   public record Stats(java.util.Set<Integer> goodLevels, int minSample) {}
@@ -142,6 +173,11 @@ public record Config(
     if (!(warningRatio > 0 && warningRatio <= 1)) {
       throw new IllegalArgumentException("WARNING_RATIO must be in (0, 1], got " + warningRatio);
     }
+    // logback reads LOG_FORMAT itself (it chooses the appender before this runs); refuse nonsense here
+    String logFormat = e.str("LOG_FORMAT", "text");
+    if (!logFormat.equals("text") && !logFormat.equals("json")) {
+      throw new IllegalArgumentException("LOG_FORMAT must be text or json, got " + logFormat);
+    }
     return new Config(
         e.str("HOST", "0.0.0.0"),
         e.integer("PORT", 8080),
@@ -159,6 +195,10 @@ public record Config(
         e.integer("SUPPLEMENT_NOTICE_DAYS", 5),
         ZoneId.of(e.str("TIMEZONE", "Asia/Shanghai")),
         e.integer("READY_TIMEOUT_MS", 2000),
+        Role.parse(e.str("SERVER_ROLE", "all")),
+        e.integer("SHUTDOWN_GRACE_MS", 10000),
+        e.bool("ACCESS_LOG", true),
+        e.opt("STATS_DATABASE_URL").map(Config::parseDatabaseUrl),
         new Push(
             e.bool("PUSH_WORKER_ENABLED", true),
             e.opt("GOOGLE_APPLICATION_CREDENTIALS").map(Path::of),

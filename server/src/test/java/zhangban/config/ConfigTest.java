@@ -48,6 +48,27 @@ class ConfigTest {
   }
 
   @Test
+  void aProcessServesTheApiAndSendsPushesUnlessItsRoleSaysOtherwise() {
+    Config all = Config.from(Map.of());
+    assertEquals(Config.Role.ALL, all.role());
+    assertTrue(all.role().servesApi());
+    assertTrue(all.runsPushWorker());
+    assertFalse(Config.from(Map.of("PUSH_WORKER_ENABLED", "false")).runsPushWorker());
+    Config api = Config.from(Map.of("SERVER_ROLE", "api"));
+    assertTrue(api.role().servesApi());
+    assertFalse(api.runsPushWorker());
+    Config worker = Config.from(Map.of("SERVER_ROLE", "push-worker", "PUSH_WORKER_ENABLED", "false"));
+    assertFalse(worker.role().servesApi());
+    assertTrue(worker.runsPushWorker(), "the role is the stronger setting");
+    assertThrows(IllegalArgumentException.class, () -> Config.from(Map.of("SERVER_ROLE", "worker")));
+    assertThrows(IllegalArgumentException.class, () -> Config.from(Map.of("LOG_FORMAT", "xml")));
+    assertEquals(10000, all.shutdownGraceMillis());
+    assertEquals(Optional.empty(), all.statsDatabase());
+    assertEquals(new Config.DatabaseTarget("db-ro.example", 5432, "zb", "u", "p"),
+        Config.from(Map.of("STATS_DATABASE_URL", "postgres://u:p@db-ro.example/zb")).statsDatabase().orElseThrow());
+  }
+
+  @Test
   void aConfiguredDatabaseTurnsDevModeAndDemoDataOff() {
     Config c = Config.from(Map.of("DATABASE_URL", URL));
     assertFalse(c.devMode());
