@@ -80,6 +80,11 @@ public final class App implements AutoCloseable {
   private final Database database;
   private final Pool pool;
   private final AtomicBoolean migrated;
+  /** Set when shutdown begins: readiness answers 503 so load balancers stop sending new requests. */
+  private final AtomicBoolean draining = new AtomicBoolean(false);
+  private final AtomicBoolean closed = new AtomicBoolean(false);
+  private Pool statsPool;
+  private String apiDeployment;
   /** Deployments in the order they started; stopped in reverse before anything is closed. */
   private final List<String> deployments = new java.util.concurrent.CopyOnWriteArrayList<>();
   private PushGateway ownedGateway;
@@ -130,6 +135,13 @@ public final class App implements AutoCloseable {
     Pool pool = database.pool(vertx, config.dbPoolSize());
     AtomicBoolean migrated = new AtomicBoolean(false);
     App app = new App(vertx, database, pool, migrated);
+    // statistics may read a replica: they tolerate its lag, and keep the primary for the writes
+    Pool statsPool = config.statsDatabase().map(t -> Database.of(t).pool(vertx, config.dbPoolSize(), "zhangban-stats"))
+        .orElse(pool);
+    if (statsPool != pool) {
+      app.statsPool = statsPool;
+      LOG.info("Statistics read from {}:{}", config.statsDatabase().get().host(), config.statsDatabase().get().port());
+    }
 
     Optional<DevTokens> devTokens = config.devMode()
         ? Optional.of(DevTokens.loadOrCreate(config.dataDir(), clock)) : Optional.empty();
@@ -161,9 +173,11 @@ public final class App implements AutoCloseable {
         rollups, clock, config.zone());
     RatingService ratings = new RatingService(pool, dictionary, cases, idempotency, config.rating(), rollups, clock);
     Buffer contractText = Buffer.buffer(zhangban.api.Contract.text());
-    OpsApi ops = new OpsApi(pool, migrated::get, registry, contractText, config.readyTimeoutMillis(),
-        new JsonObject().put("devMode", config.devMode()).put("push", push.describe()));
-    List<Consumer<RouterBuilder>> features = List.of(
+    OpsApi ops = new OpsApi(pool, migrated::get, app.draining::get, registry, contractText, config.readyTimeoutMillis(),
+        new JsonObject().put("devMode", config.devMode()).put("push", push.describe())
+            .put("role", config.role().name().toLowerCase().replace('_', '-')));
+    // a push-worker process serves health and metrics only; the other operations answer 501
+    List<Consumer<RouterBuilder>> features = !config.role().servesApi() ? List.of(ops::mount) : List.of(
         ops::mount,
         new IdentityApi(pool, devTokens)::mount,
         new CatalogApi(catalog)::mount,
@@ -172,15 +186,18 @@ public final class App implements AutoCloseable {
         new NotifyApi(pool, devices, new Inbox(pool, templates), preferences,
             new PushAdmin(pool, clock, push.describe()), clock)::mount,
         new RatingApi(ratings, cases, dictionary, filing)::mount,
-        new StatsApi(new StatsService(pool, config.stats().goodLevels(), config.stats().minSample(), clock, config.zone()),
-            new Exports(pool, config.zone()))::mount);
+        new StatsApi(new StatsService(statsPool, config.stats().goodLevels(), config.stats().minSample(), clock,
+            config.zone()), new Exports(statsPool, config.zone()))::mount);
 
     Future<?> started = zhangban.api.Contract.load(vertx)
         .compose(contract -> vertx.deployVerticle(
             () -> new ApiVerticle(config, contract, new BearerAuth(verifier), features, WebPages::mount,
                 migrated::get),
             new DeploymentOptions().setInstances(config.httpInstances())))
-        .onSuccess(app.deployments::add)
+        .onSuccess(id -> {
+          app.apiDeployment = id;
+          app.deployments.add(id);
+        })
         .compose(id -> keys.load())
         .compose(v -> vertx.executeBlocking(() -> {
           database.migrate();
@@ -192,7 +209,7 @@ public final class App implements AutoCloseable {
           }
           return null;
         }))
-        .compose(v -> config.push().workerEnabled()
+        .compose(v -> config.runsPushWorker()
             ? vertx.deployVerticle(new PushWorker(pool, database.connectOptions(), push,
                 Gateways.settings(config.push()), clock, registry)).onSuccess(app.deployments::add).mapEmpty()
             : Future.succeededFuture())
@@ -211,13 +228,29 @@ public final class App implements AutoCloseable {
   }
 
   /**
-   * Stops in order: each deployment in reverse (the push worker lets its sends in flight finish and
-   * releases the rest), then the pool, then Vert.x, then the embedded database if any.
+   * Stops in order: readiness turns false; the HTTP servers stop accepting and let requests in
+   * flight finish (up to {@code SHUTDOWN_GRACE_MS}); then the other deployments in reverse (the push
+   * worker lets its sends in flight finish and releases the rest); then the pools, Vert.x and the
+   * embedded database if any. A second call does nothing.
    */
+  /** Readiness answers 503 from now on; everything else goes on serving until {@link #close()}. */
+  public void beginDraining() {
+    if (draining.compareAndSet(false, true)) {
+      LOG.info("Draining: readiness reports DOWN");
+    }
+  }
+
   @Override
   public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    beginDraining();
     List<String> running = new java.util.ArrayList<>(deployments);
     java.util.Collections.reverse(running);
+    if (apiDeployment != null && running.remove(apiDeployment)) {
+      running.add(0, apiDeployment);
+    }
     for (String id : running) {
       try {
         vertx.undeploy(id).await(2, TimeUnit.MINUTES);
@@ -226,6 +259,9 @@ public final class App implements AutoCloseable {
       }
     }
     try {
+      if (statsPool != null) {
+        statsPool.close().await(30, TimeUnit.SECONDS);
+      }
       pool.close().await(30, TimeUnit.SECONDS);
       vertx.close().await(30, TimeUnit.SECONDS);
     } catch (Exception e) {

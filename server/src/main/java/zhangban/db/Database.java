@@ -131,6 +131,11 @@ public final class Database {
   }
 
   public Pool pool(Vertx vertx, int size) {
+    return pool(vertx, size, "zhangban");
+  }
+
+  /** {@code name} tells pools apart in the metrics. */
+  public Pool pool(Vertx vertx, int size, String name) {
     PgConnectOptions connect = new PgConnectOptions()
         .setHost(target.host())
         .setPort(target.port())
@@ -140,7 +145,7 @@ public final class Database {
         .setCachePreparedStatements(true)
         .setPipeliningLimit(16);
     return PgBuilder.pool()
-        .with(new PoolOptions().setMaxSize(size).setName("zhangban"))
+        .with(new PoolOptions().setMaxSize(size).setName(name))
         .connectingTo(connect)
         .using(vertx)
         .build();

@@ -72,6 +72,7 @@ public final class ApiVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     RouterBuilder builder = RouterBuilder.create(vertx, contract, RequestExtractor.withBodyHandler());
+    builder.rootHandler((io.vertx.ext.web.handler.PlatformHandler) rc -> RequestIds.assign(rc, config.accessLog()));
     builder.rootHandler((io.vertx.ext.web.handler.PlatformHandler) this::guard);
     builder.rootHandler(BodyHandler.create(config.uploadsDir().toString())
         .setBodyLimit(Math.max(config.maxBodyBytes(), config.maxUploadBytes()))
@@ -82,6 +83,13 @@ public final class ApiVerticle extends VerticleBase {
     builder.rootHandler(this::presentQueryToValidator);
     builder.security("bearerAuth").httpHandler(new BearerTokenHandler(auth, "zhangban"));
     features.forEach(f -> f.accept(builder));
+    // what no feature bound is not served by this process (SERVER_ROLE=push-worker): 503, as while starting
+    builder.getRoutes().stream().filter(route -> route.getHandlers().isEmpty()).forEach(route -> route
+        .setDoSecurity(false)
+        .setDoValidation(false)
+        .addHandler(rc -> Problems.send(rc, Problems.byStatus(503,
+            "This process does not serve the API (SERVER_ROLE=" + config.role().name().toLowerCase().replace('_', '-')
+                + ")."))));
 
     Router router = builder.createRouter();
     pages.accept(router);
@@ -258,8 +266,13 @@ public final class ApiVerticle extends VerticleBase {
     return type != null && type.toLowerCase().startsWith("multipart/");
   }
 
+  /**
+   * Stops accepting connections; requests in flight get up to {@code SHUTDOWN_GRACE_MS} to finish
+   * (idle kept-alive connections are closed at once), then what is left is closed.
+   */
   @Override
   public Future<?> stop() {
-    return server == null ? Future.succeededFuture() : server.close();
+    return server == null ? Future.succeededFuture()
+        : server.shutdown(config.shutdownGraceMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
   }
 }

@@ -81,8 +81,9 @@ public final class Problems {
     if (failure instanceof io.vertx.core.json.DecodeException || failure instanceof IllegalArgumentException) {
       return ApiException.badRequest(failure.getMessage());
     }
-    String reference = Long.toHexString(System.nanoTime());
-    LOG.error("Unhandled failure on {} {} (ref {})", rc.request().method(), rc.request().path(), reference, failure);
+    String reference = RequestIds.of(rc);
+    RequestIds.withId(rc, () -> LOG.error("Unhandled failure on {} {} (request {})",
+        rc.request().method(), rc.request().path(), reference, failure));
     return new ApiException(500, "internal", "Internal error", "Something failed on our side; reference " + reference + ".", null);
   }
 

@@ -12,15 +12,17 @@ import java.util.function.BooleanSupplier;
 public final class OpsApi {
   private final Pool pool;
   private final BooleanSupplier migrated;
+  private final BooleanSupplier draining;
   private final PrometheusMeterRegistry registry;
   private final Buffer contract;
   private final long readyTimeoutMillis;
   private final JsonObject staticDetails;
 
-  public OpsApi(Pool pool, BooleanSupplier migrated, PrometheusMeterRegistry registry, Buffer contract,
-                long readyTimeoutMillis, JsonObject staticDetails) {
+  public OpsApi(Pool pool, BooleanSupplier migrated, BooleanSupplier draining, PrometheusMeterRegistry registry,
+                Buffer contract, long readyTimeoutMillis, JsonObject staticDetails) {
     this.pool = pool;
     this.migrated = migrated;
+    this.draining = draining;
     this.registry = registry;
     this.contract = contract;
     this.readyTimeoutMillis = readyTimeoutMillis;
@@ -36,6 +38,15 @@ public final class OpsApi {
       JsonObject checks = staticDetails.copy();
       boolean migrationsDone = migrated.getAsBoolean();
       checks.put("migrations", migrationsDone ? "done" : "pending");
+      if (draining.getAsBoolean()) {
+        // shutting down: no new traffic, whatever the database says
+        checks.put("shutdown", "draining");
+        rc.response().setStatusCode(503)
+            .putHeader("Content-Type", "application/json")
+            .putHeader("Cache-Control", "no-store")
+            .end(new JsonObject().put("status", "DOWN").put("checks", checks).encode());
+        return;
+      }
       pool.query("select 1").execute()
           .timeout(readyTimeoutMillis, TimeUnit.MILLISECONDS)
           .onComplete(ar -> {

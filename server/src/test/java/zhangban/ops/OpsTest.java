@@ -52,6 +52,22 @@ class OpsTest {
   }
 
   @Test
+  void everyResponseCarriesTheCallersRequestIdOrANewOne() {
+    assertEquals("app-7f3a.1:retry-2", api.get("/health/live").header("X-Request-Id", "app-7f3a.1:retry-2").send()
+        .expect(200).header("X-Request-Id"));
+    String generated = api.get("/no/such/path").send().expect(404).header("X-Request-Id");
+    assertTrue(generated.matches("[0-9a-f]{32}"), generated);
+    assertTrue(!generated.equals(api.get("/no/such/path").send().expect(404).header("X-Request-Id")), "one per request");
+    // an id that could forge a log line or is too long is replaced, not echoed
+    for (String hostile : List.of("a b", "x\"}", "id<script>", "a".repeat(129))) {
+      String answered = api.get("/health/live").header("X-Request-Id", hostile).send().expect(200).header("X-Request-Id");
+      assertTrue(answered.matches("[0-9a-f]{32}"), hostile + " -> " + answered);
+    }
+    String problem = api.get("/me").header("X-Request-Id", "req-401").send().expect(401).header("X-Request-Id");
+    assertEquals("req-401", problem);
+  }
+
+  @Test
   void metricsAreThePrometheusTextWithHttpAndJvmMeters() {
     // at least one request has been served and measured before the scrape
     api.get("/health/live").send().expect(200);
