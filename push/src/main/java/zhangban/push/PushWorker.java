@@ -219,43 +219,82 @@ public final class PushWorker extends VerticleBase {
           messageIds.add(sentOutcome.messageId());
         } else {
           Claimed job = jobs.get(i);
-          others.add(recordFailure(job, outcome).recover(err -> {
-            LOG.warn("Recording push job {} failed: {}", job.id(), err.toString());
-            return Future.succeededFuture();
-          }));
+          SendOutcome failure = outcome;
+          Instant at = clock.instant();
+          countFailure(job, failure);
+          others.add(persistently("recording push job " + job.id(), () -> recordFailure(job, failure, at)));
         }
       }
       sent.increment(sentIds.size());
+      Tuple sentRows = Tuple.of(sentIds.toArray(Long[]::new), messageIds.toArray(String[]::new),
+          utc(clock.instant()), settings.workerId());
       Future<Void> sentRecorded = sentIds.isEmpty() ? Future.succeededFuture()
-          : pool.preparedQuery(SENT).execute(Tuple.of(sentIds.toArray(Long[]::new), messageIds.toArray(String[]::new),
-              utc(clock.instant()), settings.workerId())).mapEmpty();
+          : persistently("recording " + sentIds.size() + " sent push jobs",
+              () -> pool.preparedQuery(SENT).execute(sentRows).mapEmpty());
       others.add(sentRecorded);
       return Future.join(others).mapEmpty();
     });
   }
 
-  private Future<Void> recordFailure(Claimed job, SendOutcome outcome) {
-    Instant now = clock.instant();
-    String me = settings.workerId();
+  /**
+   * FCM has answered: what it said must reach the database, or the job is sent again once its lease
+   * runs out. When the database does not answer (a restart, a failover), the write is tried again
+   * until it succeeds or the lease has long expired (by then another process may have taken the
+   * job; the writes only touch jobs this worker still holds). Meanwhile the jobs stay in flight, so
+   * this worker does not claim them again.
+   */
+  private Future<Void> persistently(String what, java.util.function.Supplier<Future<Void>> write) {
+    Promise<Void> done = Promise.promise();
+    long giveUpAt = System.nanoTime() + 2 * settings.lease().toNanos();
+    attempt(what, write, done, giveUpAt, 200);
+    return done.future();
+  }
+
+  private void attempt(String what, java.util.function.Supplier<Future<Void>> write, Promise<Void> done, long giveUpAt,
+                       long waitMillis) {
+    write.get().onComplete(ar -> {
+      if (ar.succeeded()) {
+        done.tryComplete();
+      } else if (System.nanoTime() > giveUpAt) {
+        LOG.error("Gave up {}: {}; the jobs will be sent again after their lease", what, ar.cause().toString());
+        done.tryComplete();
+      } else {
+        LOG.warn("{} failed ({}); trying again in {} ms", what, ar.cause().toString(), waitMillis);
+        vertx.setTimer(waitMillis, t -> attempt(what, write, done, giveUpAt, Math.min(waitMillis * 2, 1000)));
+      }
+    });
+  }
+
+  private void countFailure(Claimed job, SendOutcome outcome) {
     if (outcome instanceof SendOutcome.TokenRejected t) {
       failed(t.code());
+    } else if (outcome instanceof SendOutcome.Retry r) {
+      failed(r.code());
+      if (job.attempts() < settings.maxAttempts()) {
+        retries.increment();
+      }
+    } else {
+      failed(((SendOutcome.Rejected) outcome).code());
+    }
+  }
+
+  private Future<Void> recordFailure(Claimed job, SendOutcome outcome, Instant now) {
+    String me = settings.workerId();
+    if (outcome instanceof SendOutcome.TokenRejected t) {
       return pool.withTransaction(tx -> tx.preparedQuery(FAILED)
           .execute(Tuple.of(job.id(), "permanent-failure", utc(now), t.code() + ": " + t.detail(), utc(now), me))
           .compose(v -> devices.retire(tx, job.deviceId(), job.token(), t.code(), now)));
     }
     if (outcome instanceof SendOutcome.Retry r) {
-      failed(r.code());
       if (job.attempts() >= settings.maxAttempts()) {
         return pool.preparedQuery(FAILED).execute(Tuple.of(job.id(), "dead", utc(now),
             r.code() + " after " + job.attempts() + " attempts: " + r.detail(), utc(now), me)).mapEmpty();
       }
-      retries.increment();
       Duration wait = r.retryAfter().orElseGet(() -> backoff(job.attempts()));
       return pool.preparedQuery(FAILED).execute(Tuple.of(job.id(), "temporary-failure", utc(now.plus(wait)),
           r.code() + ": " + r.detail(), utc(now), me)).mapEmpty();
     }
     SendOutcome.Rejected x = (SendOutcome.Rejected) outcome;
-    failed(x.code());
     return pool.preparedQuery(FAILED).execute(Tuple.of(job.id(), "dead", utc(now),
         x.code() + ": " + x.detail(), utc(now), me)).mapEmpty();
   }

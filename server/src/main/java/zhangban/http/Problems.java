@@ -81,10 +81,35 @@ public final class Problems {
     if (failure instanceof io.vertx.core.json.DecodeException || failure instanceof IllegalArgumentException) {
       return ApiException.badRequest(failure.getMessage());
     }
+    if (databaseUnavailable(failure)) {
+      // a restart or failover of PostgreSQL: the client may try again (an idempotency key makes that safe)
+      RequestIds.withId(rc, () -> LOG.warn("Database unavailable on {} {}: {}", rc.request().method(),
+          rc.request().path(), failure.toString()));
+      return new ApiException(503, "unavailable", "Service Unavailable",
+          "The database did not answer; try again shortly (with the same Idempotency-Key where the operation takes one).", new JsonObject().put("retryAfterSeconds", 1));
+    }
     String reference = RequestIds.of(rc);
     RequestIds.withId(rc, () -> LOG.error("Unhandled failure on {} {} (request {})",
         rc.request().method(), rc.request().path(), reference, failure));
     return new ApiException(500, "internal", "Internal error", "Something failed on our side; reference " + reference + ".", null);
+  }
+
+  /**
+   * The connection to PostgreSQL was refused, lost or timed out, or the server is shutting down or
+   * starting (SQLSTATE class 08 and 57P): the request failed before or without committing.
+   */
+  static boolean databaseUnavailable(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof io.vertx.sqlclient.ClosedConnectionException || t instanceof java.net.ConnectException
+          || t instanceof io.netty.channel.ConnectTimeoutException) {
+        return true;
+      }
+      if (t instanceof io.vertx.pgclient.PgException pg && pg.getSqlState() != null
+          && (pg.getSqlState().startsWith("08") || pg.getSqlState().startsWith("57P"))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   public static ApiException byStatus(int status, String detail) {

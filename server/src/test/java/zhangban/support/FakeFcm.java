@@ -105,6 +105,34 @@ public final class FakeFcm implements AutoCloseable {
     return "http://127.0.0.1:" + server.actualPort();
   }
 
+  /**
+   * A Firebase service-account JSON (a fresh RSA key) whose token endpoint is this fake, for a server
+   * process configured through {@code FIREBASE_SERVICE_ACCOUNT_JSON} and {@code FCM_BASE_URL} as an
+   * operator would configure it for a load test.
+   */
+  public String serviceAccountJson(String project) {
+    try {
+      java.security.KeyPairGenerator generator = java.security.KeyPairGenerator.getInstance("RSA");
+      generator.initialize(2048);
+      java.security.KeyPair keys = generator.generateKeyPair();
+      String pem = "-----BEGIN PRIVATE KEY-----\n"
+          + java.util.Base64.getMimeEncoder(64, "\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII))
+              .encodeToString(keys.getPrivate().getEncoded())
+          + "\n-----END PRIVATE KEY-----\n";
+      return new JsonObject()
+          .put("type", "service_account")
+          .put("project_id", project)
+          .put("private_key_id", "fake-key-1")
+          .put("private_key", pem)
+          .put("client_email", "push@" + project + ".iam.gserviceaccount.com")
+          .put("client_id", "1")
+          .put("token_uri", baseUrl() + "/token")
+          .encode();
+    } catch (java.security.GeneralSecurityException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   // ---- programming the answers --------------------------------------------------------------
 
   /** Answers every request for {@code token} with this FCM error, until {@link #clear(String)}. */
@@ -218,6 +246,14 @@ public final class FakeFcm implements AutoCloseable {
   // ---- serving ------------------------------------------------------------------------------
 
   private void handle(HttpServerRequest req) {
+    if ("POST".equals(req.method().name()) && req.path().equals("/token")) {
+      // Google's OAuth token endpoint, for service-account credentials whose token_uri points here
+      req.body().onComplete(ar -> req.response().setStatusCode(200)
+          .putHeader("Content-Type", "application/json; charset=UTF-8")
+          .end(new JsonObject().put("access_token", "fake-access-token").put("expires_in", 3600)
+              .put("token_type", "Bearer").encode()));
+      return;
+    }
     Matcher m = SEND.matcher(req.path());
     if (!"POST".equals(req.method().name()) || !m.matches()) {
       req.response().setStatusCode(404).putHeader("Content-Type", "text/plain").end("not found");
