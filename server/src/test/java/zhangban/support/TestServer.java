@@ -58,6 +58,7 @@ public final class TestServer implements AutoCloseable {
     all.put("JWKS_MIN_REFETCH_SECONDS", "0");
     all.put("DEV_MODE", "false");
     all.put("DEMO_DATA", "false");
+    all.put("ACCESS_LOG", "false"); // a line per request would bury the test output; CrashSafetyTest's processes log them
     all.putAll(env);
     if (database != null) {
       Config.DatabaseTarget t = database.target();
