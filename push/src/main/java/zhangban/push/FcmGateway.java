@@ -45,10 +45,12 @@ public final class FcmGateway implements PushGateway {
    */
   public FcmGateway(GoogleCredentials credentials, String projectId, String baseUrl, Duration timeout,
                     int sendThreads) {
+    FcmTransport transport = new FcmTransport(baseUrl, timeout);
     FirebaseOptions options = FirebaseOptions.builder()
         .setCredentials(credentials)
         .setProjectId(projectId)
-        .setHttpTransport(new FcmTransport(baseUrl, timeout))
+        .setHttpTransport(transport)
+        .setJsonFactory(transport.jsonFactory())
         .setThreadManager(new SendThreads(sendThreads))
         .setConnectTimeout((int) timeout.toMillis())
         .setReadTimeout((int) timeout.toMillis())

@@ -3,6 +3,8 @@ package zhangban.push;
 import com.google.api.client.http.HttpTransport;
 import com.google.api.client.http.LowLevelHttpRequest;
 import com.google.api.client.http.LowLevelHttpResponse;
+import com.google.api.client.http.json.JsonHttpContent;
+import com.google.api.client.json.JsonFactory;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -33,6 +35,7 @@ public final class FcmTransport extends HttpTransport {
 
   private final String baseUrl;
   private final int connectTimeoutMillis;
+  private final FcmJsonFactory json = new FcmJsonFactory();
 
   static {
     noSilentPostRetry();
@@ -67,10 +70,22 @@ public final class FcmTransport extends HttpTransport {
     this.connectTimeoutMillis = (int) connectTimeout.toMillis();
   }
 
+  /**
+   * The SDK's JSON factory to go with this transport (set both in the same FirebaseOptions): the
+   * body the SDK serialises to count its length is the one this transport sends, not serialised
+   * a second time.
+   */
+  public JsonFactory jsonFactory() {
+    return json;
+  }
+
   @Override
   protected LowLevelHttpRequest buildRequest(String method, String url) {
     String target = url.startsWith(FCM) ? baseUrl + url.substring(FCM.length()) : url;
-    return new Request(method, target);
+    Request request = new Request(method, target);
+    // the SDK counts this request's body next, on this thread
+    json.keepNextBody(request.counted);
+    return request;
   }
 
   private final class Request extends LowLevelHttpRequest {
@@ -78,10 +93,27 @@ public final class FcmTransport extends HttpTransport {
     private final String url;
     private final List<String[]> headers = new ArrayList<>();
     private Duration readTimeout = Duration.ofSeconds(20);
+    private byte[] countedBody;
+    final java.util.function.Consumer<byte[]> counted = body -> countedBody = body;
 
     Request(String method, String url) {
       this.method = method;
       this.url = url;
+    }
+
+    /**
+     * The bytes to send: those the SDK counted when they are this request's JSON body and of the
+     * length it counted (a retry of the same request counts nothing and serialises again).
+     */
+    private byte[] body() throws IOException {
+      json.forget(counted);
+      if (countedBody != null && countedBody.length == getContentLength()
+          && getStreamingContent() instanceof JsonHttpContent content && content.getJsonFactory() == json) {
+        return countedBody;
+      }
+      ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+      getStreamingContent().writeTo(buffer);
+      return buffer.toByteArray();
     }
 
     @Override
@@ -114,10 +146,10 @@ public final class FcmTransport extends HttpTransport {
       if (getContentEncoding() != null) {
         conn.setRequestProperty("Content-Encoding", getContentEncoding());
       }
-      if (getStreamingContent() != null) {
-        ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-        getStreamingContent().writeTo(buffer);
-        byte[] body = buffer.toByteArray();
+      if (getStreamingContent() == null) {
+        json.forget(counted);
+      } else {
+        byte[] body = body();
         conn.setDoOutput(true);
         conn.setFixedLengthStreamingMode(body.length);
         try (OutputStream out = conn.getOutputStream()) {
