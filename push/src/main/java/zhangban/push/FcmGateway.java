@@ -31,6 +31,7 @@ import java.util.concurrent.Executor;
 public final class FcmGateway implements PushGateway {
   public static final int DEFAULT_SEND_THREADS = 32;
   private final FirebaseApp app;
+  private final FcmTransport transport;
   private final FirebaseMessaging messaging;
   private final String description;
 
@@ -45,7 +46,7 @@ public final class FcmGateway implements PushGateway {
    */
   public FcmGateway(GoogleCredentials credentials, String projectId, String baseUrl, Duration timeout,
                     int sendThreads) {
-    FcmTransport transport = new FcmTransport(baseUrl, timeout);
+    FcmTransport transport = new FcmTransport(baseUrl, timeout, sendThreads);
     FirebaseOptions options = FirebaseOptions.builder()
         .setCredentials(credentials)
         .setProjectId(projectId)
@@ -55,6 +56,7 @@ public final class FcmGateway implements PushGateway {
         .setConnectTimeout((int) timeout.toMillis())
         .setReadTimeout((int) timeout.toMillis())
         .build();
+    this.transport = transport;
     this.app = FirebaseApp.initializeApp(options, "zhangban-push-" + UUID.randomUUID());
     this.messaging = FirebaseMessaging.getInstance(app);
     this.description = "FCM via the Firebase Admin SDK, project " + projectId
@@ -168,6 +170,7 @@ public final class FcmGateway implements PushGateway {
   @Override
   public void close() {
     app.delete();
+    transport.close();
   }
 
   /** The SDK's executor: a fixed number of threads for its blocking HTTP calls. */

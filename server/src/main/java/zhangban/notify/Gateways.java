@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.UUID;
 import zhangban.config.Config;
 import zhangban.push.FcmGateway;
-import zhangban.push.FcmTransport;
 import zhangban.push.PushGateway;
 import zhangban.push.PushSettings;
 import zhangban.push.RecordingGateway;
@@ -37,7 +36,6 @@ public final class Gateways {
       if (project == null) {
         throw new IllegalStateException("Set FIREBASE_PROJECT_ID: the credentials do not name a project");
       }
-      FcmTransport.keepAlive(push.sendThreads());
       return new FcmGateway(credentials, project, push.fcmBaseUrl().orElse(null),
           Duration.ofMillis(push.sendTimeoutMillis()), push.sendThreads());
     } catch (IOException e) {

@@ -21,7 +21,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import zhangban.config.Config;
 import zhangban.db.Database;
 import zhangban.push.FcmGateway;
-import zhangban.push.FcmTransport;
 import zhangban.push.PushSettings;
 import zhangban.push.PushWorker;
 
@@ -43,7 +42,6 @@ public final class PushDrainBenchmark {
   public static void main(String[] args) throws Exception {
     int n = args.length > 0 ? Integer.parseInt(args[0]) : 20000;
     int concurrency = args.length > 1 ? Integer.parseInt(args[1]) : 200;
-    FcmTransport.keepAlive(FcmGateway.DEFAULT_SEND_THREADS);
     Path dir = Files.createTempDirectory("zb-bench");
     EmbeddedPostgres pg = EmbeddedPostgres.builder().setDataDirectory(dir).start();
     Vertx fakeVertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
