@@ -31,8 +31,9 @@ import zhangban.push.PushWorker;
  * after, the higher counting). Both are measured after a warm-up of 5,000 untimed requests, so that
  * steady state is compared, not JIT compilation. Not a test.
  *
- * <p>Run: {@code mvn -q -DskipTests install && mvn -q -pl server exec:java -Dexec.classpathScope=test
- * -Dexec.mainClass=zhangban.bench.PushDrainBenchmark -Dexec.args="20000"}
+ * <p>Run: {@code mvn -q -DskipTests install -pl server -am && mvn -q -pl server exec:java
+ * -Dexec.classpathScope=test -Dexec.mainClass=zhangban.bench.PushDrainBenchmark -Dexec.args="20000 200"}; a
+ * third argument sets the number of SDK send threads (default {@value FcmGateway#DEFAULT_SEND_THREADS}).
  */
 public final class PushDrainBenchmark {
   private static final String BODY = """
@@ -42,6 +43,7 @@ public final class PushDrainBenchmark {
   public static void main(String[] args) throws Exception {
     int n = args.length > 0 ? Integer.parseInt(args[0]) : 20000;
     int concurrency = args.length > 1 ? Integer.parseInt(args[1]) : 200;
+    int sendThreads = args.length > 2 ? Integer.parseInt(args[2]) : FcmGateway.DEFAULT_SEND_THREADS;
     Path dir = Files.createTempDirectory("zb-bench");
     EmbeddedPostgres pg = EmbeddedPostgres.builder().setDataDirectory(dir).start();
     Vertx fakeVertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
@@ -67,7 +69,7 @@ public final class PushDrainBenchmark {
 
       FcmGateway gateway = new FcmGateway(
           GoogleCredentials.create(new AccessToken("bench", new Date(System.currentTimeMillis() + 86_400_000L))),
-          "bench", base, Duration.ofSeconds(10));
+          "bench", base, Duration.ofSeconds(10), sendThreads);
       PushSettings settings = new PushSettings(concurrency, Duration.ofSeconds(60), Duration.ofMillis(200), 8,
           Duration.ofSeconds(2), Duration.ofMinutes(5), 1_000_000, Duration.ofSeconds(10), Duration.ofDays(270),
           Duration.ofHours(1), "bench");
@@ -86,8 +88,8 @@ public final class PushDrainBenchmark {
       // again after the drain: the machine's load may have changed meanwhile; the higher one counts
       double ceilingAfter = directCeiling(vertx, fake.actualPort(), Math.min(n, 20000), concurrency);
       double ceiling = Math.max(ceilingBefore, ceilingAfter);
-      System.out.printf("%nPush drain benchmark: %d jobs after a warm-up of %d, batch/concurrency %d, %d cores%n",
-          n, WARM_UP, concurrency, Runtime.getRuntime().availableProcessors());
+      System.out.printf("%nPush drain benchmark: %d jobs after a warm-up of %d, batch/concurrency %d, %d SDK send threads,"
+          + " %d cores%n", n, WARM_UP, concurrency, sendThreads, Runtime.getRuntime().availableProcessors());
       System.out.printf("  fake FCM direct ceiling (Vert.x HTTP client): %,.0f requests/s (%,.0f before the drain,"
           + " %,.0f after)%n", ceiling, ceilingBefore, ceilingAfter);
       System.out.printf("  outbox drain through the Firebase Admin SDK: %,.0f messages/s (%d sent in %.1f s)%n",
