@@ -42,6 +42,7 @@ import zhangban.filing.FilingService;
 import zhangban.filing.Materials;
 import zhangban.filing.Supervision;
 import zhangban.http.ApiVerticle;
+import zhangban.http.ValidatorCachingContract;
 import zhangban.identity.BearerAuth;
 import zhangban.identity.DevTokens;
 import zhangban.identity.IdentityApi;
@@ -189,7 +190,7 @@ public final class App implements AutoCloseable {
         new StatsApi(new StatsService(statsPool, config.stats().goodLevels(), config.stats().minSample(), clock,
             config.zone()), new Exports(statsPool, config.zone()))::mount);
 
-    Future<?> started = zhangban.api.Contract.load(vertx)
+    Future<?> started = zhangban.api.Contract.load(vertx).map(ValidatorCachingContract::new)
         .compose(contract -> vertx.deployVerticle(
             () -> new ApiVerticle(config, contract, new BearerAuth(verifier), features, WebPages::mount,
                 migrated::get),
