@@ -246,6 +246,29 @@ class TokenTest {
         .send().expect(401);
   }
 
+  @Test
+  void aTokenAcceptedBeforeIsRefusedOnceItHasExpired() {
+    String token = signed(b -> b.expirationTime(Date.from(now().plus(Duration.ofMinutes(2)))));
+    api.get("/me").token(token).send().expect(200);
+    server.clock.advance(Duration.ofMinutes(4));
+    assertEquals("The token has expired.", api.get("/me").token(token).send().expect(401).json().getString("detail"));
+    refused(token, "expired since it was last accepted");
+  }
+
+  @Test
+  void aTokenAcceptedBeforeIsRefusedOnceItsKeyIsWithdrawn() {
+    RSAKey withdrawn = server.tokens.rotate();
+    String token = server.token("citizen-li");
+    assertEquals("citizen-li", api.get("/me").token(token).send().expect(200).json().getString("subject"));
+    server.tokens.rotate();
+    server.tokens.withdraw(withdrawn);
+    // a token of the new key makes the server read the published keys again
+    api.get("/me").token(server.token("citizen-li")).send().expect(200);
+    assertEquals("The token's signing key is unknown.",
+        api.get("/me").token(token).send().expect(401).json().getString("detail"));
+    refused(token, "signed with a withdrawn key");
+  }
+
   // ---- claims mapping -------------------------------------------------------------------------
 
   @Test

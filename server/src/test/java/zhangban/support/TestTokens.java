@@ -47,13 +47,27 @@ public final class TestTokens {
       current = new RSAKeyGenerator(2048).keyUse(KeyUse.SIGNATURE).algorithm(JWSAlgorithm.RS256)
           .keyID("k-" + UUID.randomUUID()).generate();
       published.add(current);
-      List<com.nimbusds.jose.jwk.JWK> pub = new ArrayList<>();
-      published.forEach(k -> pub.add(k.toPublicJWK()));
-      Files.writeString(jwksFile, new JWKSet(pub).toString());
+      publish();
       return current;
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  private void publish() {
+    List<com.nimbusds.jose.jwk.JWK> pub = new ArrayList<>();
+    published.forEach(k -> pub.add(k.toPublicJWK()));
+    try {
+      Files.writeString(jwksFile, new JWKSet(pub).toString());
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Stops publishing {@code key}, as a provider does with a retired or compromised key. */
+  public synchronized void withdraw(RSAKey key) {
+    published.removeIf(k -> k.getKeyID().equals(key.getKeyID()));
+    publish();
   }
 
   /** A key the server has never seen. */
