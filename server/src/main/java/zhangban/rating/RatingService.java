@@ -5,6 +5,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.time.Clock;
@@ -53,6 +54,14 @@ public final class RatingService {
       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22,
         $23, $24)
       """;
+  /** The new row as {@link #SELECT} reads it: a rating has no case yet when it is inserted. */
+  private static final String INSERT_RETURNING = INSERT + """
+      returning *, null::uuid as case_id, null::text as case_state, null::text as case_reply,
+        null::timestamptz as case_replied_at, null::text as case_close_reason
+      """;
+  private static final String MARK_RATED = """
+      update rating_invitation set state = 'rated' where application_id = $1 and stage = $2
+      """;
   static final String SELECT = """
       select r.*, c.id as case_id, c.state as case_state, c.reply as case_reply, c.replied_at as case_replied_at,
              c.close_reason as case_close_reason
@@ -97,23 +106,25 @@ public final class RatingService {
     }
     Draft d = draft(in, in.getString("channel", "app"), clock.instant());
     String hash = Idempotency.hash("rateApplication", applicationId.toString(), in);
-    return pool.withTransaction(tx -> idempotency.claim(tx, p.subject(), key, "rateApplication", hash)
-        .compose(replay -> {
-          if (replay.isPresent()) {
-            return Future.succeededFuture(replay.get().body());
-          }
-          return tx.preparedQuery(APPLICATION + " where a.id = $1").execute(Tuple.of(applicationId)).compose(rows -> {
-            Row a = rows.size() == 0 ? null : rows.iterator().next();
-            if (a == null || !canSeeAsApplicant(p, a)) {
-              throw ApiException.notFound("No application " + applicationId + ".");
-            }
-            if (!a.getString("applicant_subject").equals(p.subject())) {
-              throw new ApiException(403, "not-the-rater", "Not the rater",
-                  "Only the member who filed the application may rate it.", null);
-            }
-            return insert(tx, a, d, p.subject(), "applicant", null, null, p.primaryRole());
-          }).compose(json -> idempotency.complete(tx, p.subject(), key, 201, json).map(json));
-        }));
+    return pool.withTransaction(tx -> {
+      // sent together, the claim and the read cost one round trip; a replay ignores the read
+      Future<Optional<Idempotency.Replay>> claim = idempotency.claim(tx, p.subject(), key, "rateApplication", hash);
+      Future<RowSet<Row>> application = tx.preparedQuery(APPLICATION + " where a.id = $1").execute(Tuple.of(applicationId));
+      return Future.all(claim, application).compose(v -> {
+        if (claim.result().isPresent()) {
+          return Future.succeededFuture(claim.result().get().body());
+        }
+        Row a = first(application.result());
+        if (a == null || !canSeeAsApplicant(p, a)) {
+          throw ApiException.notFound("No application " + applicationId + ".");
+        }
+        if (!a.getString("applicant_subject").equals(p.subject())) {
+          throw new ApiException(403, "not-the-rater", "Not the rater",
+              "Only the member who filed the application may rate it.", null);
+        }
+        return insert(tx, a, d, p.subject(), "applicant", null, null, p.primaryRole(), p.subject(), key);
+      });
+    });
   }
 
   // ---- imports from halls, kiosks and the hotline ----------------------------------------------
@@ -133,25 +144,26 @@ public final class RatingService {
     String key = "rating:" + externalId;
     String hash = Idempotency.hash("importRating", externalId, in);
     String number = in.getString("applicationNumber");
-    return pool.withTransaction(tx -> idempotency.claim(tx, client.subject(), key, "importRating", hash)
-        .compose(replay -> {
-          if (replay.isPresent()) {
-            return Future.succeededFuture(replay.get().body());
-          }
-          return tx.preparedQuery(APPLICATION + " where a.number = $1").execute(Tuple.of(number)).compose(rows -> {
-            Row a = rows.size() == 0 ? null : rows.iterator().next();
-            String dept = client.department().orElse("");
-            if (a == null || !(dept.equals(a.getString("department")) || rules.provinceWideImporters().contains(dept))) {
-              throw ApiException.notFound("No application " + number + ".");
-            }
-            if (!a.getString("applicant_subject").equals(in.getString("raterSubject"))) {
-              throw ApiException.unprocessable("Only the applicant who filed the application may rate it.",
-                  new JsonArray().add(ApiException.fieldError("/raterSubject", "Not the applicant who filed it.")));
-            }
-            return insert(tx, a, d, in.getString("raterSubject"), "import", client.subject(), externalId,
-                Role.INTEGRATION.wire());
-          }).compose(json -> idempotency.complete(tx, client.subject(), key, 201, json).map(json));
-        }));
+    return pool.withTransaction(tx -> {
+      Future<Optional<Idempotency.Replay>> claim = idempotency.claim(tx, client.subject(), key, "importRating", hash);
+      Future<RowSet<Row>> application = tx.preparedQuery(APPLICATION + " where a.number = $1").execute(Tuple.of(number));
+      return Future.all(claim, application).compose(v -> {
+        if (claim.result().isPresent()) {
+          return Future.succeededFuture(claim.result().get().body());
+        }
+        Row a = first(application.result());
+        String dept = client.department().orElse("");
+        if (a == null || !(dept.equals(a.getString("department")) || rules.provinceWideImporters().contains(dept))) {
+          throw ApiException.notFound("No application " + number + ".");
+        }
+        if (!a.getString("applicant_subject").equals(in.getString("raterSubject"))) {
+          throw ApiException.unprocessable("Only the applicant who filed the application may rate it.",
+              new JsonArray().add(ApiException.fieldError("/raterSubject", "Not the applicant who filed it.")));
+        }
+        return insert(tx, a, d, in.getString("raterSubject"), "import", client.subject(), externalId,
+            Role.INTEGRATION.wire(), client.subject(), key);
+      });
+    });
   }
 
   private Draft draft(JsonObject in, String channel, Instant ratedAt) {
@@ -171,12 +183,21 @@ public final class RatingService {
         comment, ratedAt);
   }
 
-  /** The rules every rating passes, whoever brings it; then the row, its audit and any case. */
+  /**
+   * The rules every rating passes, whoever brings it; then the row, its audit, any case, the
+   * result kept under the idempotency key {@code key} of {@code claimant}, and the counts.
+   * Statements that do not need each other's results are sent together: the connection pipelines
+   * them, in the order given, and a failure of any fails the transaction.
+   */
   private Future<JsonObject> insert(SqlClient tx, Row a, Draft d, String rater, String source, String client,
-                                    String externalId, String actorRole) {
+                                    String externalId, String actorRole, String claimant, String key) {
     UUID applicationId = a.getUUID("id");
-    return tx.preparedQuery(INVITATION).execute(Tuple.of(applicationId, d.stage())).compose(invRows -> {
-      Row inv = invRows.size() == 0 ? null : invRows.iterator().next();
+    Future<RowSet<Row>> invitation = tx.preparedQuery(INVITATION).execute(Tuple.of(applicationId, d.stage()));
+    // the dictionary only matters to a rating that names the version its tags come from
+    Future<TagDictionary.Version> dictionaryNow = d.dictionaryVersion() == null
+        ? Future.succeededFuture(null) : dictionary.current(tx);
+    return Future.all(invitation, dictionaryNow).compose(found -> {
+      Row inv = first(invitation.result());
       if (inv == null) {
         throw new ApiException(409, "stage-not-reached", "Stage not reached",
             "The application has not reached the " + d.stage() + " stage, so it cannot be rated yet.", null);
@@ -193,7 +214,7 @@ public final class RatingService {
       if (!d.ratedAt().isBefore(ends) || d.ratedAt().isBefore(reached.minusSeconds(300))) {
         throw windowClosed(inv);
       }
-      return dictionary.current(tx).compose(current -> checkTags(tx, current, d)).compose(version -> {
+      return checkTags(tx, dictionaryNow.result(), d).compose(version -> {
         UUID id = UUID.randomUUID();
         boolean poor = rules.isPoor(d.level());
         Instant now = clock.instant();
@@ -203,23 +224,24 @@ public final class RatingService {
             inv.getString("officer_subject"), a.getString("item_code"), a.getInteger("item_version"), source, client,
             externalId, false, CaseService.utc(d.ratedAt()), CaseService.utc(now));
         String actor = client != null ? client : rater;
-        Future<Void> done = tx.preparedQuery(INSERT).execute(Tuple.from(values))
-            .compose(v -> tx.preparedQuery("update rating_invitation set state = 'rated' where application_id = $1 and stage = $2")
-                .execute(Tuple.of(applicationId, d.stage())))
-            .compose(v -> Audit.record(tx, id, null, "import".equals(source) ? "imported" : "rated", actor, actorRole,
-                d.comment(), new JsonObject().put("level", d.level()).put("channel", d.channel())
-                    .put("tags", new JsonArray(d.tags())).put("externalId", externalId), now))
-            .compose(v -> {
-              Rollups.Delta delta = Rollups.Delta.of("active", 1).and(Rollups.Delta.level(d.level()), 1);
-              return poor
-                  ? rollups.rating(tx, id, delta.and("poor", 1)).compose(x -> rollups.poorTags(tx, id, 1))
-                  : rollups.rating(tx, id, delta);
-            });
-        if (poor) {
-          done = done.compose(v -> cases.open(tx, id, applicationId, a.getString("number"), inv.getString("department"),
-              a.getString("item_name"), now)).mapEmpty();
-        }
-        return done.compose(v -> byId(tx, id)).map(r -> view(r, false));
+        Rollups.Delta delta = Rollups.Delta.of("active", 1).and(Rollups.Delta.level(d.level()), 1);
+        Future<RowSet<Row>> inserted = tx.preparedQuery(INSERT_RETURNING).execute(Tuple.from(values));
+        Future<?> marked = tx.preparedQuery(MARK_RATED).execute(Tuple.of(applicationId, d.stage()));
+        Future<Void> audited = Audit.record(tx, id, null, "import".equals(source) ? "imported" : "rated", actor,
+            actorRole, d.comment(), new JsonObject().put("level", d.level()).put("channel", d.channel())
+                .put("tags", new JsonArray(d.tags())).put("externalId", externalId), now);
+        Future<JsonObject> answer = Future.all(inserted, marked, audited).compose(v -> !poor
+            ? Future.succeededFuture(view(first(inserted.result()), false))
+            : cases.open(tx, id, applicationId, a.getString("number"), inv.getString("department"),
+                    a.getString("item_name"), now)
+                .compose(c -> byId(tx, id)).map(r -> view(r, false)));
+        // Last, and together: the counts' rows are shared by every rating of the department, item
+        // and officer, and each transaction holds their locks from here until it commits.
+        return answer.compose(json -> Future.all(
+                idempotency.complete(tx, claimant, key, 201, json),
+                rollups.rating(tx, id, poor ? delta.and("poor", 1) : delta),
+                poor ? rollups.poorTags(tx, id, 1) : Future.succeededFuture())
+            .map(json));
       });
     });
   }
@@ -230,7 +252,10 @@ public final class RatingService {
         new JsonObject().put("windowEndsAt", inv.getOffsetDateTime("window_ends_at").toInstant().toString()));
   }
 
-  /** Tags must be of the current dictionary version, fit the level and the channel's group; answers the version. */
+  /**
+   * Tags must be of the current dictionary version, fit the level and the channel's group; answers the version.
+   * {@code current} is null when the rating names no dictionary version (it then may name no tags).
+   */
   private Future<Integer> checkTags(SqlClient tx, TagDictionary.Version current, Draft d) {
     if (d.dictionaryVersion() == null) {
       if (!d.tags().isEmpty()) {
@@ -356,6 +381,10 @@ public final class RatingService {
               }
               return new JsonObject().put("stages", stages).put("ratings", ratings);
             }));
+  }
+
+  private static Row first(RowSet<Row> rows) {
+    return rows.size() == 0 ? null : rows.iterator().next();
   }
 
   private static Future<Row> byId(SqlClient c, UUID id) {

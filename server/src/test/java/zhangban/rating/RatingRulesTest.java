@@ -182,6 +182,20 @@ class RatingRulesTest {
   }
 
   @Test
+  void aRatingIsAnsweredAsItIsStored() {
+    String subject = "citizen-stored-" + UUID.randomUUID();
+    for (JsonObject body : List.of(fx.withVersion(RatingFixtures.rating(4, "convenience")).put("comment", "顺利"),
+        RatingFixtures.rating(5).put("channel", "web"),
+        fx.withVersion(RatingFixtures.rating(2, "usability")).put("comment", "页面总是卡住"))) {
+      JsonObject answered = fx.rate(fx.citizen(subject), fx.completed(subject), body).expect(201).json();
+      JsonObject stored = api.get("/ratings/" + answered.getString("id")).token(fx.citizen(subject)).send()
+          .expect(200).json();
+      stored.remove("steps");
+      assertEquals(stored, answered, body.encode());
+    }
+  }
+
+  @Test
   void identicalRatingRequestsAtOnceMakeOneRating() throws Exception {
     String subject = "citizen-race-" + UUID.randomUUID();
     String id = fx.completed(subject);
