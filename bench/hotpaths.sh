@@ -11,6 +11,7 @@
 # Settings (environment):
 #   BENCH_DURATION     seconds of each measured run (25)
 #   BENCH_WARMUP       seconds of the warm-up before each path (5)
+#   BENCH_WARMUP_ALL   seconds each path runs once, untimed, before anything is measured (30)
 #   BENCH_CONNECTIONS  concurrencies, for wrk connections and pgbench clients ("16 64")
 #   BENCH_THREADS      wrk and pgbench threads (2)
 #   BENCH_PATHS        paths to drive, of: rate create get list ("rate create get list")
@@ -29,6 +30,7 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BENCH=$ROOT/bench
 DURATION=${BENCH_DURATION:-25}
 WARMUP=${BENCH_WARMUP:-5}
+WARMUP_ALL=${BENCH_WARMUP_ALL:-30}
 CONNECTIONS=${BENCH_CONNECTIONS:-"16 64"}
 THREADS=${BENCH_THREADS:-2}
 PATHS=${BENCH_PATHS:-"rate create get list"}
@@ -170,8 +172,18 @@ curl -fs "$BASE/me" -H "Authorization: Bearer $(head -1 "$WORK/tokens.txt")" | g
 TICKS=$(getconf CLK_TCK)
 PG_PID=$(head -1 "$WORK/pg/postmaster.pid")
 
-# CPU ticks of the server process
+# CPU ticks of the server process, and of its JIT compiler threads (which keep compiling for a
+# while after the warm-up when the machine is busy, and whose CPU is no request's)
 server_ticks() { awk '{print $14 + $15}' "/proc/$SERVER_PID/stat"; }
+jit_ticks() {
+  local t=0 task
+  for task in /proc/"$SERVER_PID"/task/*; do
+    if grep -q '^C[12] CompilerThre' "$task/comm" 2>/dev/null; then
+      t=$((t + $(awk '{print $14 + $15}' "$task/stat" 2>/dev/null || echo 0)))
+    fi
+  done
+  echo "$t"
+}
 # CPU ticks of PostgreSQL: the postmaster with its ended children, and the children still running
 pg_ticks() {
   local t
@@ -185,20 +197,27 @@ statements() {
   "${PSQL[@]}" -d zhangban -At -c "select coalesce(sum(calls), 0) from pg_stat_statements
     where query not like '%pg_stat_statements%'"
 }
+# statement_table REQUESTS: each statement's calls per request and mean time, most called first
+statement_table() {
+  "${PSQL[@]}" -d zhangban -P footer=off -c "select round(calls::numeric / $1, 2) as per_request,
+      round(mean_exec_time::numeric, 3) as mean_ms, left(regexp_replace(query, '\s+', ' ', 'g'), 90) as statement
+    from pg_stat_statements where query not like '%pg_stat_statements%' and calls >= $1 / 50
+    order by calls desc, total_exec_time desc"
+}
 reset_statements() { "${PSQL[@]}" -d zhangban -At -c "select pg_stat_statements_reset()" >/dev/null; }
 
 declare -A RPS P50 P99 ERR SCPU DCPU STMT
-NEXT_APP=0 # the rating runs take applications from here on
-RATING_SLICE=$((APPS / (1 + $(wc -w <<<"$CONNECTIONS"))))
+NEXT_APP=0 # the rating runs take applications from here on: one slice for each wrk run
+RATING_SLICE=$((APPS / (2 + $(wc -w <<<"$CONNECTIONS"))))
 
 ms() { awk -v us="$1" 'BEGIN { printf "%.1f", us / 1000 }'; }
 
 # run_wrk KEY SCRIPT CONNECTIONS SECONDS FIRST COUNT: one wrk run; KEY empty for a warm-up
 run_wrk() {
-  local key=$1 script=$2 c=$3 secs=$4 first=$5 count=$6 out s0 d0 n0 line
+  local key=$1 script=$2 c=$3 secs=$4 first=$5 count=$6 out s0 j0 d0 n0 line
   out=$WORK/wrk-$script-$c-$secs.out
   reset_statements
-  s0=$(server_ticks); d0=$(pg_ticks)
+  s0=$(server_ticks); j0=$(jit_ticks); d0=$(pg_ticks)
   (cd "$BENCH/wrk" && wrk -t"$THREADS" -c"$c" -d"${secs}s" --timeout 10s --latency -s "$script.lua" "$BASE" \
     -- "$WORK" "$first" "$count" "$THREADS" "$script$c$RANDOM") >"$out" 2>&1 || { cat "$out" >&2; die "wrk failed"; }
   n0=$(statements)
@@ -212,9 +231,11 @@ run_wrk() {
   ERR[$key]=""
   [ "$status_errors" -gt 0 ] && ERR[$key]="$status_errors non-2xx"
   [ "$sockets" -gt 0 ] && ERR[$key]="${ERR[$key]:+${ERR[$key]}, }$sockets socket errors/timeouts"
-  SCPU[$key]=$(awk -v t="$(($(server_ticks) - s0))" -v n="$good" -v hz="$TICKS" 'BEGIN { printf "%.2f", n ? t / hz * 1000 / n : 0 }')
+  SCPU[$key]=$(awk -v t="$(($(server_ticks) - s0))" -v j="$(($(jit_ticks) - j0))" -v n="$good" -v hz="$TICKS" \
+    'BEGIN { printf "%.2f (JIT %.2f)", n ? t / hz * 1000 / n : 0, n ? j / hz * 1000 / n : 0 }')
   DCPU[$key]=$(awk -v t="$(($(pg_ticks) - d0))" -v n="$good" -v hz="$TICKS" 'BEGIN { printf "%.2f", n ? t / hz * 1000 / n : 0 }')
   STMT[$key]=$(awk -v s="$n0" -v n="$requests" 'BEGIN { printf "%.1f", n ? s / n : 0 }')
+  statement_table "$requests" >"$WORK/statements-${key// /-}.txt"
   log "$key: ${RPS[$key]} req/s, p50 ${P50[$key]} ms, p99 ${P99[$key]} ms${ERR[$key]:+, ${ERR[$key]}}"
 }
 
@@ -255,6 +276,19 @@ jfr_stop() {
 }
 
 HIGHEST=$(tr ' ' '\n' <<<"$CONNECTIONS" | sort -n | tail -1)
+
+# The JIT compiles while the first requests run, and that CPU would be counted against the first
+# path measured: every path runs once first, untimed.
+log "warming up the server: every path for $WARMUP_ALL s"
+for path in $PATHS; do
+  if [ "$path" = rate ]; then
+    run_wrk "" rate "$HIGHEST" "$WARMUP_ALL" "$NEXT_APP" "$RATING_SLICE"
+    NEXT_APP=$((NEXT_APP + RATING_SLICE))
+  else
+    run_wrk "" "$path" "$HIGHEST" "$WARMUP_ALL" 0 "$APPS"
+  fi
+done
+
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 log "load average before: $LOAD_BEFORE"
 
@@ -299,7 +333,7 @@ echo
 echo "Hot paths, $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, ${DURATION} s per run after ${WARMUP} s warm-up,"
 echo "wrk -t$THREADS, pgbench -M prepared -j $THREADS; load average before $LOAD_BEFORE, after $LOAD_AFTER"
 echo
-echo "| path | conns | req/s | p50 ms | p99 ms | errors | server CPU ms/req | PostgreSQL CPU ms/req | SQL statements/req |"
+echo "| path | conns | req/s | p50 ms | p99 ms | errors | server CPU ms/req (of it JIT) | PostgreSQL CPU ms/req | SQL statements/req |"
 echo "|---|---|---|---|---|---|---|---|---|"
 row() {
   local key="$1 $2"
@@ -321,6 +355,11 @@ if [[ " $PATHS " == *" rate "* ]]; then
       'BEGIN { m = a > b ? a : b; printf "rating submit ÷ reference ceiling at %s: %.2f (%d ÷ %d, the higher of before and after)%s\n",
         c, r / m, r, m, e == "" ? "" : " -- the rating run had errors: " e }'
   done
+fi
+if [ -f "$WORK/statements-rate-$HIGHEST.txt" ]; then
+  echo
+  echo "SQL statements per rating submit at $HIGHEST connections (pg_stat_statements: calls per request, mean time):"
+  cat "$WORK/statements-rate-$HIGHEST.txt"
 fi
 if [ "$PROFILE" = 1 ]; then
   for f in rate get; do
