@@ -15,6 +15,9 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.HttpException;
+import io.vertx.ext.web.handler.InputTrustHandler;
+import io.vertx.ext.web.openapi.router.OpenAPIRoute;
 import io.vertx.ext.web.openapi.router.RequestExtractor;
 import io.vertx.ext.web.openapi.router.RouterBuilder;
 import io.vertx.json.schema.common.dsl.SchemaType;
@@ -22,6 +25,7 @@ import io.vertx.openapi.contract.Location;
 import io.vertx.openapi.contract.OpenAPIContract;
 import io.vertx.openapi.contract.Operation;
 import io.vertx.openapi.contract.Parameter;
+import io.vertx.openapi.validation.ValidatorException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -90,6 +94,7 @@ public final class ApiVerticle extends VerticleBase {
         .addHandler(rc -> Problems.send(rc, Problems.byStatus(503,
             "This process does not serve the API (SERVER_ROLE=" + config.role().name().toLowerCase().replace('_', '-')
                 + ")."))));
+    validateInline(builder);
 
     Router router = builder.createRouter();
     pages.accept(router);
@@ -104,6 +109,31 @@ public final class ApiVerticle extends VerticleBase {
         .setMaxFormAttributeSize(8192)
         .setMaxHeaderSize(16384));
     return server.requestHandler(router).listen();
+  }
+
+  /**
+   * Each operation the router would validate is validated by {@link InlineRequestValidator}
+   * instead, ahead of its handlers, failing as the router's validation fails (400 with the
+   * validator's message). Operations that validate themselves (uploads) are left alone.
+   */
+  private void validateInline(RouterBuilder builder) {
+    InlineRequestValidator validator = new InlineRequestValidator(vertx, contract);
+    RequestExtractor extractor = RequestExtractor.withBodyHandler();
+    for (OpenAPIRoute route : builder.getRoutes()) {
+      if (!route.doValidation() || route.getHandlers().isEmpty()) {
+        continue;
+      }
+      Operation operation = route.getOperation();
+      InputTrustHandler validation = rc -> extractor.extractValidatableRequest(rc, operation)
+          .compose(request -> validator.validate(request, operation.getOperationId()))
+          .onSuccess(validated -> {
+            rc.put(RouterBuilder.KEY_META_DATA_VALIDATED_REQUEST, validated);
+            rc.next();
+          })
+          .onFailure(e -> rc.fail(e instanceof ValidatorException ? new HttpException(400, e.getMessage(), e) : e));
+      route.setDoValidation(false);
+      route.getHandlers().add(0, validation);
+    }
   }
 
   /**

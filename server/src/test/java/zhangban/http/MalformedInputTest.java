@@ -126,6 +126,19 @@ class MalformedInputTest {
   }
 
   @Test
+  void aLargeBodyIsCheckedLikeASmallOne() {
+    // bodies of more than 64 KB are validated on a worker thread, smaller ones where they arrive
+    String large = "x".repeat(InlineRequestValidator.INLINE_BODY_BYTES + 1000);
+    Api.Response r = unchanged(() -> create(key(),
+        new JsonObject().put("itemCode", "MZ-HY-001").put("priority", large))).expect(400);
+    assertEquals(List.of("/priority"), r.pointers());
+    // one that fits the contract gets past it, to the item's own form rules
+    r = unchanged(() -> create(key(), new JsonObject().put("itemCode", "MZ-HY-001")
+        .put("form", new JsonObject().put("note", large)))).expect(422);
+    assertEquals(List.of("/form/note"), r.pointers());
+  }
+
+  @Test
   void aMissingIdempotencyKeyIsNamedAsAHeader() {
     Api.Response r = unchanged(() -> api.post("/applications").token(citizen)
         .json(new JsonObject().put("itemCode", "MZ-HY-001"))).expect(400);
