@@ -17,8 +17,8 @@
 #   BENCH_PATHS        paths to drive, of: rate create get list ("rate create get list")
 #   BENCH_USERS        citizens with tokens (2000)
 #   BENCH_APPS         completed applications seeded (240000); rating takes a fresh one per request
-#   BENCH_PROFILE      1: record JFR during the rating and get runs at the highest concurrency and
-#                      print where the server's samples go (0)
+#   BENCH_PROFILE      1: after the measured runs, run rating and get once more at the highest
+#                      concurrency with JFR recording, and print where the server's samples go (0)
 #   BENCH_JAVA_OPTS    extra JVM options for the server
 #   BENCH_ENV          extra environment for the server, e.g. "DB_POOL_SIZE=16"
 #   BENCH_JAR          the server jar to run (server/target/zhangban-server.jar, built first)
@@ -208,7 +208,7 @@ reset_statements() { "${PSQL[@]}" -d zhangban -At -c "select pg_stat_statements_
 
 declare -A RPS P50 P99 ERR SCPU DCPU STMT
 NEXT_APP=0 # the rating runs take applications from here on: one slice for each wrk run
-RATING_SLICE=$((APPS / (2 + $(wc -w <<<"$CONNECTIONS"))))
+RATING_SLICE=$((APPS / (2 + $(wc -w <<<"$CONNECTIONS") + (PROFILE == 1 ? 1 : 0))))
 
 ms() { awk -v us="$1" 'BEGIN { printf "%.1f", us / 1000 }'; }
 
@@ -268,9 +268,11 @@ run_pgbench() {
   log "$key: ${RPS[$key]} tps, p50 ${P50[$key]} ms, p99 ${P99[$key]} ms${ERR[$key]:+, ${ERR[$key]}}"
 }
 
-jfr_start() { [ "$PROFILE" = 1 ] && jcmd "$SERVER_PID" JFR.start name="$1" settings=profile >/dev/null || true; }
-jfr_stop() {
-  [ "$PROFILE" = 1 ] || return 0
+# profile PATH FIRST COUNT: a run of its own at the highest concurrency with JFR recording, after
+# the measured runs (starting a recording makes the JIT recompile, which would be counted)
+profile() {
+  jcmd "$SERVER_PID" JFR.start name="$1" settings=profile >/dev/null
+  run_wrk "" "$1" "$HIGHEST" "$DURATION" "$2" "$3"
   jcmd "$SERVER_PID" JFR.stop name="$1" filename="$WORK/$1.jfr" >/dev/null
   "$BENCH/jfr-summary.sh" "$WORK/$1.jfr" >"$WORK/$1.profile.txt"
 }
@@ -299,9 +301,7 @@ if [[ " $PATHS " == *" rate "* ]]; then
   run_wrk "" rate "$HIGHEST" "$WARMUP" "$NEXT_APP" "$RATING_SLICE"
   NEXT_APP=$((NEXT_APP + RATING_SLICE))
   for c in $CONNECTIONS; do
-    [ "$c" = "$HIGHEST" ] && jfr_start rate
     run_wrk "rate $c" rate "$c" "$DURATION" "$NEXT_APP" "$RATING_SLICE"
-    [ "$c" = "$HIGHEST" ] && jfr_stop rate
     NEXT_APP=$((NEXT_APP + RATING_SLICE))
   done
   for c in $CONNECTIONS; do run_pgbench "ref-after $c" "$c" "$DURATION"; done
@@ -316,13 +316,20 @@ for path in create get list; do
   [[ " $PATHS " == *" $path "* ]] || continue
   log "$path: warm-up"
   run_wrk "" "$path" "$HIGHEST" "$WARMUP" 0 "$APPS"
-  for c in $CONNECTIONS; do
-    [ "$c" = "$HIGHEST" ] && [ "$path" = get ] && jfr_start get
-    run_wrk "$path $c" "$path" "$c" "$DURATION" 0 "$APPS"
-    [ "$c" = "$HIGHEST" ] && [ "$path" = get ] && jfr_stop get
-  done
+  for c in $CONNECTIONS; do run_wrk "$path $c" "$path" "$c" "$DURATION" 0 "$APPS"; done
 done
 LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
+
+if [ "$PROFILE" = 1 ]; then
+  if [[ " $PATHS " == *" rate "* ]]; then
+    log "profiling rating"
+    profile rate "$NEXT_APP" "$RATING_SLICE"
+  fi
+  if [[ " $PATHS " == *" get "* ]]; then
+    log "profiling get"
+    profile get 0 "$APPS"
+  fi
+fi
 
 # ---- the table -----------------------------------------------------------------------------------
 
@@ -365,7 +372,7 @@ if [ "$PROFILE" = 1 ]; then
   for f in rate get; do
     [ -f "$WORK/$f.profile.txt" ] || continue
     echo
-    echo "Server profile during the $f run at $HIGHEST connections (JFR execution samples):"
+    echo "Server profile: $f at $HIGHEST connections for $DURATION s, in a run of its own after the table's (JFR execution samples):"
     cat "$WORK/$f.profile.txt"
   done
 fi
