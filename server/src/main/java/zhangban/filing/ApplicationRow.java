@@ -11,8 +11,9 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * An application as loaded with its item version's guide. A command loads it under a row lock,
- * changes fields, and {@link FilingStore#update} writes them back in the same transaction.
+ * An application, loaded with its item version's guide when a command needs it. A command loads it
+ * under a row lock, changes fields, and {@link FilingStore#update} writes them back in the same
+ * transaction.
  */
 final class ApplicationRow {
   final UUID id;
@@ -43,7 +44,7 @@ final class ApplicationRow {
   final Instant createdAt;
   Instant updatedAt;
   int version;
-  // from the item version the application was filed under
+  // from the item version the application was filed under; loaded for commands only (null, 0 otherwise)
   final JsonArray materials;
   final JsonArray attributes;
   final int promisedDays;
@@ -78,9 +79,10 @@ final class ApplicationRow {
     createdAt = instant(r.getOffsetDateTime("created_at"));
     updatedAt = instant(r.getOffsetDateTime("updated_at"));
     version = r.getInteger("version");
-    materials = (JsonArray) r.getJson("materials");
-    attributes = (JsonArray) r.getJson("attributes");
-    promisedDays = r.getInteger("promised_days");
+    boolean withGuide = r.getColumnIndex("materials") >= 0;
+    materials = withGuide ? (JsonArray) r.getJson("materials") : null;
+    attributes = withGuide ? (JsonArray) r.getJson("attributes") : null;
+    promisedDays = withGuide ? r.getInteger("promised_days") : 0;
   }
 
   JsonObject material(String code) {

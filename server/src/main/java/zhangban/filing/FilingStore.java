@@ -20,12 +20,19 @@ import java.util.UUID;
 
 /** SQL of filing: applications, their materials and timeline. */
 final class FilingStore {
+  /** An application with its item version's guide (materials, form fields, promised days), as commands need it. */
   private static final String SELECT = """
       select a.*, v.name as item_name, v.materials, v.attributes, v.promised_days
       from application a
       join service_item_version v on v.item_code = a.item_code and v.version = a.item_version
       """;
-  private static final String BY_ID = SELECT + " where a.id = $1";
+  /** An application as it is shown: no view has the guide, which is most of the bytes of a row. */
+  private static final String SHOW = """
+      select a.*, v.name as item_name
+      from application a
+      join service_item_version v on v.item_code = a.item_code and v.version = a.item_version
+      """;
+  private static final String BY_ID = SHOW + " where a.id = $1";
   private static final String BY_ID_FOR_UPDATE = SELECT + " where a.id = $1 for update of a";
   private static final String BY_NUMBER_FOR_UPDATE = SELECT + " where a.number = $1 for update of a";
   private static final String WARNING = """
@@ -33,7 +40,7 @@ final class FilingStore {
         case when $7::date > a.deadline then 'red' when $7::date >= a.warning_from then 'yellow' else 'green' end
       else 'none' end
       """;
-  private static final String LIST = SELECT + """
+  private static final String LIST = SHOW + """
       where (($1::text is null and $2::text is null) or a.applicant_subject = $1 or a.applicant_uscc = $2)
         and ($3::text is null or a.department = $3)
         and ($4::boolean or a.state <> 'draft')
