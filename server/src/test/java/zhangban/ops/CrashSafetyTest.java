@@ -248,9 +248,9 @@ class CrashSafetyTest {
 
   /**
    * Every push job is sent, and the fake FCM answered each (device, notification) once. The only
-   * exception allowed: jobs a killed process was sending at the moment it died — FCM may have
-   * accepted one before the process could record it, and then it is sent again; nothing can tell
-   * those apart, so at-least-once is the promise there.
+   * exception allowed: jobs whose answer from FCM was never recorded — a killed process was sending
+   * them when it died, or a send timed out while FCM had taken it — which are sent again; nothing
+   * can tell those apart, so at-least-once is the promise there, and never more than once per attempt.
    */
   private static void assertPushesDeliveredOnce(Config.DatabaseTarget db, FakeFcm fcm, Set<Long> inFlightAtKill)
       throws Exception {
@@ -274,16 +274,19 @@ class CrashSafetyTest {
       }
       int jobs = 0;
       try (ResultSet rs = st.executeQuery(
-          "select id, status, token, message->'data'->>'notificationId' from push_job order by id")) {
+          "select id, status, token, message->'data'->>'notificationId', attempts from push_job order by id")) {
         while (rs.next()) {
           jobs++;
           long id = rs.getLong(1);
           assertEquals("sent", rs.getString(2), "job " + id);
           int times = delivered.getOrDefault(rs.getString(3) + "/" + rs.getString(4), 0);
-          if (inFlightAtKill.contains(id)) {
-            assertTrue(times >= 1, "job " + id + " reached FCM");
+          int attempts = rs.getInt(5);
+          if (inFlightAtKill.contains(id) || attempts > 1) {
+            // sent again after an attempt whose answer never came back (a killed process, a
+            // time-out on a loaded machine): FCM may have taken the first one too
+            assertTrue(times >= 1 && times <= attempts, "job " + id + " reached FCM at most once per attempt: " + times);
           } else {
-            assertEquals(1, times, "job " + id + " reached FCM exactly once");
+            assertEquals(1, times, "job " + id + ", sent at its first attempt, reached FCM exactly once");
           }
         }
       }
