@@ -152,6 +152,14 @@ class MalformedInputTest {
   }
 
   @Test
+  void aHeaderIsReadAsTheTextSentNotAsJson() {
+    // the quotes are part of the key, and the contract's pattern has no place for them
+    Api.Response r = unchanged(() -> create("\"quoted-key-" + UUID.randomUUID() + "\"",
+        new JsonObject().put("itemCode", "MZ-HY-001"))).expect(400);
+    assertEquals(List.of("/header/Idempotency-Key"), r.pointers());
+  }
+
+  @Test
   void aBodyThatIsNotJsonIsAnUnsupportedMediaType() {
     Api.Response r = unchanged(() -> api.post("/applications").token(citizen).idempotencyKey(key())
         .header("Content-Type", "text/plain").raw(Buffer.buffer("itemCode=MZ-HY-001"))).expect(415);
