@@ -122,7 +122,7 @@ public final class App implements AutoCloseable {
     new JvmThreadMetrics().bindTo(registry);
     new ProcessorMetrics().bindTo(registry);
     Vertx vertx = Vertx.builder()
-        .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions()
+        .with(new VertxOptions().setPreferNativeTransport(true).setMetricsOptions(new MicrometerMetricsOptions()
             .setEnabled(true)
             .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true))
             .setLabels(EnumSet.of(Label.HTTP_METHOD, Label.HTTP_CODE, Label.HTTP_ROUTE))))
@@ -157,6 +157,7 @@ public final class App implements AutoCloseable {
       app.ownedGateway = push;
     }
     LOG.info("Push gateway: {}", push.describe());
+    LOG.info("Network transport: {}", vertx.isNativeTransportEnabled() ? "epoll" : "NIO");
     Devices devices = new Devices();
     Templates templates = Templates.load();
     Preferences preferences = new Preferences();
