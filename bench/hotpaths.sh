@@ -239,14 +239,15 @@ run_wrk() {
   log "$key: ${RPS[$key]} req/s, p50 ${P50[$key]} ms, p99 ${P99[$key]} ms${ERR[$key]:+, ${ERR[$key]}}"
 }
 
-# run_pgbench KEY CLIENTS SECONDS: the reference transaction; KEY empty for a warm-up
+# run_pgbench KEY CLIENTS SECONDS [SCRIPT]: the reference transaction (or SCRIPT, a file in
+# bench/); KEY empty for a warm-up
 run_pgbench() {
-  local key=$1 c=$2 secs=$3 out d0 n0 tps failed
+  local key=$1 c=$2 secs=$3 script=${4:-reference.pgbench} out d0 n0 tps failed
   out=$WORK/pgbench-$c-$secs-$RANDOM
   reset_statements
   d0=$(pg_ticks)
   (cd "$WORK" && "$PG_BIN/pgbench" -h 127.0.0.1 -p "$PG_PORT" -U zhangban -n -M prepared -c "$c" -j "$THREADS" \
-    -T "$secs" -D items="$ITEMS" -D apps="$APPS" -f "$BENCH/reference.pgbench" -l --log-prefix="$out.log" zhangban) \
+    -T "$secs" -D items="$ITEMS" -D apps="$APPS" -f "$BENCH/$script" -l --log-prefix="$out.log" zhangban) \
     >"$out" 2>&1 || { cat "$out" >&2; die "pgbench failed"; }
   n0=$(statements)
   [ -z "$key" ] && { rm -f "$out".log*; return 0; }
@@ -314,6 +315,11 @@ fi
 
 for path in create get list; do
   [[ " $PATHS " == *" $path "* ]] || continue
+  if [ "$path" = get ]; then
+    # the database's own ceiling for the statement a read runs, pgbench as its only client
+    run_pgbench "" "$HIGHEST" "$WARMUP" read.pgbench
+    for c in $CONNECTIONS; do run_pgbench "read-ref $c" "$c" "$DURATION" read.pgbench; done
+  fi
   log "$path: warm-up"
   run_wrk "" "$path" "$HIGHEST" "$WARMUP" 0 "$APPS"
   for c in $CONNECTIONS; do run_wrk "$path $c" "$path" "$c" "$DURATION" 0 "$APPS"; done
@@ -353,7 +359,10 @@ for c in $CONNECTIONS; do
   row ref-after "$c" "reference transaction (pgbench), after"
 done
 for path in create get list; do
-  for c in $CONNECTIONS; do row "$path" "$c" "${NAMES[$path]}"; done
+  for c in $CONNECTIONS; do
+    [ "$path" = get ] && row read-ref "$c" "read of one application (pgbench, its statement alone)"
+    row "$path" "$c" "${NAMES[$path]}"
+  done
 done
 if [[ " $PATHS " == *" rate "* ]]; then
   echo
@@ -361,6 +370,13 @@ if [[ " $PATHS " == *" rate "* ]]; then
     awk -v r="${RPS[rate $c]}" -v a="${RPS[ref-before $c]}" -v b="${RPS[ref-after $c]}" -v c="$c" -v e="${ERR[rate $c]:-}" \
       'BEGIN { m = a > b ? a : b; printf "rating submit ÷ reference ceiling at %s: %.2f (%d ÷ %d, the higher of before and after)%s\n",
         c, r / m, r, m, e == "" ? "" : " -- the rating run had errors: " e }'
+  done
+fi
+if [[ " $PATHS " == *" get "* ]]; then
+  echo
+  for c in $CONNECTIONS; do
+    awk -v r="${RPS[get $c]}" -v m="${RPS[read-ref $c]}" -v c="$c" \
+      'BEGIN { printf "get application ÷ its statement alone at %s: %.2f (%d ÷ %d)\n", c, r / m, r, m }'
   done
 fi
 if [ -f "$WORK/statements-rate-$HIGHEST.txt" ]; then
