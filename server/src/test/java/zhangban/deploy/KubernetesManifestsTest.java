@@ -40,17 +40,21 @@ import zhangban.deploy.RenderedManifests.Resource;
  */
 class KubernetesManifestsTest {
   /** Known kinds and the API versions the manifests may use for them. */
-  static final Map<String, String> KNOWN_KINDS = Map.of(
-      "ServiceAccount", "v1",
-      "ConfigMap", "v1",
-      "Secret", "v1",
-      "Service", "v1",
-      "Deployment", "apps/v1",
-      "StatefulSet", "apps/v1",
-      "HorizontalPodAutoscaler", "autoscaling/v2",
-      "PodDisruptionBudget", "policy/v1",
-      "NetworkPolicy", "networking.k8s.io/v1",
-      "Cluster", "postgresql.cnpg.io/v1");
+  static final Map<String, String> KNOWN_KINDS = Map.ofEntries(
+      Map.entry("ServiceAccount", "v1"),
+      Map.entry("ConfigMap", "v1"),
+      Map.entry("Secret", "v1"),
+      Map.entry("Service", "v1"),
+      Map.entry("Deployment", "apps/v1"),
+      Map.entry("StatefulSet", "apps/v1"),
+      Map.entry("HorizontalPodAutoscaler", "autoscaling/v2"),
+      Map.entry("PodDisruptionBudget", "policy/v1"),
+      Map.entry("NetworkPolicy", "networking.k8s.io/v1"),
+      Map.entry("Ingress", "networking.k8s.io/v1"),
+      Map.entry("Cluster", "postgresql.cnpg.io/v1"));
+
+  /** Paths only the cluster may ask: probes, the scrape, and the development endpoints. */
+  static final Pattern INTERNAL_PATHS = Pattern.compile("/health/.*|/metrics|/dev/.*");
 
   /** Variables for the JVM, not the server: the README's Deploy section documents each. */
   static final Set<String> RUNTIME_VARIABLES = Set.of("JAVA_TOOL_OPTIONS");
@@ -419,6 +423,73 @@ class KubernetesManifestsTest {
     // superuser_reserved_connections (3) and the operator's own connections
     assertTrue(needed <= maxConnections - 10, overlay + ": " + terms + " = " + needed
         + " connections at most, max_connections " + maxConnections);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("productionOverlays")
+  void theIngressServesEveryPublicOperationOverHttpsAndKeepsProbesMetricsAndDevInside(String overlay) {
+    RenderedManifests m = RenderedManifests.of(overlay);
+    List<Resource> ingresses = m.ofKind("Ingress");
+    assertEquals(1, ingresses.size(), overlay + ": one Ingress");
+    Resource ingress = ingresses.get(0);
+    Set<String> tlsHosts = new TreeSet<>();
+    maps(ingress.spec(), "tls").forEach(t -> {
+      assertNotNull(str(t, "secretName"), ingress + ": a TLS entry without its secret");
+      list(t, "hosts").forEach(h -> tlsHosts.add((String) h));
+    });
+    List<Map<String, Object>> routes = new ArrayList<>();
+    for (Map<String, Object> rule : maps(ingress.spec(), "rules")) {
+      assertTrue(tlsHosts.contains(str(rule, "host")), ingress + ": " + str(rule, "host") + " is served without TLS");
+      for (Map<String, Object> route : maps(rule, "http", "paths")) {
+        Map<String, Object> service = map(route, "backend", "service");
+        Resource target = m.find("Service", str(service, "name")).orElseThrow(
+            () -> new AssertionError(ingress + ": no Service " + str(service, "name")));
+        Object port = map(service, "port").getOrDefault("name", map(service, "port").get("number"));
+        assertTrue(maps(target.spec(), "ports").stream().anyMatch(p -> port.equals(p.get("name"))
+            || port.equals(p.get("port"))), ingress + ": " + target + " has no port " + port);
+        List<Container> behind = appContainers(m).stream()
+            .filter(c -> selects(strings(map(target.spec(), "selector")), c.podLabels())).toList();
+        assertFalse(behind.isEmpty(), ingress + ": " + target + " selects no server pod");
+        behind.forEach(c -> assertTrue(Config.from(m.environment(c).values()).role().servesApi(),
+            ingress + ": " + target + " sends requests to " + c + ", which does not serve the API"));
+        routes.add(route);
+      }
+    }
+    java.util.function.Predicate<String> routed = path -> routes.stream().anyMatch(r -> {
+      String p = str(r, "path");
+      return "Exact".equals(str(r, "pathType")) ? path.equals(p)
+          : path.equals(p) || path.startsWith(p.endsWith("/") ? p : p + "/");
+    });
+    for (String path : Contract.raw().getJsonObject("paths").fieldNames()) {
+      String example = path.replaceAll("\\{[^}]+}", "x");
+      boolean internal = INTERNAL_PATHS.matcher(example).matches();
+      assertEquals(!internal, routed.test(example),
+          ingress + (internal ? ": exposes " : ": does not serve ") + path + " to the outside");
+    }
+    for (String page : List.of("/dashboard/", "/docs/", "/webjars/echarts/5/dist/echarts.min.js")) {
+      assertTrue(routed.test(page), ingress + ": does not serve " + page);
+    }
+    Map<String, String> annotations = strings(map(ingress.body(), "metadata", "annotations"));
+    long bodyLimit = sizeInBytes(annotations.get("nginx.ingress.kubernetes.io/proxy-body-size"));
+    for (Container c : appContainers(m)) {
+      long largest = Config.from(m.environment(c).values()).maxUploadBytes();
+      assertTrue(bodyLimit >= largest, ingress + ": bodies are cut at " + bodyLimit
+          + " bytes before the server's own limit (" + largest + ") can answer");
+    }
+  }
+
+  /** An nginx size ("21m", "512k", "1g", "100"). */
+  private static long sizeInBytes(String size) {
+    assertNotNull(size, "nginx's default body limit (1m) would refuse uploads");
+    Matcher m = Pattern.compile("(\\d+)([kKmMgG]?)").matcher(size);
+    assertTrue(m.matches(), "not an nginx size: " + size);
+    long unit = switch (m.group(2).toLowerCase()) {
+      case "k" -> 1024L;
+      case "m" -> 1024L * 1024;
+      case "g" -> 1024L * 1024 * 1024;
+      default -> 1L;
+    };
+    return Long.parseLong(m.group(1)) * unit;
   }
 
   @Test
