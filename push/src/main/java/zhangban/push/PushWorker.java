@@ -69,6 +69,21 @@ public final class PushWorker extends VerticleBase {
       select count(*) as n, min(created_at) as oldest from push_job where status in ('pending', 'temporary-failure')
       """;
 
+  /**
+   * Refreshes this worker's row and counts the workers seen within three heartbeats, itself
+   * included (the count reads the table as it was before this statement's own write).
+   */
+  private static final String HEARTBEAT = """
+      with beat as (
+        insert into push_worker (id, seen_at) values ($1, now())
+        on conflict (id) do update set seen_at = now()
+      ), gone as (
+        delete from push_worker where seen_at < now() - interval '1 hour'
+      )
+      select count(*) + 1 as live from push_worker where id <> $1 and seen_at > now() - $2::bigint * interval '1 millisecond'
+      """;
+  private static final String LEAVE = "delete from push_worker where id = $1";
+
   private final Pool pool;
   private final PgConnectOptions listenOptions;
   private final PushGateway gateway;
@@ -81,6 +96,8 @@ public final class PushWorker extends VerticleBase {
   private long pollTimer = -1;
   private long depthTimer = -1;
   private long pruneTimer = -1;
+  private long heartbeatTimer = -1;
+  private final AtomicLong liveWorkers = new AtomicLong(1);
   private static final int MAX_ROUNDS = 2;
   private int rounds;
   private boolean again;
@@ -108,6 +125,10 @@ public final class PushWorker extends VerticleBase {
     sent = Counter.builder("zhangban.push.sent").description("Pushes accepted by FCM").register(registry);
     retries = Counter.builder("zhangban.push.retries").description("Sends to be tried again").register(registry);
     latency = Timer.builder("zhangban.push.send.latency").description("Time of one send").register(registry);
+    Gauge.builder("zhangban.push.workers", liveWorkers, AtomicLong::get)
+        .description("Push workers sharing the send rate").register(registry);
+    Gauge.builder("zhangban.push.rate.limit", this, w -> w.limiter.rate())
+        .description("This worker's share of PUSH_RATE_PER_SECOND, sends a second").register(registry);
     Gauge.builder("zhangban.push.queue.depth", queueDepth, AtomicLong::get)
         .description("Jobs waiting to be sent").register(registry);
     Gauge.builder("zhangban.push.oldest.pending.seconds", oldestPendingSeconds, AtomicLong::get)
@@ -117,8 +138,9 @@ public final class PushWorker extends VerticleBase {
     pollTimer = vertx.setPeriodic(settings.pollInterval().toMillis(), id -> drain());
     depthTimer = vertx.setPeriodic(5000, id -> measureQueue());
     pruneTimer = vertx.setPeriodic(settings.pruneInterval().toMillis(), id -> pruneStale());
+    heartbeatTimer = vertx.setPeriodic(heartbeatMillis(), id -> heartbeat());
     LOG.info("Push worker {} sending via {}", settings.workerId(), gateway.describe());
-    return subscriber.connect()
+    return heartbeat().compose(v -> subscriber.connect())
         .recover(err -> {
           LOG.warn("LISTEN failed ({}); polling only until it reconnects", err.getMessage());
           return Future.succeededFuture();
@@ -323,6 +345,32 @@ public final class PushWorker extends VerticleBase {
         .onFailure(err -> LOG.warn("Retiring stale devices failed: {}", err.toString()));
   }
 
+  /** Every five seconds; faster when the worker polls faster (tests), never under 100 ms. */
+  private long heartbeatMillis() {
+    return Math.max(100, Math.min(5000, settings.pollInterval().toMillis() * 5));
+  }
+
+  /**
+   * Tells the other workers this one is alive and takes its share of the send rate. While the
+   * database does not answer, the last share stands.
+   */
+  private Future<Void> heartbeat() {
+    return pool.preparedQuery(HEARTBEAT).execute(Tuple.of(settings.workerId(), heartbeatMillis() * 3))
+        .map(rows -> {
+          long live = Math.max(1, rows.iterator().next().getLong("live"));
+          if (live != liveWorkers.getAndSet(live)) {
+            LOG.info("Push workers sharing the send rate: {}; this one sends up to {}/s", live,
+                settings.ratePerSecond() / live);
+          }
+          limiter.rate(settings.ratePerSecond() / live);
+          return (Void) null;
+        })
+        .recover(err -> {
+          LOG.warn("Push worker heartbeat failed: {}", err.toString());
+          return Future.succeededFuture();
+        });
+  }
+
   private void measureQueue() {
     pool.query(QUEUE_DEPTH).execute().onSuccess(rows -> {
       Row r = rows.iterator().next();
@@ -339,6 +387,7 @@ public final class PushWorker extends VerticleBase {
     vertx.cancelTimer(pollTimer);
     vertx.cancelTimer(depthTimer);
     vertx.cancelTimer(pruneTimer);
+    vertx.cancelTimer(heartbeatTimer);
     Promise<Void> done = Promise.promise();
     drained = done;
     if (rounds == 0) {
@@ -348,6 +397,9 @@ public final class PushWorker extends VerticleBase {
         .timeout(settings.shutdownGrace().toMillis(), TimeUnit.MILLISECONDS)
         .recover(err -> Future.succeededFuture())
         .compose(v -> pool.preparedQuery(RELEASE).execute(Tuple.of(settings.workerId(), utc(clock.instant()))))
+        .recover(err -> Future.succeededFuture())
+        // the others take over its share at their next heartbeat
+        .compose(v -> pool.preparedQuery(LEAVE).execute(Tuple.of(settings.workerId())))
         .recover(err -> Future.succeededFuture())
         .compose(v -> subscriber.close());
   }

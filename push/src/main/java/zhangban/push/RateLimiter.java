@@ -2,8 +2,8 @@ package zhangban.push;
 
 /** A token bucket used on one context: up to one second's worth of sends may go at once. */
 final class RateLimiter {
-  private final double perSecond;
-  private final double capacity;
+  private double perSecond;
+  private double capacity;
   private double tokens;
   private long last;
 
@@ -12,6 +12,18 @@ final class RateLimiter {
     this.capacity = Math.max(1, perSecond);
     this.tokens = capacity;
     this.last = System.nanoTime();
+  }
+
+  /** A new rate from now on; what was earned at the old rate is kept, up to the new capacity. */
+  void rate(double newPerSecond) {
+    refill();
+    perSecond = newPerSecond;
+    capacity = Math.max(1, newPerSecond);
+    tokens = Math.min(tokens, capacity);
+  }
+
+  double rate() {
+    return perSecond;
   }
 
   /** Takes up to {@code wanted} permits now; answers how many were granted. */

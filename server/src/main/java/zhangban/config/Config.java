@@ -211,7 +211,7 @@ public record Config(
             e.integer("PUSH_MAX_ATTEMPTS", 8),
             e.integer("PUSH_BACKOFF_BASE_MS", 2000),
             e.integer("PUSH_BACKOFF_MAX_MS", 30 * 60 * 1000),
-            e.integer("PUSH_RATE_PER_SECOND", 5000),
+            e.integer("PUSH_RATE_PER_SECOND", 8000),
             e.integer("PUSH_SEND_TIMEOUT_MS", 10000),
             e.integer("PUSH_SHUTDOWN_GRACE_MS", 20000),
             e.integer("REMINDER_INTERVAL_MS", 10 * 60 * 1000),
