@@ -14,6 +14,10 @@ import java.util.UUID;
  * Keeps the statistics rollups current: every change that counts adds its delta, in its own
  * transaction, to the day and month rows of each dimension (department and channel, item,
  * officer). Rows are touched in one fixed order, so concurrent transactions cannot deadlock on them.
+ *
+ * <p>Items and officers also have month rows for all channels together ({@link #ALL_CHANNELS}):
+ * a year's ranking of 2,000 officers then sums 24,000 rows rather than one per officer, month and
+ * channel (six times as many). Day rows and department rows are per channel only.
  */
 public final class Rollups {
   /** The counters of {@code stat_rollup}, in column order. */
@@ -67,12 +71,18 @@ public final class Rollups {
       from rating_invitation i join application a on a.id = i.application_id
       where i.application_id = $1 and i.stage = $3
       """;
-  private static final String DIMS = """
-      cross join (values (1, 'dept'), (2, 'item'), (3, 'officer')) d(o, dim)
-      cross join (values (1, 'day'), (2, 'month')) g(o, grain)
+  /** The channel of the month rows of items and officers that count every channel. */
+  public static final String ALL_CHANNELS = "*";
+  /** Each row a change counts in, in the order they are touched. */
+  private static final String ROWS = """
+      (values (1, 'dept', 'day', false), (2, 'dept', 'month', false), (3, 'item', 'day', false),
+              (4, 'item', 'month', false), (5, 'item', 'month', true), (6, 'officer', 'day', false),
+              (7, 'officer', 'month', false), (8, 'officer', 'month', true)) d(o, dim, grain, all_channels)
       """;
-  private static final String PERIOD = "case when g.grain = 'day' then r.day else date_trunc('month', r.day)::date end";
+  private static final String DIMS = "cross join " + ROWS;
+  private static final String PERIOD = "case when d.grain = 'day' then r.day else date_trunc('month', r.day)::date end";
   private static final String KEY = "case d.dim when 'dept' then '' when 'item' then r.item_code else r.officer end";
+  private static final String CHANNEL = "case when d.all_channels then '" + ALL_CHANNELS + "' else r.channel end";
 
   private static String upsert(String source, int firstDelta) {
     StringBuilder values = new StringBuilder();
@@ -83,8 +93,8 @@ public final class Rollups {
       sets.append(i == 0 ? "" : ", ").append(c).append(" = s.").append(c).append(" + excluded.").append(c);
     }
     return "insert into stat_rollup as s (dim, grain, period, department, channel, key, " + String.join(", ", COUNTERS)
-        + ")\nselect d.dim, g.grain, " + PERIOD + ", r.department, r.channel, " + KEY + values
-        + "\nfrom (" + source + ") r\n" + DIMS + "order by d.o, g.o\n"
+        + ")\nselect d.dim, d.grain, " + PERIOD + ", r.department, " + CHANNEL + ", " + KEY + values
+        + "\nfrom (" + source + ") r\n" + DIMS + "order by d.o\n"
         + "on conflict (dim, grain, period, department, channel, key) do update set " + sets;
   }
 
@@ -141,14 +151,14 @@ public final class Rollups {
   /** Recomputes every rollup row from the raw tables ($1 the time zone), e.g. after a bulk load. */
   public static final String REBUILD = """
       insert into stat_rollup (dim, grain, period, department, channel, key, %s)
-      select d.dim, g.grain, case when g.grain = 'day' then rr.day else date_trunc('month', rr.day)::date end,
-             rr.department, rr.channel, case d.dim when 'dept' then '' when 'item' then rr.item else rr.officer end, %s
+      select d.dim, d.grain, case when d.grain = 'day' then rr.day else date_trunc('month', rr.day)::date end,
+             rr.department, case when d.all_channels then '%s' else rr.channel end,
+             case d.dim when 'dept' then '' when 'item' then rr.item else rr.officer end, %s
       from (%s) rr
-      cross join (values ('dept'), ('item'), ('officer')) d(dim)
-      cross join (values ('day'), ('month')) g(grain)
+      cross join %s
       group by 1, 2, 3, 4, 5, 6
-      """.formatted(String.join(", ", COUNTERS),
-          String.join(", ", COUNTERS.stream().map(c -> "sum(rr." + c + ")").toList()), RAW_ROWS);
+      """.formatted(String.join(", ", COUNTERS), ALL_CHANNELS,
+          String.join(", ", COUNTERS.stream().map(c -> "sum(rr." + c + ")").toList()), RAW_ROWS, ROWS);
   public static final String REBUILD_TAGS = """
       insert into stat_tag_rollup (dim, grain, period, department, channel, key, tag, poor)
       select 'dept', g.grain, case when g.grain = 'day' then rr.day else date_trunc('month', rr.day)::date end,

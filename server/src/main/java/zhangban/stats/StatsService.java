@@ -109,13 +109,20 @@ public final class StatsService {
       params.add(department.get());
       filter.append(" and department = $").append(params.size());
     }
+    // month rows of items and officers: those of the channel asked for, else those of all channels
+    // together; every other row is of one channel, and none is of all
+    String monthChannel;
     if (channel.isPresent()) {
       params.add(channel.get());
       filter.append(" and channel = $").append(params.size());
+      monthChannel = "";
+    } else {
+      monthChannel = table.equals("stat_rollup") && !dim.equals("dept")
+          ? " and channel = '" + Rollups.ALL_CHANNELS + "'" : "";
     }
     String d = "$" + (n + 1);
     String sql = "(select * from " + table + " where dim = " + d + " and grain = 'month' and period >= $" + (n + 2)
-        + " and period < $" + (n + 3) + filter
+        + " and period < $" + (n + 3) + filter + monthChannel
         + " union all select * from " + table + " where dim = " + d + " and grain = 'day' and period >= $" + (n + 4)
         + " and period < $" + (n + 2) + filter
         + " union all select * from " + table + " where dim = " + d + " and grain = 'day' and period >= $" + (n + 3)

@@ -303,6 +303,43 @@ class StatsPropertyTest {
   }
 
   @Test
+  void rankingsFromTheRollupsCountWhatTheBruteForceCounts() {
+    int span = (int) java.time.temporal.ChronoUnit.DAYS.between(FIRST, last);
+    int checked = 0;
+    for (int q = 0; q < 30; q++) {
+      // whole months and the days around them: the month rows of all channels are read unless a
+      // channel is asked for
+      LocalDate from = q < 3 ? FIRST : FIRST.minusDays(3).plusDays(random.nextInt(span + 3));
+      LocalDate to = q < 3 ? last : from.plusDays(random.nextInt(span + 5));
+      String by = random.nextBoolean() ? "item" : "officer";
+      Optional<String> channel = q % 3 == 2
+          ? Optional.of(List.of("app", "web", "hall", "kiosk", "hotline").get(random.nextInt(5))) : Optional.empty();
+      String what = "seed " + seed + ": ranking of " + by + " " + from + ".." + to + " " + channel;
+      JsonObject ranking = api.get("/stats/ratings/ranking?by=" + by + "&minSample=1&limit=100&from=" + from
+          + "&to=" + to + channel.map(c -> "&channel=" + c).orElse("")).token(managerToken()).send().expect(200).json();
+      Map<String, long[]> expected = BruteForce.counters(server.app.pool(), "Asia/Shanghai", from, to, by, "none",
+          Optional.empty(), channel);
+      Map<String, Long> expectedActive = new java.util.TreeMap<>();
+      expected.forEach((key, v) -> {
+        String group = key.substring(0, key.indexOf('|'));
+        if (c(v, "active") > 0 && !group.isEmpty()) {
+          expectedActive.put(group, c(v, "active"));
+        }
+      });
+      Map<String, Long> actualActive = new java.util.TreeMap<>();
+      for (Object o : ranking.getJsonArray("items")) {
+        JsonObject item = (JsonObject) o;
+        actualActive.put(item.getString("group"), item.getJsonObject("indicators").getLong("active"));
+        long[] v = expected.get(item.getString("group") + "|");
+        assertIndicators(v, item.getJsonObject("indicators"), channel.isPresent(), what + " " + item.getString("group"));
+        checked++;
+      }
+      assertEquals(expectedActive, actualActive, what);
+    }
+    assertTrue(checked > 30, "compared " + checked + " ranked groups");
+  }
+
+  @Test
   void poorReasonsFromTheRollupsEqualTheBruteForceCount() {
     int span = (int) java.time.temporal.ChronoUnit.DAYS.between(FIRST, last);
     for (int q = 0; q < 20; q++) {
@@ -335,6 +372,18 @@ class StatsPropertyTest {
       tx.rollback().await();
       assertTrue(incremental.size() > 100, "rollup rows: " + incremental.size());
       assertEquals(incremental, rebuilt, "seed " + seed);
+
+      // a database from before the month rows of all channels gets them from migration V13
+      tx = conn.begin().await();
+      conn.query("delete from stat_rollup where channel = '" + Rollups.ALL_CHANNELS + "'").execute().await();
+      try (var in = getClass().getResourceAsStream("/db/migration/V13__rollup_all_channel_months.sql")) {
+        conn.query(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)).execute().await();
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+      List<String> migrated = rollupRows(conn);
+      tx.rollback().await();
+      assertEquals(incremental, migrated, "seed " + seed + ": V13's rows");
     } finally {
       conn.close().await();
     }
