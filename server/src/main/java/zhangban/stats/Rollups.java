@@ -15,9 +15,10 @@ import java.util.UUID;
  * transaction, to the day and month rows of each dimension (department and channel, item,
  * officer). Rows are touched in one fixed order, so concurrent transactions cannot deadlock on them.
  *
- * <p>Items and officers also have month rows for all channels together ({@link #ALL_CHANNELS}):
- * a year's ranking of 2,000 officers then sums 24,000 rows rather than one per officer, month and
- * channel (six times as many). Day rows and department rows are per channel only.
+ * <p>Items and officers also have month rows for all channels together (grain {@link #MONTH_ALL},
+ * channel {@link #ALL_CHANNELS}, a partition of their own): a year's ranking of 2,000 officers then
+ * reads 24,000 rows and only their pages, rather than one row per officer, month and channel (six
+ * times as many) among all the month rows. Day rows and department rows are per channel only.
  */
 public final class Rollups {
   /** The counters of {@code stat_rollup}, in column order. */
@@ -73,11 +74,13 @@ public final class Rollups {
       """;
   /** The channel of the month rows of items and officers that count every channel. */
   public static final String ALL_CHANNELS = "*";
+  /** The grain of those rows. */
+  public static final String MONTH_ALL = "month-all";
   /** Each row a change counts in, in the order they are touched. */
   private static final String ROWS = """
       (values (1, 'dept', 'day', false), (2, 'dept', 'month', false), (3, 'item', 'day', false),
-              (4, 'item', 'month', false), (5, 'item', 'month', true), (6, 'officer', 'day', false),
-              (7, 'officer', 'month', false), (8, 'officer', 'month', true)) d(o, dim, grain, all_channels)
+              (4, 'item', 'month', false), (5, 'item', 'month-all', true), (6, 'officer', 'day', false),
+              (7, 'officer', 'month', false), (8, 'officer', 'month-all', true)) d(o, dim, grain, all_channels)
       """;
   private static final String DIMS = "cross join " + ROWS;
   private static final String PERIOD = "case when d.grain = 'day' then r.day else date_trunc('month', r.day)::date end";

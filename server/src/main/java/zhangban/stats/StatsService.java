@@ -110,19 +110,17 @@ public final class StatsService {
       filter.append(" and department = $").append(params.size());
     }
     // month rows of items and officers: those of the channel asked for, else those of all channels
-    // together; every other row is of one channel, and none is of all
-    String monthChannel;
+    // together (their own grain); every other row is of one channel
+    String monthGrain = "month";
     if (channel.isPresent()) {
       params.add(channel.get());
       filter.append(" and channel = $").append(params.size());
-      monthChannel = "";
-    } else {
-      monthChannel = table.equals("stat_rollup") && !dim.equals("dept")
-          ? " and channel = '" + Rollups.ALL_CHANNELS + "'" : "";
+    } else if (table.equals("stat_rollup") && !dim.equals("dept")) {
+      monthGrain = Rollups.MONTH_ALL;
     }
     String d = "$" + (n + 1);
-    String sql = "(select * from " + table + " where dim = " + d + " and grain = 'month' and period >= $" + (n + 2)
-        + " and period < $" + (n + 3) + filter + monthChannel
+    String sql = "(select * from " + table + " where dim = " + d + " and grain = '" + monthGrain + "' and period >= $"
+        + (n + 2) + " and period < $" + (n + 3) + filter
         + " union all select * from " + table + " where dim = " + d + " and grain = 'day' and period >= $" + (n + 4)
         + " and period < $" + (n + 2) + filter
         + " union all select * from " + table + " where dim = " + d + " and grain = 'day' and period >= $" + (n + 3)

@@ -373,17 +373,24 @@ class StatsPropertyTest {
       assertTrue(incremental.size() > 100, "rollup rows: " + incremental.size());
       assertEquals(incremental, rebuilt, "seed " + seed);
 
-      // a database from before the month rows of all channels gets them from migration V13
+      // a database from before the month rows of all channels gets them from migration V13, and
+      // V14 moves them to a partition of their own (undone here first, then done again)
       tx = conn.begin().await();
-      conn.query("delete from stat_rollup where channel = '" + Rollups.ALL_CHANNELS + "'").execute().await();
-      try (var in = getClass().getResourceAsStream("/db/migration/V13__rollup_all_channel_months.sql")) {
-        conn.query(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)).execute().await();
-      } catch (java.io.IOException e) {
-        throw new java.io.UncheckedIOException(e);
+      conn.query("delete from stat_rollup where grain = '" + Rollups.MONTH_ALL + "'").execute().await();
+      conn.query("drop table stat_rollup_month_all").execute().await();
+      conn.query("alter table stat_rollup drop constraint stat_rollup_grain_check").execute().await();
+      conn.query("alter table stat_rollup add constraint stat_rollup_grain_check check (grain in ('day', 'month'))")
+          .execute().await();
+      for (String script : List.of("V13__rollup_all_channel_months.sql", "V14__rollup_all_channel_months_apart.sql")) {
+        try (var in = getClass().getResourceAsStream("/db/migration/" + script)) {
+          conn.query(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)).execute().await();
+        } catch (java.io.IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
       }
       List<String> migrated = rollupRows(conn);
       tx.rollback().await();
-      assertEquals(incremental, migrated, "seed " + seed + ": V13's rows");
+      assertEquals(incremental, migrated, "seed " + seed + ": V13's and V14's rows");
     } finally {
       conn.close().await();
     }
