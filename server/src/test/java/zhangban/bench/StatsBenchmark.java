@@ -28,7 +28,8 @@ import zhangban.support.TestServer;
  * officers, 4 channels and two years, then times the dashboard's statistics over HTTP against the
  * same indicators computed by brute force over the raw rows, in the same run; and streams a year
  * of raw ratings as CSV while watching the heap. Flags after N: {@code noexport} skips the CSV
- * stream, {@code nobrute} the brute-force yardstick.
+ * stream, {@code nobrute} the brute-force yardstick, {@code hold} keeps the loaded database (and the
+ * server) up after the timings, for EXPLAIN and the like, until the process is stopped.
  *
  * <pre>
  * mvn -q -B -DskipTests install && mvn -q -B -pl server exec:java -Dexec.classpathScope=test \
@@ -45,6 +46,7 @@ public final class StatsBenchmark {
     List<String> flags = args.length > 1 ? List.of(args).subList(1, args.length) : List.of();
     boolean export = !flags.contains("noexport");
     boolean bruteForce = !flags.contains("nobrute");
+    boolean hold = flags.contains("hold");
     TestServer server = TestServer.start(Map.of("RATING_SCHEDULER_INTERVAL_MS", "3600000", "PUSH_WORKER_ENABLED", "false"));
     Vertx vertx = Vertx.vertx();
     try {
@@ -120,6 +122,12 @@ public final class StatsBenchmark {
       }
       if (export) {
         exportYear(http, token);
+      }
+      if (hold) {
+        System.out.printf("%nholding: psql -h %s -p %s -U %s %s (password %s); server on port %d; stop with Ctrl-C%n",
+            server.config.database().get().host(), server.config.database().get().port(), server.config.database().get().user(),
+            server.config.database().get().database(), server.config.database().get().password(), server.config.port());
+        Thread.sleep(Long.MAX_VALUE);
       }
     } finally {
       vertx.close().await();

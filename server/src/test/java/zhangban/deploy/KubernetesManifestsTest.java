@@ -51,6 +51,7 @@ class KubernetesManifestsTest {
       Map.entry("PodDisruptionBudget", "policy/v1"),
       Map.entry("NetworkPolicy", "networking.k8s.io/v1"),
       Map.entry("Ingress", "networking.k8s.io/v1"),
+      Map.entry("PodMonitor", "monitoring.coreos.com/v1"),
       Map.entry("Cluster", "postgresql.cnpg.io/v1"));
 
   /** Paths only the cluster may ask: probes, the scrape, and the development endpoints. */
@@ -475,6 +476,25 @@ class KubernetesManifestsTest {
       long largest = Config.from(m.environment(c).values()).maxUploadBytes();
       assertTrue(bodyLimit >= largest, ingress + ": bodies are cut at " + bodyLimit
           + " bytes before the server's own limit (" + largest + ") can answer");
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("productionOverlays")
+  void productionScrapesEveryPodOnThePortAndPathOfItsMetrics(String overlay) {
+    RenderedManifests m = RenderedManifests.of(overlay);
+    List<Resource> monitors = m.ofKind("PodMonitor");
+    assertFalse(monitors.isEmpty(), overlay + ": no PodMonitor");
+    JsonObject paths = Contract.raw().getJsonObject("paths");
+    for (Container c : appContainers(m)) {
+      List<Map<String, Object>> endpoints = monitors.stream()
+          .filter(pm -> selects(strings(map(pm.spec(), "selector", "matchLabels")), c.podLabels()))
+          .flatMap(pm -> maps(pm.spec(), "podMetricsEndpoints").stream()).toList();
+      assertEquals(1, endpoints.size(), c + ": scraped by one PodMonitor endpoint, not " + endpoints.size());
+      Map<String, Object> e = endpoints.get(0);
+      assertEquals("metrics", paths.getJsonObject(str(e, "path"), new JsonObject())
+          .getJsonObject("get", new JsonObject()).getString("operationId"), c + ": scraped at " + str(e, "path"));
+      assertProbePortIsServed(m, c, "the PodMonitor", e.get("port"));
     }
   }
 
