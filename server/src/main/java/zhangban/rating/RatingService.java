@@ -43,9 +43,20 @@ public final class RatingService {
       join department d on d.code = a.department
       join service_item_version v on v.item_code = a.item_code and v.version = a.item_version
       """;
+  /**
+   * Takes the invitation when it is open and the rating ($3, its time) falls in its window: one
+   * statement, and its row lock orders two ratings of one stage (the second then finds it rated).
+   */
+  private static final String TAKE_INVITATION = """
+      update rating_invitation set state = 'rated'
+      where application_id = $1 and stage = $2 and state = 'open'
+        and window_ends_at > $3 and reached_at <= $3 + interval '300 seconds'
+      returning reached_at, window_ends_at, state, officer_subject, department
+      """;
+  /** Why {@link #TAKE_INVITATION} took none. */
   private static final String INVITATION = """
       select reached_at, window_ends_at, state, officer_subject, department from rating_invitation
-      where application_id = $1 and stage = $2 for update
+      where application_id = $1 and stage = $2
       """;
   private static final String INSERT = """
       insert into rating (id, application_id, application_number, stage, level, poor, channel, channel_group, tags,
@@ -58,9 +69,6 @@ public final class RatingService {
   private static final String INSERT_RETURNING = INSERT + """
       returning *, null::uuid as case_id, null::text as case_state, null::text as case_reply,
         null::timestamptz as case_replied_at, null::text as case_close_reason
-      """;
-  private static final String MARK_RATED = """
-      update rating_invitation set state = 'rated' where application_id = $1 and stage = $2
       """;
   static final String SELECT = """
       select r.*, c.id as case_id, c.state as case_state, c.reply as case_reply, c.replied_at as case_replied_at,
@@ -192,27 +200,18 @@ public final class RatingService {
   private Future<JsonObject> insert(SqlClient tx, Row a, Draft d, String rater, String source, String client,
                                     String externalId, String actorRole, String claimant, String key) {
     UUID applicationId = a.getUUID("id");
-    Future<RowSet<Row>> invitation = tx.preparedQuery(INVITATION).execute(Tuple.of(applicationId, d.stage()));
+    Future<RowSet<Row>> invitation = tx.preparedQuery(TAKE_INVITATION)
+        .execute(Tuple.of(applicationId, d.stage(), CaseService.utc(d.ratedAt())));
     // the dictionary only matters to a rating that names the version its tags come from
     Future<TagDictionary.Version> dictionaryNow = d.dictionaryVersion() == null
         ? Future.succeededFuture(null) : dictionary.current(tx);
     return Future.all(invitation, dictionaryNow).compose(found -> {
       Row inv = first(invitation.result());
       if (inv == null) {
-        throw new ApiException(409, "stage-not-reached", "Stage not reached",
-            "The application has not reached the " + d.stage() + " stage, so it cannot be rated yet.", null);
-      }
-      if (!"open".equals(inv.getString("state"))) {
-        if ("rated".equals(inv.getString("state")) || "defaulted".equals(inv.getString("state"))) {
-          throw new ApiException(409, "already-rated", "Already rated",
-              "This stage of the application was rated already; a rating is never changed.", null);
-        }
-        throw windowClosed(inv);
-      }
-      Instant ends = inv.getOffsetDateTime("window_ends_at").toInstant();
-      Instant reached = inv.getOffsetDateTime("reached_at").toInstant();
-      if (!d.ratedAt().isBefore(ends) || d.ratedAt().isBefore(reached.minusSeconds(300))) {
-        throw windowClosed(inv);
+        return tx.preparedQuery(INVITATION).execute(Tuple.of(applicationId, d.stage()))
+            .map(rows -> {
+              throw notTaken(first(rows), d.stage());
+            });
       }
       return checkTags(tx, dictionaryNow.result(), d).compose(version -> {
         UUID id = UUID.randomUUID();
@@ -226,11 +225,10 @@ public final class RatingService {
         String actor = client != null ? client : rater;
         Rollups.Delta delta = Rollups.Delta.of("active", 1).and(Rollups.Delta.level(d.level()), 1);
         Future<RowSet<Row>> inserted = tx.preparedQuery(INSERT_RETURNING).execute(Tuple.from(values));
-        Future<?> marked = tx.preparedQuery(MARK_RATED).execute(Tuple.of(applicationId, d.stage()));
         Future<Void> audited = Audit.record(tx, id, null, "import".equals(source) ? "imported" : "rated", actor,
             actorRole, d.comment(), new JsonObject().put("level", d.level()).put("channel", d.channel())
                 .put("tags", new JsonArray(d.tags())).put("externalId", externalId), now);
-        Future<JsonObject> answer = Future.all(inserted, marked, audited).compose(v -> !poor
+        Future<JsonObject> answer = Future.all(inserted, audited).compose(v -> !poor
             ? Future.succeededFuture(view(first(inserted.result()), false))
             : cases.open(tx, id, applicationId, a.getString("number"), inv.getString("department"),
                     a.getString("item_name"), now)
@@ -244,6 +242,19 @@ public final class RatingService {
             .map(json));
       });
     });
+  }
+
+  /** Why a stage's invitation could not be taken: none yet, rated (or defaulted), or out of its window. */
+  private static ApiException notTaken(Row inv, String stage) {
+    if (inv == null) {
+      return new ApiException(409, "stage-not-reached", "Stage not reached",
+          "The application has not reached the " + stage + " stage, so it cannot be rated yet.", null);
+    }
+    if ("rated".equals(inv.getString("state")) || "defaulted".equals(inv.getString("state"))) {
+      return new ApiException(409, "already-rated", "Already rated",
+          "This stage of the application was rated already; a rating is never changed.", null);
+    }
+    return windowClosed(inv);
   }
 
   private static ApiException windowClosed(Row inv) {

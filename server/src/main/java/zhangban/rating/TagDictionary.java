@@ -72,7 +72,7 @@ public final class TagDictionary {
   }
 
   public Future<Version> current(SqlClient c) {
-    return c.query(CURRENT).execute().map(rows -> read(rows.iterator().next()));
+    return c.preparedQuery(CURRENT).execute().map(rows -> read(rows.iterator().next()));
   }
 
   public Future<Optional<Version>> version(SqlClient c, int version) {
