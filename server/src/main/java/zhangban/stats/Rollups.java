@@ -18,7 +18,10 @@ import java.util.UUID;
  * <p>Items and officers also have month rows for all channels together (grain {@link #MONTH_ALL},
  * channel {@link #ALL_CHANNELS}, a partition of their own): a year's ranking of 2,000 officers then
  * reads 24,000 rows and only their pages, rather than one row per officer, month and channel (six
- * times as many) among all the month rows. Day rows and department rows are per channel only.
+ * times as many) among all the month rows. They have quarter rows too (grain {@link #QUARTER_ALL}),
+ * so that a year's ranking reads mostly those: 2,000 officers over twelve months that are not a
+ * calendar year's are one month, three quarters and two months, 12,000 rows. Day rows and
+ * department rows are per channel only.
  */
 public final class Rollups {
   /** The counters of {@code stat_rollup}, in column order. */
@@ -76,14 +79,22 @@ public final class Rollups {
   public static final String ALL_CHANNELS = "*";
   /** The grain of those rows. */
   public static final String MONTH_ALL = "month-all";
+  /** The grain of the quarter rows of items and officers, all channels together. */
+  public static final String QUARTER_ALL = "quarter-all";
   /** Each row a change counts in, in the order they are touched. */
   private static final String ROWS = """
       (values (1, 'dept', 'day', false), (2, 'dept', 'month', false), (3, 'item', 'day', false),
-              (4, 'item', 'month', false), (5, 'item', 'month-all', true), (6, 'officer', 'day', false),
-              (7, 'officer', 'month', false), (8, 'officer', 'month-all', true)) d(o, dim, grain, all_channels)
+              (4, 'item', 'month', false), (5, 'item', 'month-all', true), (6, 'item', 'quarter-all', true),
+              (7, 'officer', 'day', false), (8, 'officer', 'month', false), (9, 'officer', 'month-all', true),
+              (10, 'officer', 'quarter-all', true)) d(o, dim, grain, all_channels)
       """;
+  /** The first day of the row's period: from its grain ({@code d.grain}) and the day counted. */
+  private static String period(String day) {
+    return "case d.grain when 'day' then " + day + " when '" + QUARTER_ALL + "' then date_trunc('quarter', " + day
+        + ")::date else date_trunc('month', " + day + ")::date end";
+  }
   private static final String DIMS = "cross join " + ROWS;
-  private static final String PERIOD = "case when d.grain = 'day' then r.day else date_trunc('month', r.day)::date end";
+  private static final String PERIOD = period("r.day");
   private static final String KEY = "case d.dim when 'dept' then '' when 'item' then r.item_code else r.officer end";
   private static final String CHANNEL = "case when d.all_channels then '" + ALL_CHANNELS + "' else r.channel end";
 
@@ -154,13 +165,13 @@ public final class Rollups {
   /** Recomputes every rollup row from the raw tables ($1 the time zone), e.g. after a bulk load. */
   public static final String REBUILD = """
       insert into stat_rollup (dim, grain, period, department, channel, key, %s)
-      select d.dim, d.grain, case when d.grain = 'day' then rr.day else date_trunc('month', rr.day)::date end,
+      select d.dim, d.grain, %s,
              rr.department, case when d.all_channels then '%s' else rr.channel end,
              case d.dim when 'dept' then '' when 'item' then rr.item else rr.officer end, %s
       from (%s) rr
       cross join %s
       group by 1, 2, 3, 4, 5, 6
-      """.formatted(String.join(", ", COUNTERS), ALL_CHANNELS,
+      """.formatted(String.join(", ", COUNTERS), period("rr.day"), ALL_CHANNELS,
           String.join(", ", COUNTERS.stream().map(c -> "sum(rr." + c + ")").toList()), RAW_ROWS, ROWS);
   public static final String REBUILD_TAGS = """
       insert into stat_tag_rollup (dim, grain, period, department, channel, key, tag, poor)

@@ -33,7 +33,8 @@ class StatsPropertyTest {
   static final List<String> DEPARTMENTS = List.of("MZJ", "GAJ", "RSJ");
   static final List<String> ONLINE_TAGS = List.of("efficiency", "guide_accuracy", "convenience", "usability");
   static final List<String> OFFLINE_TAGS = List.of("service_efficiency", "service_quality", "service_attitude");
-  static final LocalDate FIRST = LocalDate.parse("2026-09-01");
+  /** Before the third quarter, which the data covers whole (it runs past 8 October), and the fourth begins. */
+  static final LocalDate FIRST = LocalDate.parse("2026-06-25");
 
   static TestServer server;
   static Api api;
@@ -62,7 +63,8 @@ class StatsPropertyTest {
     int version = (int) server.count("select max(version) from rating_tag_dictionary");
     List<Object[]> poorRatings = new ArrayList<>();
     for (int n = 0; n < 70; n++) {
-      server.clock.advance(Duration.ofMinutes(random.nextInt(30 * 60)));
+      // 36 to 48 hours apart: 70 applications cover at least 105 days
+      server.clock.advance(Duration.ofMinutes(36 * 60 + random.nextInt(12 * 60)));
       String[] item = items.get(random.nextInt(items.size()));
       String dept = item[1];
       String citizen = "citizen-stats-" + random.nextInt(10);
@@ -126,6 +128,9 @@ class StatsPropertyTest {
       // until every closed window was defaulted
     }
     last = LocalDate.ofInstant(server.clock.instant(), SHANGHAI);
+    assertTrue(last.isAfter(LocalDate.parse("2026-09-30")), "the third quarter whole: " + last);
+    assertTrue(server.count("select count(*) from stat_rollup where grain = '" + Rollups.QUARTER_ALL
+        + "' and period = '2026-07-01'") > 0, "quarter rows");
     assertTrue(server.count("select count(*) from rating where defaulted") > 0, "some defaults");
     assertTrue(poorRatings.size() >= 3, "some poor ratings: " + poorRatings.size());
     assertTrue(server.count("select count(*) from rating where excluded") > 0, "some exclusions");
@@ -373,15 +378,17 @@ class StatsPropertyTest {
       assertTrue(incremental.size() > 100, "rollup rows: " + incremental.size());
       assertEquals(incremental, rebuilt, "seed " + seed);
 
-      // a database from before the month rows of all channels gets them from migration V13, and
-      // V14 moves them to a partition of their own (undone here first, then done again)
+      // a database from before the month rows of all channels gets them from migration V13, V14
+      // moves them to a partition of their own, V15 adds their quarter rows (undone here first, then
+      // done again)
       tx = conn.begin().await();
-      conn.query("delete from stat_rollup where grain = '" + Rollups.MONTH_ALL + "'").execute().await();
+      conn.query("drop table stat_rollup_quarter_all").execute().await();
       conn.query("drop table stat_rollup_month_all").execute().await();
       conn.query("alter table stat_rollup drop constraint stat_rollup_grain_check").execute().await();
       conn.query("alter table stat_rollup add constraint stat_rollup_grain_check check (grain in ('day', 'month'))")
           .execute().await();
-      for (String script : List.of("V13__rollup_all_channel_months.sql", "V14__rollup_all_channel_months_apart.sql")) {
+      for (String script : List.of("V13__rollup_all_channel_months.sql", "V14__rollup_all_channel_months_apart.sql",
+          "V15__rollup_all_channel_quarters.sql")) {
         try (var in = getClass().getResourceAsStream("/db/migration/" + script)) {
           conn.query(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)).execute().await();
         } catch (java.io.IOException e) {
@@ -390,7 +397,7 @@ class StatsPropertyTest {
       }
       List<String> migrated = rollupRows(conn);
       tx.rollback().await();
-      assertEquals(incremental, migrated, "seed " + seed + ": V13's and V14's rows");
+      assertEquals(incremental, migrated, "seed " + seed + ": the rows of V13, V14 and V15");
     } finally {
       conn.close().await();
     }
