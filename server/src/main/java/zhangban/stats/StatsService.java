@@ -34,9 +34,9 @@ public final class StatsService {
   /**
    * The sum of a counter over rollup rows. Summed as int (to a bigint): PostgreSQL sums bigints
    * as numeric, and making and casting 17 numerics per group cost a ranking of 2,000 officers a
-   * third of its time. A single rollup row counts at most one department's ratings of one
-   * channel in one month, far below the int's 2,147,483,647; were it ever above, the statistic
-   * would fail with "integer out of range" rather than be wrong.
+   * third of its time. A single rollup row counts at most one department's ratings or
+   * invitations of one quarter, far below the int's 2,147,483,647; were it ever above, the
+   * statistic would fail with "integer out of range" rather than be wrong.
    */
   static String sum(String counter) {
     return "sum(r." + counter + "::int4)";
