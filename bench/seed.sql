@@ -120,13 +120,16 @@ select id, 'completed', completed_at, completed_at + interval '7 days', complete
        officer, subject
 from steps;
 
--- what Rollups.invited adds for each invitation, summed
+-- what Rollups.invited adds for each invitation, summed, with its deltas for the rows of all
+-- channels already folded (RollupCatchUp)
 insert into stat_rollup as s (dim, grain, period, department, channel, key, invited)
-select d.dim, g.grain, case when g.grain = 'day' then r.day else date_trunc('month', r.day)::date end,
-       r.department, '', case d.dim when 'dept' then '' when 'item' then r.code else r.officer end, count(*)
+select d.dim, g.grain, case g.grain when 'day' then r.day when 'quarter-all' then date_trunc('quarter', r.day)::date
+                         else date_trunc('month', r.day)::date end,
+       r.department, g.channel, case d.dim when 'dept' then '' when 'item' then r.code else r.officer end, count(*)
 from (select (completed_at at time zone 'Asia/Shanghai')::date as day, department, code, officer from steps) r
 cross join (values ('dept'), ('item'), ('officer')) d(dim)
-cross join (values ('day'), ('month')) g(grain)
+cross join (values ('day', ''), ('month', ''), ('month-all', '*'), ('quarter-all', '*')) g(grain, channel)
+where d.dim <> 'dept' or g.channel = ''
 group by 1, 2, 3, 4, 5, 6
 on conflict (dim, grain, period, department, channel, key) do update set invited = s.invited + excluded.invited;
 

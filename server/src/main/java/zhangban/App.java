@@ -68,6 +68,7 @@ import zhangban.rating.RatingScheduler;
 import zhangban.rating.RatingService;
 import zhangban.rating.TagDictionary;
 import zhangban.stats.Exports;
+import zhangban.stats.RollupCatchUp;
 import zhangban.stats.Rollups;
 import zhangban.stats.StatsApi;
 import zhangban.stats.StatsService;
@@ -90,6 +91,7 @@ public final class App implements AutoCloseable {
   private final List<String> deployments = new java.util.concurrent.CopyOnWriteArrayList<>();
   private PushGateway ownedGateway;
   private RatingScheduler ratingScheduler;
+  private RollupCatchUp rollupCatchUp;
 
   private App(Vertx vertx, Database database, Pool pool, AtomicBoolean migrated) {
     this.vertx = vertx;
@@ -104,6 +106,7 @@ public final class App implements AutoCloseable {
   public boolean ready() { return migrated.get(); }
   /** The clock-driven side of 好差评, for an operator's or a test's extra pass. */
   public RatingScheduler ratingScheduler() { return ratingScheduler; }
+  public RollupCatchUp rollupCatchUp() { return rollupCatchUp; }
 
   /** Starts the server: listening first, then migrations off the event loop. Blocks until both are done. */
   public static App start(Config config, Clock clock) {
@@ -206,7 +209,7 @@ public final class App implements AutoCloseable {
           if (config.demoData() && database.loadDemoDataOnce()) {
             // a quarter of rated history for the dashboard, and the statistics rebuilt from it
             database.runScripts(config.zone(), Database.script("/db/demo/demo-history.sql"),
-                "delete from stat_rollup", "delete from stat_tag_rollup", Rollups.REBUILD, Rollups.REBUILD_TAGS);
+                "delete from stat_rollup", "delete from stat_rollup_pending", "delete from stat_tag_rollup", Rollups.REBUILD, Rollups.REBUILD_TAGS);
             LOG.info("Loaded demo data");
           }
           return null;
@@ -219,6 +222,8 @@ public final class App implements AutoCloseable {
             config.push().reminderIntervalMillis())).onSuccess(app.deployments::add))
         .compose(v -> vertx.deployVerticle(app.ratingScheduler = new RatingScheduler(pool, notifier, invitations, cases,
             config.rating(), rollups, clock, config.zone())).onSuccess(app.deployments::add))
+        .compose(v -> vertx.deployVerticle(app.rollupCatchUp = new RollupCatchUp(pool, registry))
+            .onSuccess(app.deployments::add))
         .onSuccess(v -> migrated.set(true));
     try {
       started.await(10, TimeUnit.MINUTES);

@@ -22,6 +22,12 @@ import java.util.UUID;
  * so that a year's ranking reads mostly those: 2,000 officers over twelve months that are not a
  * calendar year's are one month, three quarters and two months, 12,000 rows. Day rows and
  * department rows are per channel only.
+ *
+ * <p>The rows of all channels are the hottest: every rating of an item or by an officer would
+ * update the same few of them. A change therefore adds to them later: it leaves its delta in
+ * {@code stat_rollup_pending} (one insert, no lock anyone waits for), and {@link RollupCatchUp}
+ * folds the deltas into the rows in batches ({@link #fold}). Reads add the deltas not yet folded
+ * ({@link #pendingRows}), so a statistic never lags.
  */
 public final class Rollups {
   /** The counters of {@code stat_rollup}, in column order. */
@@ -82,34 +88,80 @@ public final class Rollups {
   /** The grain of the quarter rows of items and officers, all channels together. */
   public static final String QUARTER_ALL = "quarter-all";
   /** Each row a change counts in, in the order they are touched. */
-  private static final String ROWS = """
-      (values (1, 'dept', 'day', false), (2, 'dept', 'month', false), (3, 'item', 'day', false),
-              (4, 'item', 'month', false), (5, 'item', 'month-all', true), (6, 'item', 'quarter-all', true),
-              (7, 'officer', 'day', false), (8, 'officer', 'month', false), (9, 'officer', 'month-all', true),
-              (10, 'officer', 'quarter-all', true)) d(o, dim, grain, all_channels)
-      """;
+  private static final String ROWS = rows("true");
+  /** The rows of one channel: a change adds to them in its own transaction. */
+  private static final String CHANNEL_ROWS = rows("not d.all_channels");
+  /** The rows of all channels together: a change leaves its delta in stat_rollup_pending for them. */
+  private static final String ALL_CHANNEL_ROWS = rows("d.all_channels");
+
+  private static String rows(String which) {
+    return """
+        (select * from (values (1, 'dept', 'day', false), (2, 'dept', 'month', false), (3, 'item', 'day', false),
+                (4, 'item', 'month', false), (5, 'item', 'month-all', true), (6, 'item', 'quarter-all', true),
+                (7, 'officer', 'day', false), (8, 'officer', 'month', false), (9, 'officer', 'month-all', true),
+                (10, 'officer', 'quarter-all', true)) d(o, dim, grain, all_channels) where %s) d
+        """.formatted(which);
+  }
   /** The first day of the row's period: from its grain ({@code d.grain}) and the day counted. */
   private static String period(String day) {
     return "case d.grain when 'day' then " + day + " when '" + QUARTER_ALL + "' then date_trunc('quarter', " + day
         + ")::date else date_trunc('month', " + day + ")::date end";
   }
-  private static final String DIMS = "cross join " + ROWS;
   private static final String PERIOD = period("r.day");
   private static final String KEY = "case d.dim when 'dept' then '' when 'item' then r.item_code else r.officer end";
   private static final String CHANNEL = "case when d.all_channels then '" + ALL_CHANNELS + "' else r.channel end";
 
+  private static String counterList(String prefix) {
+    return String.join(", ", COUNTERS.stream().map(c -> prefix + c).toList());
+  }
+
+  private static String sets() {
+    return String.join(", ", COUNTERS.stream().map(c -> c + " = s." + c + " + excluded." + c).toList());
+  }
+
+  /**
+   * One statement: the delta added to the rows of one channel, and left for the rows of all
+   * channels in {@code stat_rollup_pending}.
+   */
   private static String upsert(String source, int firstDelta) {
     StringBuilder values = new StringBuilder();
-    StringBuilder sets = new StringBuilder();
     for (int i = 0; i < COUNTERS.size(); i++) {
-      String c = COUNTERS.get(i);
       values.append(", $").append(firstDelta + i).append("::bigint");
-      sets.append(i == 0 ? "" : ", ").append(c).append(" = s.").append(c).append(" + excluded.").append(c);
     }
-    return "insert into stat_rollup as s (dim, grain, period, department, channel, key, " + String.join(", ", COUNTERS)
-        + ")\nselect d.dim, d.grain, " + PERIOD + ", r.department, " + CHANNEL + ", " + KEY + values
-        + "\nfrom (" + source + ") r\n" + DIMS + "order by d.o\n"
-        + "on conflict (dim, grain, period, department, channel, key) do update set " + sets;
+    return "with r as (" + source + "),\n"
+        + "counted as (insert into stat_rollup as s (dim, grain, period, department, channel, key, "
+        + counterList("") + ")\nselect d.dim, d.grain, " + PERIOD + ", r.department, r.channel, " + KEY + values
+        + "\nfrom r cross join " + CHANNEL_ROWS + "order by d.o\n"
+        + "on conflict (dim, grain, period, department, channel, key) do update set " + sets() + ")\n"
+        + "insert into stat_rollup_pending (day, department, item, officer, " + counterList("") + ")\n"
+        + "select r.day, r.department, r.item_code, r.officer" + values + " from r";
+  }
+
+  /**
+   * Folds up to $1 pending deltas, oldest first, into the rows of all channels and deletes them,
+   * in one statement; answers how many it took. Deltas another fold has taken are skipped, and
+   * rows are updated in one fixed order, so folds running at once neither wait on nor deadlock
+   * with each other.
+   */
+  static final String FOLD = "with taken as (delete from stat_rollup_pending where id in (select id from "
+      + "stat_rollup_pending order by id limit $1 for update skip locked) returning *),\n"
+      + "folded as (insert into stat_rollup as s (dim, grain, period, department, channel, key, " + counterList("")
+      + ")\nselect d.dim, d.grain, " + period("r.day") + ", r.department, '" + ALL_CHANNELS + "', "
+      + "case d.dim when 'item' then r.item else r.officer end, "
+      + String.join(", ", COUNTERS.stream().map(c -> "sum(r." + c + ")").toList())
+      + "\nfrom taken r cross join " + ALL_CHANNEL_ROWS + "group by 1, 2, 3, 4, 5, 6 order by 1, 2, 3, 4, 6\n"
+      + "on conflict (dim, grain, period, department, channel, key) do update set " + sets() + " returning 1)\n"
+      + "select (select count(*) from taken) as taken";
+
+  /**
+   * The deltas not yet folded, shaped as rows of {@code stat_rollup} of dimension {@code dim} (a
+   * parameter) with grain 'pending' and their day as period: statistics that read the rows of all
+   * channels add these over the same days.
+   */
+  public static String pendingRows(String dim) {
+    return "select " + dim + "::text as dim, 'pending'::text as grain, day as period, department, '" + ALL_CHANNELS
+        + "'::text as channel, case " + dim + "::text when 'item' then item else officer end as key, "
+        + counterList("") + " from stat_rollup_pending where true";
   }
 
   private static final String RATING = upsert(RATING_SOURCE, 3);
@@ -193,6 +245,7 @@ public final class Rollups {
   /** Replaces every rollup row by the sums of the raw tables, in {@code tx}. */
   public Future<Void> rebuild(SqlClient tx) {
     return tx.query("delete from stat_rollup").execute()
+        .compose(v -> tx.query("delete from stat_rollup_pending").execute())
         .compose(v -> tx.query("delete from stat_tag_rollup").execute())
         .compose(v -> tx.preparedQuery(REBUILD).execute(Tuple.of(zone)))
         .compose(v -> tx.preparedQuery(REBUILD_TAGS).execute(Tuple.of(zone)))
@@ -207,6 +260,11 @@ public final class Rollups {
     List<Object> params = new ArrayList<>(List.of(ratingId, zone));
     params.addAll(delta.params());
     return tx.preparedQuery(RATING).execute(Tuple.from(params)).mapEmpty();
+  }
+
+  /** Folds up to {@code limit} pending deltas into the rows of all channels; answers how many. */
+  public static Future<Integer> fold(SqlClient tx, int limit) {
+    return tx.preparedQuery(FOLD).execute(Tuple.of(limit)).map(rows -> rows.iterator().next().getLong("taken").intValue());
   }
 
   /** Adds {@code count} (1, or -1 when the rating is excluded) to each reason tag of a poor rating. */

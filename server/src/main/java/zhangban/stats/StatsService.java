@@ -102,7 +102,8 @@ public final class StatsService {
    * The rollup rows of a range as a derived table {@code r}: index range scans of the month rows of
    * the whole months and of the day rows before and after them, so that each reads only its rows.
    * Items and officers without a channel filter read the rows of all channels together, and, when
-   * {@code quarters} allows it (no bucket finer than the range), whole quarters from quarter rows.
+   * {@code quarters} allows it (no bucket finer than the range), whole quarters from quarter rows;
+   * with them the deltas of those days not yet folded into them.
    */
   private record Range(String from, List<Object> params) {}
 
@@ -153,6 +154,8 @@ public final class StatsService {
     return new Range("(" + months + "$" + (n + 2) + " and period < " + qFrom + filter
         + " union all " + rows + "'" + Rollups.QUARTER_ALL + "' and period >= " + qFrom + " and period < " + qTo + filter
         + " union all " + months + qTo + " and period < $" + (n + 3) + filter
+        // the deltas not yet folded into those rows, of the same days
+        + " union all " + Rollups.pendingRows(d) + " and day >= $" + (n + 2) + " and day < $" + (n + 3) + filter
         + days, params);
   }
 

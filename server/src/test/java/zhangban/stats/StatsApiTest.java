@@ -106,6 +106,32 @@ class StatsApiTest {
   }
 
   @Test
+  void theCatchUpFoldsEveryDeltaIntoTheRowsOfAllChannelsOnceByItself() throws InterruptedException {
+    long deadline = System.currentTimeMillis() + 20_000;
+    while (server.count("select count(*) from stat_rollup_pending") > 0 && System.currentTimeMillis() < deadline) {
+      Thread.sleep(100);
+    }
+    assertEquals(0, server.count("select count(*) from stat_rollup_pending"), "folded within a few seconds");
+    // the rows of all channels hold what the rows of each channel hold, once
+    for (String grain : List.of(Rollups.MONTH_ALL, Rollups.QUARTER_ALL)) {
+      String period = grain.equals(Rollups.MONTH_ALL) ? "2026-11-01" : "2026-10-01";
+      assertEquals(server.count("select sum(active) from stat_rollup where dim = 'item' and grain = 'month'"
+              + " and period = '2026-11-01' and key = '" + PushFixtures.ITEM + "'"),
+          server.count("select sum(active) from stat_rollup where dim = 'item' and grain = '" + grain
+              + "' and period = '" + period + "' and key = '" + PushFixtures.ITEM + "'"), grain);
+    }
+    assertEquals(4, server.count("select sum(active) from stat_rollup where dim = 'officer' and grain = '"
+        + Rollups.MONTH_ALL + "' and key = 'officer-minzheng'"));
+    // and a ranking of the whole month reads them
+    JsonArray items = api.get("/stats/ratings/ranking?by=item&from=2026-11-01&to=2026-11-30").token(manager()).send()
+        .expect(200).json().getJsonArray("items");
+    assertEquals(4, items.getJsonObject(0).getJsonObject("indicators").getLong("active"));
+    String metrics = api.get("/metrics").send().expect(200).body().toString();
+    assertTrue(metrics.contains("zhangban_stats_deltas_folded_total"), "the folds are counted");
+    assertTrue(metrics.contains("zhangban_stats_deltas_pending"), "the pending deltas are a gauge");
+  }
+
+  @Test
   void poorReasonsAndTheQueues() {
     JsonObject tags = api.get("/stats/ratings/tags?from=" + DAY + "&to=" + DAY).token(manager()).send().expect(200).json();
     assertEquals(2, tags.getLong("poor"));

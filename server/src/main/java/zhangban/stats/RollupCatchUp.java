@@ -1,0 +1,100 @@
+package zhangban.stats;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.VerticleBase;
+import io.vertx.sqlclient.Pool;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Folds the deltas that changes leave in {@code stat_rollup_pending} into the rollup rows of all
+ * channels ({@link Rollups#fold}), every second, a batch per transaction until none is left. Every
+ * process runs one; folds running at once take different deltas. Nothing waits for it to be
+ * correct (reads add what is still pending); it keeps the pending deltas few, so reads stay cheap.
+ * A fold that fails or is cut off by a crash leaves its deltas pending for the next.
+ */
+public final class RollupCatchUp extends VerticleBase {
+  private static final Logger LOG = LoggerFactory.getLogger(RollupCatchUp.class);
+  static final long INTERVAL_MILLIS = 1_000;
+  static final int BATCH = 5_000;
+  private static final String BACKLOG = """
+      select count(*) as pending,
+             coalesce(extract(epoch from now() - min(written_at)), 0)::bigint as oldest
+      from stat_rollup_pending
+      """;
+
+  private final Pool pool;
+  private final AtomicLong pending = new AtomicLong();
+  private final AtomicLong oldestSeconds = new AtomicLong();
+  private final Counter folded;
+  private long timer = -1;
+  private boolean running;
+
+  public RollupCatchUp(Pool pool, MeterRegistry registry) {
+    this.pool = pool;
+    this.folded = Counter.builder("zhangban.stats.deltas.folded")
+        .description("Rating deltas folded into the rollup rows of all channels").register(registry);
+    Gauge.builder("zhangban.stats.deltas.pending", pending, AtomicLong::get)
+        .description("Deltas not yet folded into the rollup rows of all channels (statistics add them when read)")
+        .register(registry);
+    Gauge.builder("zhangban.stats.deltas.oldest.seconds", oldestSeconds, AtomicLong::get)
+        .description("Age of the oldest delta not yet folded").register(registry);
+  }
+
+  @Override
+  public Future<?> start() {
+    timer = vertx.setPeriodic(INTERVAL_MILLIS, id -> runOnce());
+    return Future.succeededFuture();
+  }
+
+  @Override
+  public Future<?> stop() {
+    vertx.cancelTimer(timer);
+    return Future.succeededFuture();
+  }
+
+  /** Folds until nothing is pending; answers how many deltas, or -1 when a run was already going. */
+  Future<Integer> runOnce() {
+    if (running) {
+      return Future.succeededFuture(-1);
+    }
+    running = true;
+    return foldAll(0)
+        .compose(n -> pool.query(BACKLOG).execute().map(rows -> {
+          pending.set(rows.iterator().next().getLong("pending"));
+          oldestSeconds.set(rows.iterator().next().getLong("oldest"));
+          return n;
+        }))
+        .onFailure(err -> LOG.warn("Folding the statistics deltas failed: {}", err.toString()))
+        .onComplete(ar -> running = false);
+  }
+
+  private Future<Integer> foldAll(int sofar) {
+    return pool.withTransaction(tx -> Rollups.fold(tx, BATCH)).compose(n -> {
+      folded.increment(n);
+      return n < BATCH ? Future.succeededFuture(sofar + n) : foldAll(sofar + n);
+    });
+  }
+
+  /** Stops folding by the clock (tests that need deltas left pending); {@link #run} still folds. */
+  public Future<Void> pause() {
+    Promise<Void> done = Promise.promise();
+    context.runOnContext(v -> {
+      vertx.cancelTimer(timer);
+      done.complete();
+    });
+    return done.future();
+  }
+
+  /** {@link #runOnce} on this verticle's own context, so that any thread may ask for a run. */
+  public Future<Integer> run() {
+    Promise<Integer> done = Promise.promise();
+    context.runOnContext(v -> runOnce().onComplete(done));
+    return done.future();
+  }
+}
