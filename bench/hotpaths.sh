@@ -11,12 +11,13 @@
 # Settings (environment):
 #   BENCH_DURATION     seconds of each measured run (25)
 #   BENCH_WARMUP       seconds of the warm-up before each path (5)
-#   BENCH_WARMUP_ALL   seconds each path runs once, untimed, before anything is measured (30)
+#   BENCH_WARMUP_ALL   seconds each path runs once, untimed, before anything is measured (60)
 #   BENCH_CONNECTIONS  concurrencies, for wrk connections and pgbench clients ("16 64")
 #   BENCH_THREADS      wrk and pgbench threads (2)
 #   BENCH_PATHS        paths to drive, of: rate create get list ("rate create get list")
 #   BENCH_USERS        citizens with tokens (2000)
 #   BENCH_APPS         completed applications seeded (240000); rating takes a fresh one per request
+#   BENCH_OFFICERS     officers per department who worked them (20)
 #   BENCH_PROFILE      1: after the measured runs, run rating and get once more at the highest
 #                      concurrency with JFR recording, and print where the server's samples go (0)
 #   BENCH_JAVA_OPTS    extra JVM options for the server
@@ -30,12 +31,13 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BENCH=$ROOT/bench
 DURATION=${BENCH_DURATION:-25}
 WARMUP=${BENCH_WARMUP:-5}
-WARMUP_ALL=${BENCH_WARMUP_ALL:-30}
+WARMUP_ALL=${BENCH_WARMUP_ALL:-60}
 CONNECTIONS=${BENCH_CONNECTIONS:-"16 64"}
 THREADS=${BENCH_THREADS:-2}
 PATHS=${BENCH_PATHS:-"rate create get list"}
 USERS=${BENCH_USERS:-2000}
 APPS=${BENCH_APPS:-240000}
+OFFICERS=${BENCH_OFFICERS:-20}
 PROFILE=${BENCH_PROFILE:-0}
 PG_BIN=/usr/lib/postgresql/15/bin
 JAR=${BENCH_JAR:-$ROOT/server/target/zhangban-server.jar}
@@ -151,7 +153,7 @@ log "server (pid $SERVER_PID) on $BASE"
 # ---- data ----------------------------------------------------------------------------------------
 
 log "seeding $USERS citizens and $APPS completed applications"
-"${PSQL[@]}" -d zhangban -v users="$USERS" -v apps="$APPS" -f "$BENCH/seed.sql"
+"${PSQL[@]}" -d zhangban -v users="$USERS" -v apps="$APPS" -v officers="$OFFICERS" -f "$BENCH/seed.sql"
 log "seeded"
 "${PSQL[@]}" -d zhangban -At -F ' ' -c "select id, u from bench_app order by n" >"$WORK/apps.txt"
 ITEMS=$("${PSQL[@]}" -d zhangban -At -c "select count(*) from bench_item")

@@ -1,11 +1,14 @@
--- Seeds the hot-path benchmark (psql -v users=N -v apps=M), into a database the server has
+-- Seeds the hot-path benchmark (psql -v users=N -v apps=M -v officers=K), into a database the server has
 -- migrated and loaded its demo data into:
 --
 -- * citizens bench-citizen-0 .. N-1 in demo_user, so that POST /dev/tokens signs real tokens for
 --   them;
 -- * M completed applications, application n filed by citizen n % N for item n % (number of
 --   items), in the state the real flow leaves them: create and submit by the citizen, accept,
---   start_review, approve and complete by the department's demo officer. That is the
+--   start_review, approve and complete by one of K officers of the department (bench-officer-<department>-<k>,
+--   application n by officer (n / items) % K: a department's work is spread over its officers, as in a
+--   province, rather than all of it one officer's, so the officers' rollup rows are as contended as
+--   real ones). That is the
 --   application row (numbered from application_number_seq, version 6), its six timeline events,
 --   the citizen's inbox entries (five progress notices and the rating invitation; no pushes, the
 --   citizens have no devices), the open rating invitation of the completed stage with its window
@@ -45,16 +48,23 @@ join (select department, min(id) as officer from demo_user where 'officer' = any
 where i.status = 'active';
 alter table bench_item add primary key (k);
 
+insert into demo_user (id, name, roles, department)
+select 'bench-officer-' || d.department || '-' || k, '办事员' || k, array['officer']::text[], d.department
+from (select distinct department from bench_item) d
+cross join generate_series(0, :officers - 1) k;
+
 create table bench_app as
 select n, md5('bench-app-' || n)::uuid as id, n % :users as u, 'bench-citizen-' || (n % :users) as subject,
        n % (select count(*) from bench_item)::int as k,
+       (n / (select count(*) from bench_item)::int) % :officers as officer_k,
        -- completed within the last 48 hours; the earlier steps before it
        now() - interval '1 minute' - ((n::bigint * 7919) % 172800) * interval '1 second' as completed_at
 from generate_series(0, :apps - 1) n;
 alter table bench_app add primary key (n);
 
 create temporary table steps on commit drop as
-select b.n, b.id, b.u, b.subject, i.code, i.version, i.department, i.officer, i.name as item_name, i.form,
+select b.n, b.id, b.u, b.subject, i.code, i.version, i.department,
+       'bench-officer-' || i.department || '-' || b.officer_k as officer, i.name as item_name, i.form,
        b.completed_at - interval '6 days' as created_at,
        b.completed_at - interval '6 days' + interval '1 hour' as submitted_at,
        b.completed_at - interval '5 days' as accepted_at,
