@@ -46,21 +46,36 @@ public final class FcmGateway implements PushGateway {
    */
   public FcmGateway(GoogleCredentials credentials, String projectId, String baseUrl, Duration timeout,
                     int sendThreads) {
-    FcmTransport transport = new FcmTransport(baseUrl, timeout, sendThreads);
-    FirebaseOptions options = FirebaseOptions.builder()
+    this(credentials, projectId, new FcmTransport(baseUrl, timeout, sendThreads), timeout, sendThreads,
+        "FCM via the Firebase Admin SDK, project " + projectId
+            + (baseUrl == null || baseUrl.isBlank() ? "" : ", base URL " + baseUrl));
+  }
+
+  /**
+   * The SDK over any transport of google-http-client, e.g. one that answers in memory: what the SDK
+   * costs per message without a network (the push drain benchmark measures it so).
+   */
+  public FcmGateway(GoogleCredentials credentials, String projectId,
+                    com.google.api.client.http.HttpTransport transport, int sendThreads) {
+    this(credentials, projectId, transport, Duration.ofSeconds(10), sendThreads,
+        "the Firebase Admin SDK over " + transport.getClass().getName());
+  }
+
+  private FcmGateway(GoogleCredentials credentials, String projectId, com.google.api.client.http.HttpTransport transport,
+                     Duration timeout, int sendThreads, String description) {
+    FirebaseOptions.Builder options = FirebaseOptions.builder()
         .setCredentials(credentials)
         .setProjectId(projectId)
         .setHttpTransport(transport)
-        .setJsonFactory(transport.jsonFactory())
         .setThreadManager(new SendThreads(sendThreads))
         .setConnectTimeout((int) timeout.toMillis())
-        .setReadTimeout((int) timeout.toMillis())
-        .build();
-    this.transport = transport;
-    this.app = FirebaseApp.initializeApp(options, "zhangban-push-" + UUID.randomUUID());
+        .setReadTimeout((int) timeout.toMillis());
+    // the same JSON as in production: Jackson, with what the SDK's own factory would write
+    options.setJsonFactory(transport instanceof FcmTransport fcm ? fcm.jsonFactory() : new FcmJsonFactory());
+    this.transport = transport instanceof FcmTransport fcm ? fcm : null;
+    this.app = FirebaseApp.initializeApp(options.build(), "zhangban-push-" + UUID.randomUUID());
     this.messaging = FirebaseMessaging.getInstance(app);
-    this.description = "FCM via the Firebase Admin SDK, project " + projectId
-        + (baseUrl == null || baseUrl.isBlank() ? "" : ", base URL " + baseUrl);
+    this.description = description;
   }
 
   @Override
@@ -170,7 +185,9 @@ public final class FcmGateway implements PushGateway {
   @Override
   public void close() {
     app.delete();
-    transport.close();
+    if (transport != null) {
+      transport.close();
+    }
   }
 
   /** The SDK's executor: a fixed number of threads for its blocking HTTP calls. */

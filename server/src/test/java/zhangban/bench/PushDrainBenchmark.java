@@ -21,6 +21,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import zhangban.config.Config;
 import zhangban.db.Database;
 import zhangban.push.FcmGateway;
+import zhangban.push.PushMessage;
 import zhangban.push.PushSettings;
 import zhangban.push.PushWorker;
 
@@ -29,7 +30,9 @@ import zhangban.push.PushWorker;
  * local fake FCM through the real Firebase Admin SDK, beside the fake's own ceiling (the same fake
  * hit directly by a plain HTTP client, same concurrency, same run, once before the drain and once
  * after, the higher counting). Both are measured after a warm-up of 5,000 untimed requests, so that
- * steady state is compared, not JIT compilation. Not a test.
+ * steady state is compared, not JIT compilation. Last, the same sends through the SDK over a
+ * transport that answers in memory: what the SDK alone costs per message, and so the fastest any
+ * worker built on it could drain on these cores. Not a test.
  *
  * <p>Run: {@code mvn -q -DskipTests install -pl server -am && mvn -q -pl server exec:java
  * -Dexec.classpathScope=test -Dexec.mainClass=zhangban.bench.PushDrainBenchmark -Dexec.args="20000 200"}; a
@@ -67,9 +70,7 @@ public final class PushDrainBenchmark {
       Pool pool = db.pool(vertx, 8);
       fill(pool, WARM_UP);
 
-      FcmGateway gateway = new FcmGateway(
-          GoogleCredentials.create(new AccessToken("bench", new Date(System.currentTimeMillis() + 86_400_000L))),
-          "bench", base, Duration.ofSeconds(10), sendThreads);
+      FcmGateway gateway = new FcmGateway(credentials(), "bench", base, Duration.ofSeconds(10), sendThreads);
       PushSettings settings = new PushSettings(concurrency, Duration.ofSeconds(60), Duration.ofMillis(200), 8,
           Duration.ofSeconds(2), Duration.ofMinutes(5), 1_000_000, Duration.ofSeconds(10), Duration.ofDays(270),
           Duration.ofHours(1), "bench");
@@ -88,6 +89,9 @@ public final class PushDrainBenchmark {
       // again after the drain: the machine's load may have changed meanwhile; the higher one counts
       double ceilingAfter = directCeiling(vertx, fake.actualPort(), Math.min(n, 20000), concurrency);
       double ceiling = Math.max(ceilingBefore, ceilingAfter);
+      // the SDK alone: the same sends with nothing behind them (a transport answering in memory, no
+      // network, no fake, no database), on as many send threads
+      double[] sdk = sdkAlone(vertx, Math.min(n, 20000), concurrency, sendThreads);
       System.out.printf("%nPush drain benchmark: %d jobs after a warm-up of %d, batch/concurrency %d, %d SDK send threads,"
           + " %d cores%n", n, WARM_UP, concurrency, sendThreads, Runtime.getRuntime().availableProcessors());
       System.out.printf("  fake FCM direct ceiling (Vert.x HTTP client): %,.0f requests/s (%,.0f before the drain,"
@@ -97,7 +101,12 @@ public final class PushDrainBenchmark {
       System.out.printf("  ratio drain / ceiling: %.2f%n", drain / ceiling);
       System.out.printf("  this process's CPU per message: %.0f us direct, %.0f us draining (PostgreSQL not counted)%n",
           ceilingCpu, drainCpu);
-      System.out.printf("  fake FCM received %d (duplicates: %d)%n%n", fakeReceived, fakeReceived - sent);
+      System.out.printf("  fake FCM received %d (duplicates: %d)%n", fakeReceived, fakeReceived - sent);
+      System.out.printf("  the SDK alone (in-memory transport, no network, no database): %,.0f messages/s,"
+          + " %.0f us CPU per message%n", sdk[0], sdk[1]);
+      System.out.printf("  so no worker on this SDK drains faster than %,.0f messages/s here (%d cores / its CPU per"
+          + " message), %.2f of the ceiling%n%n", Runtime.getRuntime().availableProcessors() * 1e6 / sdk[1],
+          Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().availableProcessors() * 1e6 / sdk[1] / ceiling);
       gateway.close();
     } finally {
       vertx.close().await();
@@ -107,6 +116,70 @@ public final class PushDrainBenchmark {
   }
 
   private static final int WARM_UP = 5000;
+
+  private static GoogleCredentials credentials() {
+    return GoogleCredentials.create(new AccessToken("bench", new Date(System.currentTimeMillis() + 86_400_000L)));
+  }
+
+  /**
+   * Rate and CPU per message of {@link FcmGateway#send} over a transport that answers every request
+   * in memory at once: what the SDK itself (and the message mapping) costs, with nothing to wait for.
+   */
+  private static double[] sdkAlone(Vertx vertx, int n, int concurrency, int sendThreads) {
+    com.google.api.client.http.HttpTransport inMemory = new com.google.api.client.testing.http.MockHttpTransport() {
+      @Override
+      public com.google.api.client.http.LowLevelHttpRequest buildRequest(String method, String url) {
+        return new com.google.api.client.testing.http.MockLowLevelHttpRequest(url) {
+          @Override
+          public com.google.api.client.http.LowLevelHttpResponse execute() {
+            return new com.google.api.client.testing.http.MockLowLevelHttpResponse()
+                .setContentType("application/json; charset=UTF-8").setContent("{\"name\":\"projects/bench/messages/1\"}");
+          }
+        };
+      }
+    };
+    FcmGateway gateway = new FcmGateway(credentials(), "bench", inMemory, sendThreads);
+    try {
+      PushMessage m = new PushMessage("bench-token", "申请已受理", "您的“结婚登记预约”申请（ZB2026112500000001）已受理。",
+          java.util.Map.of("kind", "application_accepted", "applicationId", java.util.UUID.randomUUID().toString()),
+          "application-1", false, 1);
+      sendAll(vertx, gateway, m, WARM_UP, concurrency);
+      long cpu = processCpuNanos();
+      long start = System.nanoTime();
+      sendAll(vertx, gateway, m, n, concurrency);
+      return new double[] {n / ((System.nanoTime() - start) / 1e9), (processCpuNanos() - cpu) / 1e3 / n};
+    } finally {
+      gateway.close();
+    }
+  }
+
+  /** {@code n} sends, {@code concurrency} in flight, started from a Vert.x context as the worker does. */
+  private static void sendAll(Vertx vertx, FcmGateway gateway, PushMessage m, int n, int concurrency) {
+    io.vertx.core.Promise<Void> done = io.vertx.core.Promise.promise();
+    AtomicLong completed = new AtomicLong();
+    AtomicLong started = new AtomicLong();
+    Runnable[] next = new Runnable[1];
+    next[0] = () -> {
+      if (started.incrementAndGet() > n) {
+        return;
+      }
+      gateway.send(m).onComplete(ar -> {
+        if (!(ar.succeeded() && ar.result() instanceof zhangban.push.SendOutcome.Sent)) {
+          done.tryFail("not sent: " + (ar.succeeded() ? ar.result() : ar.cause()));
+        } else if (completed.incrementAndGet() == n) {
+          done.complete();
+        } else {
+          next[0].run();
+        }
+      });
+    };
+    vertx.runOnContext(v -> {
+      for (int i = 0; i < concurrency; i++) {
+        next[0].run();
+      }
+    });
+    done.future().await();
+  }
 
   /** CPU time of this whole process (all threads, GC and JIT included): less noisy than rates on a shared machine. */
   private static long processCpuNanos() {
