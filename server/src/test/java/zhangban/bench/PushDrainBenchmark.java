@@ -91,7 +91,9 @@ public final class PushDrainBenchmark {
       double drainPgCpu = drainPgNanos / 1e3 / sent;
       long fakeReceived = received.get();
       // again after the drain: the machine's load may have changed meanwhile; the higher one counts
+      long cpuAfter = processCpuNanos();
       double ceilingAfter = directCeiling(vertx, fake.actualPort(), Math.min(n, 20000), concurrency);
+      double ceilingAfterCpu = (processCpuNanos() - cpuAfter) / 1e3 / Math.min(n, 20000);
       double ceiling = Math.max(ceilingBefore, ceilingAfter);
       // the SDK alone: the same sends with nothing behind them (a transport answering in memory, no
       // network, no fake, no database), on as many send threads
@@ -103,16 +105,17 @@ public final class PushDrainBenchmark {
       System.out.printf("  outbox drain through the Firebase Admin SDK: %,.0f messages/s (%d sent in %.1f s)%n",
           drain, sent, seconds);
       System.out.printf("  ratio drain / ceiling: %.2f%n", drain / ceiling);
-      System.out.printf("  this process's CPU per message: %.0f us direct, %.0f us draining (PostgreSQL not counted)%n",
-          ceilingCpu, drainCpu);
+      System.out.printf("  this process's CPU per message: %.0f us direct (%.0f before the drain, %.0f after), %.0f us"
+          + " draining (PostgreSQL not counted)%n", ceiling == ceilingAfter ? ceilingAfterCpu : ceilingCpu, ceilingCpu,
+          ceilingAfterCpu, drainCpu);
       System.out.printf("  fake FCM received %d (duplicates: %d)%n", fakeReceived, fakeReceived - sent);
       System.out.printf("  the SDK alone (in-memory transport, no network, no database): %,.0f messages/s,"
           + " %.0f us CPU per message%n", sdk[0], sdk[1]);
       System.out.printf("  PostgreSQL's CPU per message while draining: %.0f us (claims and records)%n", drainPgCpu);
-      // while the ceiling is measured, the cores are busy with client and fake alone: a request costs cores / ceiling;
-      // a drained message costs at least the SDK's work, one such request, and PostgreSQL's work
+      // a drained message costs at least the SDK's work, one request of the ceiling's (client and fake, as
+      // measured in the phase that gave the ceiling), and PostgreSQL's work
       int cores = Runtime.getRuntime().availableProcessors();
-      double request = cores * 1e6 / ceiling;
+      double request = ceiling == ceilingAfter ? ceilingAfterCpu : ceilingCpu;
       System.out.printf("  bound: a message costs at least %.0f us (SDK) + %.0f us (one request, client and fake) + %.0f us"
           + " (PostgreSQL): at most %,.0f messages/s on %d cores, %.2f of the ceiling%n%n", sdk[1], request, drainPgCpu,
           cores * 1e6 / (sdk[1] + request + drainPgCpu), cores, cores * 1e6 / (sdk[1] + request + drainPgCpu) / ceiling);
