@@ -81,20 +81,13 @@ public final class RollupCatchUp extends VerticleBase {
     });
   }
 
-  /** Stops folding by the clock (tests that need deltas left pending); {@link #run} still folds. */
+  /** Stops folding by the clock (tests that need deltas left pending; {@link Rollups#fold} still folds). */
   public Future<Void> pause() {
     Promise<Void> done = Promise.promise();
     context.runOnContext(v -> {
       vertx.cancelTimer(timer);
       done.complete();
     });
-    return done.future();
-  }
-
-  /** {@link #runOnce} on this verticle's own context, so that any thread may ask for a run. */
-  public Future<Integer> run() {
-    Promise<Integer> done = Promise.promise();
-    context.runOnContext(v -> runOnce().onComplete(done));
     return done.future();
   }
 }

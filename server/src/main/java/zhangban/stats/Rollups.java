@@ -109,7 +109,6 @@ public final class Rollups {
   }
   private static final String PERIOD = period("r.day");
   private static final String KEY = "case d.dim when 'dept' then '' when 'item' then r.item_code else r.officer end";
-  private static final String CHANNEL = "case when d.all_channels then '" + ALL_CHANNELS + "' else r.channel end";
 
   private static String counterList(String prefix) {
     return String.join(", ", COUNTERS.stream().map(c -> prefix + c).toList());
