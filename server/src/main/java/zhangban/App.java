@@ -176,7 +176,7 @@ public final class App implements AutoCloseable {
     TagDictionary dictionary = new TagDictionary(pool, clock);
     CaseService cases = new CaseService(pool, calendar, notifier, idempotency, config.rating(), config.warningRatio(),
         rollups, clock, config.zone());
-    RatingService ratings = new RatingService(pool, dictionary, cases, idempotency, config.rating(), rollups, clock);
+    RatingService ratings = new RatingService(pool, dictionary, cases, config.rating(), rollups, clock);
     Buffer contractText = Buffer.buffer(zhangban.api.Contract.text());
     OpsApi ops = new OpsApi(pool, migrated::get, app.draining::get, registry, contractText, config.readyTimeoutMillis(),
         new JsonObject().put("devMode", config.devMode()).put("push", push.describe())
@@ -209,7 +209,8 @@ public final class App implements AutoCloseable {
           if (config.demoData() && database.loadDemoDataOnce()) {
             // a quarter of rated history for the dashboard, and the statistics rebuilt from it
             database.runScripts(config.zone(), Database.script("/db/demo/demo-history.sql"),
-                "delete from stat_rollup", "delete from stat_rollup_pending", "delete from stat_tag_rollup", Rollups.REBUILD, Rollups.REBUILD_TAGS);
+                "delete from stat_rollup", "delete from stat_rollup_pending", "delete from stat_rollup_delta",
+                "delete from stat_tag_rollup", Rollups.REBUILD, Rollups.REBUILD_TAGS);
             LOG.info("Loaded demo data");
           }
           return null;

@@ -44,13 +44,18 @@ public final class Idempotency {
       }
       return tx.preparedQuery(STORED).execute(Tuple.of(subject, key)).map(stored -> {
         Row r = stored.iterator().next();
-        if (!r.getString("operation").equals(operation) || !r.getString("request_hash").equals(requestHash)) {
-          throw new ApiException(422, "idempotency-key-reused", "Idempotency key reused",
-              "This Idempotency-Key was already used for a different request.", null);
-        }
+        check(r.getString("operation"), r.getString("request_hash"), operation, requestHash);
         return Optional.of(new Replay(r.getInteger("status"), (JsonObject) r.getJson("body")));
       });
     });
+  }
+
+  /** Fails with 422 when a key kept for one request ({@code storedOperation}, {@code storedHash}) comes with another. */
+  public static void check(String storedOperation, String storedHash, String operation, String requestHash) {
+    if (!storedOperation.equals(operation) || !storedHash.equals(requestHash)) {
+      throw new ApiException(422, "idempotency-key-reused", "Idempotency key reused",
+          "This Idempotency-Key was already used for a different request.", null);
+    }
   }
 
   public Future<Void> complete(SqlClient tx, String subject, String key, int status, JsonObject body) {

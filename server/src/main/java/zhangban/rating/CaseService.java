@@ -93,11 +93,10 @@ public final class CaseService {
 
   // ---- opening -------------------------------------------------------------------------------
 
-  /** Opens the case of a poor rating inside the rating's transaction; answers its id. */
-  Future<UUID> open(SqlClient tx, UUID ratingId, UUID applicationId, String number, String department,
+  /** Opens case {@code id} of a poor rating inside the rating's transaction. */
+  Future<Void> open(SqlClient tx, UUID id, UUID ratingId, UUID applicationId, String number, String department,
                     String itemName, Instant at) {
     LocalDate day = LocalDate.ofInstant(at, zone);
-    UUID id = UUID.randomUUID();
     return calendar.around(tx, day).compose(cal -> {
       LocalDate verifyBy = cal.addWorkingDays(day, rules.verifyWorkingDays());
       LocalDate replyBy = cal.addWorkingDays(day, rules.replyWorkingDays());
@@ -108,8 +107,7 @@ public final class CaseService {
               new JsonObject().put("department", department).put("verifyDeadline", verifyBy.toString())
                   .put("replyDeadline", replyBy.toString()), at))
           .compose(v -> notifier.notifyOfficers(tx, department, caseNotice("case_opened", id, applicationId, number,
-              itemName, new JsonObject().put("deadline", verifyBy.toString()), false, at)))
-          .map(id);
+              itemName, new JsonObject().put("deadline", verifyBy.toString()), false, at)));
     });
   }
 

@@ -3,6 +3,7 @@ package zhangban.rating;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
@@ -10,12 +11,19 @@ import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Consumer;
+import java.util.function.Function;
 import zhangban.config.Config;
 import zhangban.db.Idempotency;
 import zhangban.http.ApiException;
@@ -36,40 +44,80 @@ public final class RatingService {
   static final java.util.Map<String, Long> FOLLOW_UP_SCORES = java.util.Map.of(
       "satisfied", 3L, "basically_satisfied", 2L, "dissatisfied", 1L);
 
-  private static final String APPLICATION = """
-      select a.id, a.number, a.state, a.department, a.applicant_subject, a.applicant_name, a.applicant_uscc,
-             a.item_code, a.item_version, d.region, v.name as item_name
-      from application a
-      join department d on d.code = a.department
-      join service_item_version v on v.item_code = a.item_code and v.version = a.item_version
-      """;
   /**
-   * Takes the invitation when it is open and the rating ($3, its time) falls in its window: one
-   * statement, and its row lock orders two ratings of one stage (the second then finds it rated).
+   * What a rating must know before it is written, in one statement: the reply kept under the
+   * idempotency key ($2 the claimant, $3 the key), the application ($1, by the column named), the
+   * invitation of the stage ($4) and the current tag dictionary's version.
    */
-  private static final String TAKE_INVITATION = """
-      update rating_invitation set state = 'rated'
-      where application_id = $1 and stage = $2 and state = 'open'
-        and window_ends_at > $3 and reached_at <= $3 + interval '300 seconds'
-      returning reached_at, window_ends_at, state, officer_subject, department
-      """;
-  /** Why {@link #TAKE_INVITATION} took none. */
-  private static final String INVITATION = """
-      select reached_at, window_ends_at, state, officer_subject, department from rating_invitation
-      where application_id = $1 and stage = $2
-      """;
-  private static final String INSERT = """
-      insert into rating (id, application_id, application_number, stage, level, poor, channel, channel_group, tags,
-        dictionary_version, comment, rater_subject, rater_name, department, region, officer_subject, item_code,
-        item_version, source, import_client, external_id, defaulted, rated_at, created_at)
-      values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22,
-        $23, $24)
-      """;
-  /** The new row as {@link #SELECT} reads it: a rating has no case yet when it is inserted. */
-  private static final String INSERT_RETURNING = INSERT + """
-      returning *, null::uuid as case_id, null::text as case_state, null::text as case_reply,
-        null::timestamptz as case_replied_at, null::text as case_close_reason
-      """;
+  private static String before(String applicationBy) {
+    return """
+        select k.operation as stored_operation, k.request_hash as stored_hash, k.status as stored_status,
+               k.body as stored_body, (select max(version) from rating_tag_dictionary) as dictionary_now, x.*
+        from (select 1) one
+        left join idempotency_record k on k.subject = $2 and k.key = $3
+        left join lateral (
+          select a.id, a.number, a.department, a.applicant_subject, a.applicant_name, a.applicant_uscc, a.item_code,
+                 a.item_version, d.region, v.name as item_name, i.state as invitation_state, i.reached_at,
+                 i.window_ends_at, i.department as invitation_department, i.officer_subject
+          from application a
+          join department d on d.code = a.department
+          join service_item_version v on v.item_code = a.item_code and v.version = a.item_version
+          left join rating_invitation i on i.application_id = a.id and i.stage = $4
+          where a.%s = $1) x on true
+        """.formatted(applicationBy);
+  }
+  private static final String BEFORE_BY_ID = before("id");
+  private static final String BEFORE_BY_NUMBER = before("number");
+
+  /** The columns of a rating a submission writes, in the order of its first parameters. */
+  private static final List<String> COLUMNS = List.of("id", "application_id", "application_number", "stage", "level",
+      "poor", "channel", "channel_group", "tags", "dictionary_version", "comment", "rater_subject", "rater_name",
+      "department", "region", "officer_subject", "item_code", "item_version", "source", "import_client",
+      "external_id", "defaulted", "rated_at", "created_at");
+  private static final List<String> COLUMN_TYPES = List.of("uuid", "uuid", "text", "text", "smallint", "boolean",
+      "text", "text", "text[]", "int", "text", "text", "text", "text", "text", "text", "text", "int", "text", "text",
+      "text", "boolean", "timestamptz", "timestamptz");
+
+  /**
+   * All of a rating in one statement, atomic without a transaction around it: the invitation is
+   * taken if it is still open, in its window, and the dictionary version named ($10) is still the
+   * current one; only then the rating ($1–$24), its audit ($25–$28: action, actor, role,
+   * details), the reply kept under the idempotency key ($29–$33: claimant, key, operation, hash,
+   * body) and the counts ($34 the time zone, $35 on the deltas) are written. Answers how many
+   * ratings it wrote: none when it lost a race (the invitation taken, the dictionary changed) and
+   * a read must say why; a key another request has just claimed fails it with a unique violation.
+   * The invitation's row lock orders two ratings of one stage.
+   */
+  private static String write(boolean poor) {
+    StringBuilder values = new StringBuilder();
+    for (int i = 0; i < COLUMNS.size(); i++) {
+      values.append(i == 0 ? "" : ", ").append('$').append(i + 1).append("::").append(COLUMN_TYPES.get(i));
+    }
+    return """
+        with taken as (
+          update rating_invitation set state = 'rated'
+          where application_id = $2 and stage = $4 and state = 'open'
+            and window_ends_at > $23 and reached_at <= $23 + interval '300 seconds'
+            and ($10::int is null or $10 = (select max(version) from rating_tag_dictionary))
+          returning 1),
+        rated as (
+          insert into rating (%s)
+          select %s from taken
+          returning id, rated_at, created_at, department, channel, item_code, officer_subject, tags, comment),
+        audited as (
+          insert into rating_audit (rating_id, action, actor, actor_role, note, details, at)
+          select id, $25::text, $26::text, $27::text, comment, $28::jsonb, created_at from rated),
+        kept as (
+          insert into idempotency_record (subject, key, operation, request_hash, status, body)
+          select $29::text, $30::text, $31::text, $32::text, 201, $33::jsonb from rated),
+        %s
+        written as (select count(*) as written from rated)
+        select written from written
+        """.formatted(String.join(", ", COLUMNS), values, Rollups.ratingMembers("rated", 34, 35, poor));
+  }
+  private static final String WRITE = write(false);
+  private static final String WRITE_POOR = write(true);
+
   static final String SELECT = """
       select r.*, c.id as case_id, c.state as case_state, c.reply as case_reply, c.replied_at as case_replied_at,
              c.close_reason as case_close_reason
@@ -79,19 +127,17 @@ public final class RatingService {
   private final Pool pool;
   private final TagDictionary dictionary;
   private final CaseService cases;
-  private final Idempotency idempotency;
   private final Config.Rating rules;
   private final Clock clock;
   private final CallLimiter limiter;
   private final Rollups rollups;
 
-  public RatingService(Pool pool, TagDictionary dictionary, CaseService cases, Idempotency idempotency,
+  public RatingService(Pool pool, TagDictionary dictionary, CaseService cases,
                        Config.Rating rules, Rollups rollups, Clock clock) {
     this.rollups = rollups;
     this.pool = pool;
     this.dictionary = dictionary;
     this.cases = cases;
-    this.idempotency = idempotency;
     this.rules = rules;
     this.clock = clock;
     this.limiter = new CallLimiter(rules.callsPerMinute(), clock);
@@ -113,26 +159,17 @@ public final class RatingService {
       throw ApiException.forbidden("Only citizens and enterprise members rate.");
     }
     Draft d = draft(in, in.getString("channel", "app"), clock.instant());
-    String hash = Idempotency.hash("rateApplication", applicationId.toString(), in);
-    return pool.withTransaction(tx -> {
-      // sent together, the claim and the read cost one round trip; a replay ignores the read
-      Future<Optional<Idempotency.Replay>> claim = idempotency.claim(tx, p.subject(), key, "rateApplication", hash);
-      Future<RowSet<Row>> application = tx.preparedQuery(APPLICATION + " where a.id = $1").execute(Tuple.of(applicationId));
-      return Future.all(claim, application).compose(v -> {
-        if (claim.result().isPresent()) {
-          return Future.succeededFuture(claim.result().get().body());
-        }
-        Row a = first(application.result());
-        if (a == null || !canSeeAsApplicant(p, a)) {
-          throw ApiException.notFound("No application " + applicationId + ".");
-        }
-        if (!a.getString("applicant_subject").equals(p.subject())) {
-          throw new ApiException(403, "not-the-rater", "Not the rater",
-              "Only the member who filed the application may rate it.", null);
-        }
-        return insert(tx, a, d, p.subject(), "applicant", null, null, p.primaryRole(), p.subject(), key);
-      });
-    });
+    return submit(new Submission(BEFORE_BY_ID, applicationId, p.subject(), key, "rateApplication",
+        Idempotency.hash("rateApplication", applicationId.toString(), in), p.subject(), "applicant", null, null,
+        p.primaryRole(), a -> {
+          if (a.getUUID("id") == null || !canSeeAsApplicant(p, a)) {
+            throw ApiException.notFound("No application " + applicationId + ".");
+          }
+          if (!a.getString("applicant_subject").equals(p.subject())) {
+            throw new ApiException(403, "not-the-rater", "Not the rater",
+                "Only the member who filed the application may rate it.", null);
+          }
+        }), d, 1);
   }
 
   // ---- imports from halls, kiosks and the hotline ----------------------------------------------
@@ -149,29 +186,20 @@ public final class RatingService {
           new JsonArray().add(ApiException.fieldError("/ratedAt", "Not later than now.")));
     }
     String externalId = in.getString("externalId");
-    String key = "rating:" + externalId;
-    String hash = Idempotency.hash("importRating", externalId, in);
     String number = in.getString("applicationNumber");
-    return pool.withTransaction(tx -> {
-      Future<Optional<Idempotency.Replay>> claim = idempotency.claim(tx, client.subject(), key, "importRating", hash);
-      Future<RowSet<Row>> application = tx.preparedQuery(APPLICATION + " where a.number = $1").execute(Tuple.of(number));
-      return Future.all(claim, application).compose(v -> {
-        if (claim.result().isPresent()) {
-          return Future.succeededFuture(claim.result().get().body());
-        }
-        Row a = first(application.result());
-        String dept = client.department().orElse("");
-        if (a == null || !(dept.equals(a.getString("department")) || rules.provinceWideImporters().contains(dept))) {
-          throw ApiException.notFound("No application " + number + ".");
-        }
-        if (!a.getString("applicant_subject").equals(in.getString("raterSubject"))) {
-          throw ApiException.unprocessable("Only the applicant who filed the application may rate it.",
-              new JsonArray().add(ApiException.fieldError("/raterSubject", "Not the applicant who filed it.")));
-        }
-        return insert(tx, a, d, in.getString("raterSubject"), "import", client.subject(), externalId,
-            Role.INTEGRATION.wire(), client.subject(), key);
-      });
-    });
+    return submit(new Submission(BEFORE_BY_NUMBER, number, client.subject(), "rating:" + externalId, "importRating",
+        Idempotency.hash("importRating", externalId, in), in.getString("raterSubject"), "import", client.subject(),
+        externalId, Role.INTEGRATION.wire(), a -> {
+          String dept = client.department().orElse("");
+          if (a.getUUID("id") == null
+              || !(dept.equals(a.getString("department")) || rules.provinceWideImporters().contains(dept))) {
+            throw ApiException.notFound("No application " + number + ".");
+          }
+          if (!a.getString("applicant_subject").equals(in.getString("raterSubject"))) {
+            throw ApiException.unprocessable("Only the applicant who filed the application may rate it.",
+                new JsonArray().add(ApiException.fieldError("/raterSubject", "Not the applicant who filed it.")));
+          }
+        }), d, 1);
   }
 
   private Draft draft(JsonObject in, String channel, Instant ratedAt) {
@@ -188,102 +216,157 @@ public final class RatingService {
     }
     List<String> tags = in.getJsonArray("tags", new JsonArray()).stream().map(String::valueOf).toList();
     return new Draft(stage, in.getInteger("level"), channel, tags, in.getInteger("dictionaryVersion"),
-        comment, ratedAt);
+        comment, ratedAt.truncatedTo(ChronoUnit.MICROS));
   }
 
   /**
-   * The rules every rating passes, whoever brings it; then the row, its audit, any case, the
-   * result kept under the idempotency key {@code key} of {@code claimant}, and the counts.
-   * Statements that do not need each other's results are sent together: the connection pipelines
-   * them, in the order given, and a failure of any fails the transaction.
+   * A rating as it arrives: how its application is found ({@code before} by {@code application})
+   * and checked ({@code check} throws what the caller may not do), who brings it, and the key and
+   * hash its reply is kept under.
    */
-  private Future<JsonObject> insert(SqlClient tx, Row a, Draft d, String rater, String source, String client,
-                                    String externalId, String actorRole, String claimant, String key) {
-    UUID applicationId = a.getUUID("id");
-    Future<RowSet<Row>> invitation = tx.preparedQuery(TAKE_INVITATION)
-        .execute(Tuple.of(applicationId, d.stage(), CaseService.utc(d.ratedAt())));
-    // the dictionary only matters to a rating that names the version its tags come from
-    Future<TagDictionary.Version> dictionaryNow = d.dictionaryVersion() == null
-        ? Future.succeededFuture(null) : dictionary.current(tx);
-    return Future.all(invitation, dictionaryNow).compose(found -> {
-      Row inv = first(invitation.result());
-      if (inv == null) {
-        return tx.preparedQuery(INVITATION).execute(Tuple.of(applicationId, d.stage()))
-            .map(rows -> {
-              throw notTaken(first(rows), d.stage());
-            });
-      }
-      return checkTags(tx, dictionaryNow.result(), d).compose(version -> {
-        UUID id = UUID.randomUUID();
-        boolean poor = rules.isPoor(d.level());
-        Instant now = clock.instant();
-        List<Object> values = Arrays.asList(id, applicationId, a.getString("number"), d.stage(), (short) d.level(), poor,
-            d.channel(), ONLINE.contains(d.channel()) ? "online" : "offline", d.tags().toArray(new String[0]), version,
-            d.comment(), rater, a.getString("applicant_name"), inv.getString("department"), a.getString("region"),
-            inv.getString("officer_subject"), a.getString("item_code"), a.getInteger("item_version"), source, client,
-            externalId, false, CaseService.utc(d.ratedAt()), CaseService.utc(now));
-        String actor = client != null ? client : rater;
-        Rollups.Delta delta = Rollups.Delta.of("active", 1).and(Rollups.Delta.level(d.level()), 1);
-        Future<RowSet<Row>> inserted = tx.preparedQuery(INSERT_RETURNING).execute(Tuple.from(values));
-        Future<Void> audited = Audit.record(tx, id, null, "import".equals(source) ? "imported" : "rated", actor,
-            actorRole, d.comment(), new JsonObject().put("level", d.level()).put("channel", d.channel())
-                .put("tags", new JsonArray(d.tags())).put("externalId", externalId), now);
-        Future<JsonObject> answer = Future.all(inserted, audited).compose(v -> !poor
-            ? Future.succeededFuture(view(first(inserted.result()), false))
-            : cases.open(tx, id, applicationId, a.getString("number"), inv.getString("department"),
-                    a.getString("item_name"), now)
-                .compose(c -> byId(tx, id)).map(r -> view(r, false)));
-        // Last, and together: the counts' rows are shared by every rating of the department, item
-        // and officer, and each transaction holds their locks from here until it commits.
-        return answer.compose(json -> Future.all(
-                idempotency.complete(tx, claimant, key, 201, json),
-                rollups.rating(tx, id, poor ? delta.and("poor", 1) : delta),
-                poor ? rollups.poorTags(tx, id, 1) : Future.succeededFuture())
-            .map(json));
-      });
-    });
+  private record Submission(String before, Object application, String claimant, String key, String operation,
+                            String hash, String rater, String source, String client, String externalId,
+                            String actorRole, Consumer<Row> check) {}
+
+  /** A submission that lost a race; it reads again to answer what the winner left. */
+  private static final class Lost extends RuntimeException {
+    Lost() {
+      super("lost a race", null, false, false);
+    }
   }
 
-  /** Why a stage's invitation could not be taken: none yet, rated (or defaulted), or out of its window. */
-  private static ApiException notTaken(Row inv, String stage) {
-    if (inv == null) {
-      return new ApiException(409, "stage-not-reached", "Stage not reached",
-          "The application has not reached the " + stage + " stage, so it cannot be rated yet.", null);
+  private static final int ATTEMPTS = 3;
+
+  /**
+   * The rules every rating passes, whoever brings it, checked on what one read finds; then all of
+   * the rating written by one statement ({@link #write}), and for a poor one its case in the same
+   * transaction. The reply is known before the write (the read found everything it shows), so it
+   * is kept with the rating. A submission that lost a race (the same key or stage taken by another
+   * request, a new dictionary version) reads again: the winner's reply, or why not.
+   */
+  private Future<JsonObject> submit(Submission s, Draft d, int attempt) {
+    return pool.preparedQuery(s.before()).execute(Tuple.of(s.application(), s.claimant(), s.key(), d.stage()))
+        .compose(rows -> {
+          Row a = rows.iterator().next();
+          if (a.getString("stored_operation") != null) {
+            Idempotency.check(a.getString("stored_operation"), a.getString("stored_hash"), s.operation(), s.hash());
+            return Future.succeededFuture((JsonObject) a.getJson("stored_body"));
+          }
+          s.check().accept(a);
+          checkInvitation(a, d);
+          return checkTags(d, a.getInteger("dictionary_now")).compose(version -> write(s, d, a, version));
+        })
+        .recover(t -> {
+          boolean lost = t instanceof Lost
+              || t instanceof PgException pg && "23505".equals(pg.getSqlState());
+          if (!lost) {
+            return Future.failedFuture(t);
+          }
+          if (attempt >= ATTEMPTS) {
+            return Future.failedFuture(new ApiException(409, "rating-conflict", "Rated at the same moment",
+                "Other requests kept rating this stage at the same moment; read its ratings, then try again.", null));
+          }
+          return submit(s, d, attempt + 1);
+        });
+  }
+
+  private Future<JsonObject> write(Submission s, Draft d, Row a, Integer version) {
+    UUID id = UUID.randomUUID();
+    UUID applicationId = a.getUUID("id");
+    boolean poor = rules.isPoor(d.level());
+    UUID caseId = poor ? UUID.randomUUID() : null;
+    Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
+    String department = a.getString("invitation_department");
+    List<Object> values = Arrays.asList(id, applicationId, a.getString("number"), d.stage(), (short) d.level(), poor,
+        d.channel(), ONLINE.contains(d.channel()) ? "online" : "offline", d.tags().toArray(new String[0]), version,
+        d.comment(), s.rater(), a.getString("applicant_name"), department, a.getString("region"),
+        a.getString("officer_subject"), a.getString("item_code"), a.getInteger("item_version"), s.source(), s.client(),
+        s.externalId(), false, CaseService.utc(d.ratedAt()), CaseService.utc(now));
+    Map<String, Object> columns = new HashMap<>();
+    for (int i = 0; i < COLUMNS.size(); i++) {
+      columns.put(COLUMNS.get(i), values.get(i));
     }
-    if ("rated".equals(inv.getString("state")) || "defaulted".equals(inv.getString("state"))) {
-      return new ApiException(409, "already-rated", "Already rated",
+    columns.put("excluded", false);
+    if (poor) {
+      columns.put("case_id", caseId);
+      columns.put("case_state", "open");
+    }
+    JsonObject reply = view(columns::get, false);
+    Rollups.Delta delta = Rollups.Delta.of("active", 1).and(Rollups.Delta.level(d.level()), 1);
+    List<Object> params = new ArrayList<>(values);
+    params.addAll(Arrays.asList("import".equals(s.source()) ? "imported" : "rated",
+        s.client() != null ? s.client() : s.rater(), s.actorRole(), new JsonObject().put("level", d.level())
+            .put("channel", d.channel()).put("tags", new JsonArray(d.tags())).put("externalId", s.externalId()),
+        s.claimant(), s.key(), s.operation(), s.hash(), reply));
+    params.addAll(rollups.ratingParams(poor ? delta.and("poor", 1) : delta));
+    if (!poor) {
+      return pool.preparedQuery(WRITE).execute(Tuple.from(params)).map(rows -> written(rows, reply));
+    }
+    return pool.withTransaction(tx -> tx.preparedQuery(WRITE_POOR).execute(Tuple.from(params))
+        .map(rows -> written(rows, reply))
+        .compose(json -> cases.open(tx, caseId, id, applicationId, a.getString("number"), department,
+            a.getString("item_name"), now))
+        .map(reply));
+  }
+
+  private static JsonObject written(RowSet<Row> rows, JsonObject reply) {
+    if (rows.iterator().next().getLong("written") == 0) {
+      throw new Lost();
+    }
+    return reply;
+  }
+
+  /**
+   * The stage's invitation must be open, and the rating must fall in its window: else none yet,
+   * rated (or defaulted), or out of its window.
+   */
+  private static void checkInvitation(Row a, Draft d) {
+    String state = a.getString("invitation_state");
+    if (state == null) {
+      throw new ApiException(409, "stage-not-reached", "Stage not reached",
+          "The application has not reached the " + d.stage() + " stage, so it cannot be rated yet.", null);
+    }
+    if ("rated".equals(state) || "defaulted".equals(state)) {
+      throw new ApiException(409, "already-rated", "Already rated",
           "This stage of the application was rated already; a rating is never changed.", null);
     }
-    return windowClosed(inv);
-  }
-
-  private static ApiException windowClosed(Row inv) {
-    return new ApiException(409, "rating-window-closed", "Rating window closed",
-        "Ratings of this stage were taken until " + inv.getOffsetDateTime("window_ends_at").toInstant() + ".",
-        new JsonObject().put("windowEndsAt", inv.getOffsetDateTime("window_ends_at").toInstant().toString()));
+    Instant ends = a.getOffsetDateTime("window_ends_at").toInstant();
+    Instant reached = a.getOffsetDateTime("reached_at").toInstant();
+    if (!"open".equals(state) || !ends.isAfter(d.ratedAt()) || reached.isAfter(d.ratedAt().plusSeconds(300))) {
+      throw new ApiException(409, "rating-window-closed", "Rating window closed",
+          "Ratings of this stage were taken until " + ends + ".",
+          new JsonObject().put("windowEndsAt", ends.toString()));
+    }
   }
 
   /**
-   * Tags must be of the current dictionary version, fit the level and the channel's group; answers the version.
-   * {@code current} is null when the rating names no dictionary version (it then may name no tags).
+   * Tags must be of the current dictionary version ({@code now}), fit the level and the channel's
+   * group; answers the version the rating keeps (none when it names none: it then may name no tags).
    */
-  private Future<Integer> checkTags(SqlClient tx, TagDictionary.Version current, Draft d) {
+  private Future<Integer> checkTags(Draft d, Integer now) {
     if (d.dictionaryVersion() == null) {
       if (!d.tags().isEmpty()) {
         throw ApiException.unprocessable("Tags need the dictionary version they come from.",
             new JsonArray().add(ApiException.fieldError("/dictionaryVersion", "Required with tags.")));
       }
-    } else if (d.dictionaryVersion() != current.version()) {
-      return dictionary.version(tx, d.dictionaryVersion()).map(found -> {
+      return Future.succeededFuture(fit(null, d));
+    }
+    if (!d.dictionaryVersion().equals(now)) {
+      return dictionary.version(pool, d.dictionaryVersion()).map(found -> {
         if (found.isEmpty()) {
           throw ApiException.unprocessable("No such dictionary version.", new JsonArray().add(
-              ApiException.fieldError("/dictionaryVersion", "Unknown version; the current one is " + current.version() + ".")));
+              ApiException.fieldError("/dictionaryVersion", "Unknown version; the current one is " + now + ".")));
         }
         throw new ApiException(409, "stale-dictionary", "Tag dictionary changed",
-            "The reason tags changed; load version " + current.version() + " and rate again.",
-            new JsonObject().put("currentVersion", current.version()));
+            "The reason tags changed; load version " + now + " and rate again.",
+            new JsonObject().put("currentVersion", now));
       });
     }
+    return dictionary.published(now).map(current -> fit(current, d));
+  }
+
+  /** Checks the tags against {@code current} (null: the rating names no version); answers the version kept. */
+  private Integer fit(TagDictionary.Version current, Draft d) {
     String group = ONLINE.contains(d.channel()) ? "online" : "offline";
     JsonArray errors = new JsonArray();
     Set<String> seen = new HashSet<>();
@@ -307,7 +390,7 @@ public final class RatingService {
     if (!errors.isEmpty()) {
       throw ApiException.unprocessable("The reason tags do not fit.", errors);
     }
-    return Future.succeededFuture(d.tags().isEmpty() && d.dictionaryVersion() == null ? null : current.version());
+    return current == null ? null : current.version();
   }
 
   // ---- the follow-up (追评) -------------------------------------------------------------------
@@ -394,10 +477,6 @@ public final class RatingService {
             }));
   }
 
-  private static Row first(RowSet<Row> rows) {
-    return rows.size() == 0 ? null : rows.iterator().next();
-  }
-
   private static Future<Row> byId(SqlClient c, UUID id) {
     return c.preparedQuery(SELECT + " where r.id = $1").execute(Tuple.of(id))
         .map(rows -> rows.size() == 0 ? null : rows.iterator().next());
@@ -419,38 +498,48 @@ public final class RatingService {
 
   /** A rating; {@code staff} adds who rated and who was rated, which the rater's own view leaves out. */
   static JsonObject view(Row r, boolean staff) {
+    return view(r::getValue, staff);
+  }
+
+  /** A rating from its columns as {@link #SELECT} names them (a column it lacks is null). */
+  static JsonObject view(Function<String, Object> r, boolean staff) {
+    UUID caseId = (UUID) r.apply("case_id");
     JsonObject v = new JsonObject()
-        .put("id", r.getUUID("id").toString())
-        .put("applicationId", r.getUUID("application_id").toString())
-        .put("applicationNumber", r.getString("application_number"))
-        .put("stage", r.getString("stage"))
-        .put("level", (int) r.getShort("level"))
-        .put("poor", r.getBoolean("poor"))
-        .put("channel", r.getString("channel"))
-        .put("tags", new JsonArray(List.of(r.getArrayOfStrings("tags"))))
-        .put("dictionaryVersion", r.getInteger("dictionary_version"))
-        .put("comment", r.getString("comment"))
-        .put("department", r.getString("department"))
-        .put("itemCode", r.getString("item_code"))
-        .put("itemVersion", r.getInteger("item_version"))
-        .put("source", r.getString("source"))
-        .put("defaulted", r.getBoolean("defaulted"))
-        .put("excluded", r.getBoolean("excluded"))
-        .put("excludedReason", r.getString("excluded_reason"))
-        .put("followUp", r.getString("follow_up") == null ? null : new JsonObject()
-            .put("satisfaction", r.getString("follow_up"))
-            .put("comment", r.getString("follow_up_comment"))
-            .put("at", CaseService.instant(r, "follow_up_at")))
-        .put("ratedAt", CaseService.instant(r, "rated_at"))
-        .put("case", r.getUUID("case_id") == null ? null : new JsonObject()
-            .put("id", r.getUUID("case_id").toString())
-            .put("state", r.getString("case_state"))
-            .put("reply", r.getString("case_reply"))
-            .put("repliedAt", CaseService.instant(r, "case_replied_at"))
-            .put("closeReason", r.getString("case_close_reason")));
+        .put("id", r.apply("id").toString())
+        .put("applicationId", r.apply("application_id").toString())
+        .put("applicationNumber", r.apply("application_number"))
+        .put("stage", r.apply("stage"))
+        .put("level", ((Number) r.apply("level")).intValue())
+        .put("poor", r.apply("poor"))
+        .put("channel", r.apply("channel"))
+        .put("tags", new JsonArray(List.of((String[]) r.apply("tags"))))
+        .put("dictionaryVersion", r.apply("dictionary_version"))
+        .put("comment", r.apply("comment"))
+        .put("department", r.apply("department"))
+        .put("itemCode", r.apply("item_code"))
+        .put("itemVersion", r.apply("item_version"))
+        .put("source", r.apply("source"))
+        .put("defaulted", r.apply("defaulted"))
+        .put("excluded", r.apply("excluded"))
+        .put("excludedReason", r.apply("excluded_reason"))
+        .put("followUp", r.apply("follow_up") == null ? null : new JsonObject()
+            .put("satisfaction", r.apply("follow_up"))
+            .put("comment", r.apply("follow_up_comment"))
+            .put("at", instant(r.apply("follow_up_at"))))
+        .put("ratedAt", instant(r.apply("rated_at")))
+        .put("case", caseId == null ? null : new JsonObject()
+            .put("id", caseId.toString())
+            .put("state", r.apply("case_state"))
+            .put("reply", r.apply("case_reply"))
+            .put("repliedAt", instant(r.apply("case_replied_at")))
+            .put("closeReason", r.apply("case_close_reason")));
     if (staff) {
-      v.put("raterName", r.getString("rater_name")).put("officer", r.getString("officer_subject"));
+      v.put("raterName", r.apply("rater_name")).put("officer", r.apply("officer_subject"));
     }
     return v;
+  }
+
+  private static String instant(Object t) {
+    return t == null ? null : ((OffsetDateTime) t).toInstant().toString();
   }
 }

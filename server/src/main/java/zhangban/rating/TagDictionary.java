@@ -11,6 +11,8 @@ import java.time.Clock;
 import java.time.ZoneOffset;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.Optional;
 import java.util.Set;
 import zhangban.http.ApiException;
@@ -65,6 +67,7 @@ public final class TagDictionary {
 
   private final Pool pool;
   private final Clock clock;
+  private final Map<Integer, Version> published = new ConcurrentHashMap<>();
 
   public TagDictionary(Pool pool, Clock clock) {
     this.pool = pool;
@@ -73,6 +76,22 @@ public final class TagDictionary {
 
   public Future<Version> current(SqlClient c) {
     return c.preparedQuery(CURRENT).execute().map(rows -> read(rows.iterator().next()));
+  }
+
+  /**
+   * A published version, from memory after its first read: a version is never changed once
+   * published (ratings keep the one they used), so no read can find it otherwise.
+   */
+  Future<Version> published(int version) {
+    Version known = published.get(version);
+    if (known != null) {
+      return Future.succeededFuture(known);
+    }
+    return version(pool, version).map(found -> {
+      Version v = found.orElseThrow(() -> new IllegalStateException("No dictionary version " + version));
+      published.put(version, v);
+      return v;
+    });
   }
 
   public Future<Optional<Version>> version(SqlClient c, int version) {

@@ -12,8 +12,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Folds the deltas that changes leave in {@code stat_rollup_pending} into the rollup rows of all
- * channels ({@link Rollups#fold}), every second, a batch per transaction until none is left. Every
+ * Folds the deltas that changes leave in {@code stat_rollup_delta} into the rollup rows
+ * ({@link Rollups#fold}), every second, a batch per transaction until none is left. Every
  * process runs one; folds running at once take different deltas. Nothing waits for it to be
  * correct (reads add what is still pending); it keeps the pending deltas few, so reads stay cheap.
  * A fold that fails or is cut off by a crash leaves its deltas pending for the next.
@@ -25,7 +25,7 @@ public final class RollupCatchUp extends VerticleBase {
   private static final String BACKLOG = """
       select count(*) as pending,
              coalesce(extract(epoch from now() - min(written_at)), 0)::bigint as oldest
-      from stat_rollup_pending
+      from (select written_at from stat_rollup_delta union all select written_at from stat_rollup_pending) d
       """;
 
   private final Pool pool;
@@ -38,9 +38,9 @@ public final class RollupCatchUp extends VerticleBase {
   public RollupCatchUp(Pool pool, MeterRegistry registry) {
     this.pool = pool;
     this.folded = Counter.builder("zhangban.stats.deltas.folded")
-        .description("Rating deltas folded into the rollup rows of all channels").register(registry);
+        .description("Deltas of ratings and invitations folded into the rollup rows").register(registry);
     Gauge.builder("zhangban.stats.deltas.pending", pending, AtomicLong::get)
-        .description("Deltas not yet folded into the rollup rows of all channels (statistics add them when read)")
+        .description("Deltas not yet folded into the rollup rows (statistics add them when read)")
         .register(registry);
     Gauge.builder("zhangban.stats.deltas.oldest.seconds", oldestSeconds, AtomicLong::get)
         .description("Age of the oldest delta not yet folded").register(registry);

@@ -11,9 +11,10 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * Keeps the statistics rollups current: every change that counts adds its delta, in its own
- * transaction, to the day and month rows of each dimension (department and channel, item,
- * officer). Rows are touched in one fixed order, so concurrent transactions cannot deadlock on them.
+ * Keeps the statistics rollups current: every change that counts leaves its delta, in its own
+ * transaction, in {@code stat_rollup_delta}, and {@link RollupCatchUp} folds the deltas in batches
+ * ({@link #fold}) into the day and month rows of each dimension (department and channel, item,
+ * officer). Reads add the deltas not yet folded ({@link #deltaRows}), so a statistic never lags.
  *
  * <p>Items and officers also have month rows for all channels together (grain {@link #MONTH_ALL},
  * channel {@link #ALL_CHANNELS}, a partition of their own): a year's ranking of 2,000 officers then
@@ -23,11 +24,12 @@ import java.util.UUID;
  * calendar year's are one month, three quarters and two months, 12,000 rows. Day rows and
  * department rows are per channel only.
  *
- * <p>The rows of all channels are the hottest: every rating of an item or by an officer would
- * update the same few of them. A change therefore adds to them later: it leaves its delta in
- * {@code stat_rollup_pending} (one insert, no lock anyone waits for), and {@link RollupCatchUp}
- * folds the deltas into the rows in batches ({@link #fold}). Reads add the deltas not yet folded
- * ({@link #pendingRows}), so a statistic never lags.
+ * <p>Why deltas: the rows of today are updated by every rating of their department, item and
+ * officer; updated in the rating's transaction, ten of them were most of a rating's database work,
+ * and each was locked from its update to the commit while every other rating of the same
+ * department, item or officer waited. A delta is one insert that nobody waits for; a fold updates
+ * each row once for all the deltas of a batch, and folds running at once take different deltas
+ * and update rows in one fixed order, so they cannot deadlock.
  */
 public final class Rollups {
   /** The counters of {@code stat_rollup}, in column order. */
@@ -89,9 +91,7 @@ public final class Rollups {
   public static final String QUARTER_ALL = "quarter-all";
   /** Each row a change counts in, in the order they are touched. */
   private static final String ROWS = rows("true");
-  /** The rows of one channel: a change adds to them in its own transaction. */
-  private static final String CHANNEL_ROWS = rows("not d.all_channels");
-  /** The rows of all channels together: a change leaves its delta in stat_rollup_pending for them. */
+  /** The rows of all channels together. */
   private static final String ALL_CHANNEL_ROWS = rows("d.all_channels");
 
   private static String rows(String which) {
@@ -118,46 +118,104 @@ public final class Rollups {
     return String.join(", ", COUNTERS.stream().map(c -> c + " = s." + c + " + excluded." + c).toList());
   }
 
-  /**
-   * One statement: the delta added to the rows of one channel, and left for the rows of all
-   * channels in {@code stat_rollup_pending}.
-   */
+  /** One statement: the delta ($firstDelta on) of the change {@code source} finds, left to be folded. */
   private static String upsert(String source, int firstDelta) {
+    return delta("(" + source + ")", firstDelta);
+  }
+
+  private static String deltas(int firstDelta) {
     StringBuilder values = new StringBuilder();
     for (int i = 0; i < COUNTERS.size(); i++) {
       values.append(", $").append(firstDelta + i).append("::bigint");
     }
-    return "with r as (" + source + "),\n"
-        + "counted as (insert into stat_rollup as s (dim, grain, period, department, channel, key, "
-        + counterList("") + ")\nselect d.dim, d.grain, " + PERIOD + ", r.department, r.channel, " + KEY + values
-        + "\nfrom r cross join " + CHANNEL_ROWS + "order by d.o\n"
-        + "on conflict (dim, grain, period, department, channel, key) do update set " + sets() + ")\n"
-        + "insert into stat_rollup_pending (day, department, item, officer, " + counterList("") + ")\n"
-        + "select r.day, r.department, r.item_code, r.officer" + values + " from r";
+    return values.toString();
+  }
+
+  /** Leaves the deltas ($firstDelta on) of each change in {@code source} in {@code stat_rollup_delta}. */
+  private static String delta(String source, int firstDelta) {
+    return "insert into stat_rollup_delta (day, department, channel, item, officer, " + counterList("") + ")\n"
+        + "select r.day, r.department, r.channel, r.item_code, r.officer" + deltas(firstDelta) + " from " + source + " r";
+  }
+
+  /** Adds {@code count} (SQL) to each reason tag of each rating in {@code source}. */
+  private static String tags(String source, String count) {
+    return """
+        insert into stat_tag_rollup as s (dim, grain, period, department, channel, key, tag, poor)
+        select 'dept', g.grain, case when g.grain = 'day' then r.day else date_trunc('month', r.day)::date end,
+               r.department, r.channel, '', t.tag, %s::bigint
+        from %s r
+        cross join unnest(r.tags) t(tag)
+        cross join (values (1, 'day'), (2, 'month')) g(o, grain)
+        order by t.tag, g.o
+        on conflict (dim, grain, period, department, channel, key, tag) do update set poor = s.poor + excluded.poor
+        """.formatted(count, source);
   }
 
   /**
-   * Folds up to $1 pending deltas, oldest first, into the rows of all channels and deletes them,
-   * in one statement; answers how many it took. Deltas another fold has taken are skipped, and
-   * rows are updated in one fixed order, so folds running at once neither wait on nor deadlock
-   * with each other.
+   * Members of a WITH that count a rating the same statement inserts, for a statement that does
+   * all of a rating at once: {@code inserted} names the member returning the rating's row (at
+   * least rated_at, department, channel, item_code, officer_subject, tags); $tzParam is the time
+   * zone, the deltas are $firstDelta and the sixteen after it; with {@code poor}, its reason tags
+   * are counted too. Ends with a comma.
    */
-  static final String FOLD = "with taken as (delete from stat_rollup_pending where id in (select id from "
-      + "stat_rollup_pending order by id limit $1 for update skip locked) returning *),\n"
-      + "folded as (insert into stat_rollup as s (dim, grain, period, department, channel, key, " + counterList("")
-      + ")\nselect d.dim, d.grain, " + period("r.day") + ", r.department, '" + ALL_CHANNELS + "', "
-      + "case d.dim when 'item' then r.item else r.officer end, "
-      + String.join(", ", COUNTERS.stream().map(c -> "sum(r." + c + ")").toList())
-      + "\nfrom taken r cross join " + ALL_CHANNEL_ROWS + "group by 1, 2, 3, 4, 5, 6 order by 1, 2, 3, 4, 6\n"
-      + "on conflict (dim, grain, period, department, channel, key) do update set " + sets() + " returning 1)\n"
-      + "select (select count(*) from taken) as taken";
+  public static String ratingMembers(String inserted, int tzParam, int firstDelta, boolean poor) {
+    return "rollup_source as (select (rated_at at time zone $" + tzParam + "::text)::date as day, department, channel, "
+        + "item_code, coalesce(officer_subject, '') as officer, tags from " + inserted + "),\n"
+        + "rollup_delta as (" + delta("rollup_source", firstDelta) + "),\n"
+        + (poor ? "rollup_tags as (" + tags("rollup_source", "1") + "),\n" : "");
+  }
+
+  /** The parameters of {@link #ratingMembers}, in order: the time zone, then the delta's counters. */
+  public List<Object> ratingParams(Delta delta) {
+    List<Object> params = new ArrayList<>();
+    params.add(zone);
+    params.addAll(delta.params());
+    return params;
+  }
+
+  /**
+   * Folds up to $1 deltas of {@code table}, oldest first, into the rollup rows {@code rows} and
+   * deletes them, in one statement; answers how many it took. Deltas another fold has taken are
+   * skipped, and rows are updated in one fixed order, so folds running at once neither wait on nor
+   * deadlock with each other.
+   */
+  private static String fold(String table, String channel, String rows) {
+    return "with taken as (delete from " + table + " where id in (select id from " + table
+        + " order by id limit $1 for update skip locked) returning *),\n"
+        + "folded as (insert into stat_rollup as s (dim, grain, period, department, channel, key, " + counterList("")
+        + ")\nselect d.dim, d.grain, " + period("r.day") + ", r.department, "
+        + "case when d.all_channels then '" + ALL_CHANNELS + "' else " + channel + " end, "
+        + "case d.dim when 'dept' then '' when 'item' then r.item else r.officer end, "
+        + String.join(", ", COUNTERS.stream().map(c -> "sum(r." + c + ")").toList())
+        + "\nfrom taken r cross join " + rows + "group by 1, 2, 3, 4, 5, 6 order by 1, 2, 3, 4, 5, 6\n"
+        + "on conflict (dim, grain, period, department, channel, key) do update set " + sets() + " returning 1)\n"
+        + "select (select count(*) from taken) as taken";
+  }
+  /** Folds deltas into every row they count in. */
+  static final String FOLD = fold("stat_rollup_delta", "r.channel", ROWS);
+  /**
+   * Folds the deltas that processes of the version before {@code stat_rollup_delta} left (they
+   * counted the rows of one channel themselves) into the rows of all channels.
+   */
+  static final String FOLD_EARLIER = fold("stat_rollup_pending", "''", ALL_CHANNEL_ROWS);
 
   /**
    * The deltas not yet folded, shaped as rows of {@code stat_rollup} of dimension {@code dim} (a
-   * parameter) with grain 'pending' and their day as period: statistics that read the rows of all
+   * parameter) with grain 'delta', their own channel and their day as period: statistics add
+   * these over the days they read.
+   */
+  public static String deltaRows(String dim) {
+    return "select " + dim + "::text as dim, 'delta'::text as grain, day as period, department, channel, case "
+        + dim + "::text when 'dept' then '' when 'item' then item else officer end as key, " + counterList("")
+        + " from stat_rollup_delta where true";
+  }
+
+  /**
+   * The deltas of the version before {@code stat_rollup_delta} not yet folded, shaped as rows of
+   * all channels of dimension {@code dim} (item or officer): statistics that read the rows of all
    * channels add these over the same days.
    */
-  public static String pendingRows(String dim) {
+  public static String earlierDeltaRows(String dim) {
     return "select " + dim + "::text as dim, 'pending'::text as grain, day as period, department, '" + ALL_CHANNELS
         + "'::text as channel, case " + dim + "::text when 'item' then item else officer end as key, "
         + counterList("") + " from stat_rollup_pending where true";
@@ -165,16 +223,7 @@ public final class Rollups {
 
   private static final String RATING = upsert(RATING_SOURCE, 3);
   private static final String INVITATION = upsert(INVITATION_SOURCE, 4);
-  private static final String TAGS = """
-      insert into stat_tag_rollup as s (dim, grain, period, department, channel, key, tag, poor)
-      select 'dept', g.grain, case when g.grain = 'day' then r.day else date_trunc('month', r.day)::date end,
-             r.department, r.channel, '', t.tag, $3::bigint
-      from (%s) r
-      cross join unnest(r.tags) t(tag)
-      cross join (values (1, 'day'), (2, 'month')) g(o, grain)
-      order by t.tag, g.o
-      on conflict (dim, grain, period, department, channel, key, tag) do update set poor = s.poor + excluded.poor
-      """.formatted(RATING_SOURCE);
+  private static final String TAGS = tags("(" + RATING_SOURCE + ")", "$3");
 
   /**
    * Every counted fact, one row each, straight from the raw tables ($1 the time zone): each rating
@@ -245,13 +294,14 @@ public final class Rollups {
   public Future<Void> rebuild(SqlClient tx) {
     return tx.query("delete from stat_rollup").execute()
         .compose(v -> tx.query("delete from stat_rollup_pending").execute())
+        .compose(v -> tx.query("delete from stat_rollup_delta").execute())
         .compose(v -> tx.query("delete from stat_tag_rollup").execute())
         .compose(v -> tx.preparedQuery(REBUILD).execute(Tuple.of(zone)))
         .compose(v -> tx.preparedQuery(REBUILD_TAGS).execute(Tuple.of(zone)))
         .mapEmpty();
   }
 
-  /** Adds {@code delta} to the rows of a rating. */
+  /** Adds {@code delta} to the rows of a rating (leaves it to be folded). */
   public Future<Void> rating(SqlClient tx, UUID ratingId, Delta delta) {
     if (delta.isEmpty()) {
       return Future.succeededFuture();
@@ -261,9 +311,11 @@ public final class Rollups {
     return tx.preparedQuery(RATING).execute(Tuple.from(params)).mapEmpty();
   }
 
-  /** Folds up to {@code limit} pending deltas into the rows of all channels; answers how many. */
+  /** Folds up to {@code limit} deltas (and as many of the earlier version's) into the rows; answers how many. */
   public static Future<Integer> fold(SqlClient tx, int limit) {
-    return tx.preparedQuery(FOLD).execute(Tuple.of(limit)).map(rows -> rows.iterator().next().getLong("taken").intValue());
+    return tx.preparedQuery(FOLD_EARLIER).execute(Tuple.of(limit))
+        .compose(earlier -> tx.preparedQuery(FOLD).execute(Tuple.of(limit)).map(rows ->
+            (int) (rows.iterator().next().getLong("taken") + earlier.iterator().next().getLong("taken"))));
   }
 
   /** Adds {@code count} (1, or -1 when the rating is excluded) to each reason tag of a poor rating. */

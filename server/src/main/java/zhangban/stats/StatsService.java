@@ -103,7 +103,8 @@ public final class StatsService {
    * the whole months and of the day rows before and after them, so that each reads only its rows.
    * Items and officers without a channel filter read the rows of all channels together, and, when
    * {@code quarters} allows it (no bucket finer than the range), whole quarters from quarter rows;
-   * with them the deltas of those days not yet folded into them.
+   * with them the earlier version's deltas of those days not yet folded into them. The deltas not
+   * yet folded into any row are added over the whole range.
    */
   private record Range(String from, List<Object> params) {}
 
@@ -133,8 +134,12 @@ public final class StatsService {
     }
     String d = "$" + (n + 1);
     String rows = "select * from " + table + " where dim = " + d + " and grain = ";
+    // the deltas of the whole range not yet folded into the rows (counts of ratings only; reason tags have none)
+    String deltas = table.equals("stat_rollup")
+        ? " union all " + Rollups.deltaRows(d) + " and day >= $" + (n + 4) + " and day < $" + (n + 5) + filter : "";
     String days = " union all " + rows + "'day' and period >= $" + (n + 4) + " and period < $" + (n + 2) + filter
-        + " union all " + rows + "'day' and period >= $" + (n + 3) + " and period < $" + (n + 5) + filter + ") r";
+        + " union all " + rows + "'day' and period >= $" + (n + 3) + " and period < $" + (n + 5) + filter + deltas
+        + ") r";
     if (!allChannels) {
       return new Range("(" + rows + "'month' and period >= $" + (n + 2) + " and period < $" + (n + 3) + filter
           + days, params);
@@ -154,8 +159,8 @@ public final class StatsService {
     return new Range("(" + months + "$" + (n + 2) + " and period < " + qFrom + filter
         + " union all " + rows + "'" + Rollups.QUARTER_ALL + "' and period >= " + qFrom + " and period < " + qTo + filter
         + " union all " + months + qTo + " and period < $" + (n + 3) + filter
-        // the deltas not yet folded into those rows, of the same days
-        + " union all " + Rollups.pendingRows(d) + " and day >= $" + (n + 2) + " and day < $" + (n + 3) + filter
+        // the deltas of the version before stat_rollup_delta not yet folded into those rows, of the same days
+        + " union all " + Rollups.earlierDeltaRows(d) + " and day >= $" + (n + 2) + " and day < $" + (n + 3) + filter
         + days, params);
   }
 

@@ -62,6 +62,7 @@ class RolesTest {
           .json(new JsonObject().put("level", 5).put("dictionaryVersion", version)).expect(201);
       String manager = server.tokens.token("manager-roles", "经理", java.util.List.of("manager"), null, null);
       String query = "/stats/ratings?from=2026-11-25&to=2026-11-25";
+      server.app.pool().withTransaction(tx -> zhangban.stats.Rollups.fold(tx, 1_000)).await();
       assertEquals(1, server.count("select coalesce(sum(active), 0) from stat_rollup where grain = 'day' and dim = 'dept'"),
           "the primary has the rating's rollup");
       assertEquals(0, server.api.get(query).token(manager).send().expect(200).json()

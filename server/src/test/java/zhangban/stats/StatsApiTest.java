@@ -108,10 +108,10 @@ class StatsApiTest {
   @Test
   void theCatchUpFoldsEveryDeltaIntoTheRowsOfAllChannelsOnceByItself() throws InterruptedException {
     long deadline = System.currentTimeMillis() + 20_000;
-    while (server.count("select count(*) from stat_rollup_pending") > 0 && System.currentTimeMillis() < deadline) {
+    while (server.count("select count(*) from stat_rollup_delta") > 0 && System.currentTimeMillis() < deadline) {
       Thread.sleep(100);
     }
-    assertEquals(0, server.count("select count(*) from stat_rollup_pending"), "folded within a few seconds");
+    assertEquals(0, server.count("select count(*) from stat_rollup_delta"), "folded within a few seconds");
     // the rows of all channels hold what the rows of each channel hold, once
     for (String grain : List.of(Rollups.MONTH_ALL, Rollups.QUARTER_ALL)) {
       String period = grain.equals(Rollups.MONTH_ALL) ? "2026-11-01" : "2026-10-01";

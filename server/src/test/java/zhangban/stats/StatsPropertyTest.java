@@ -129,12 +129,12 @@ class StatsPropertyTest {
     while (server.app.ratingScheduler().pass().await() != 0) {
       // until every closed window was defaulted
     }
-    // the oldest half of the deltas folded into the rows of all channels, the rest still pending:
+    // the oldest half of the deltas folded into the rollup rows, the rest still pending:
     // every statistic below reads both
-    long pending = server.count("select count(*) from stat_rollup_pending");
+    long pending = server.count("select count(*) from stat_rollup_delta");
     assertTrue(pending > 100, "pending deltas: " + pending);
     assertEquals(pending / 2, (long) server.app.pool().withTransaction(tx -> Rollups.fold(tx, (int) pending / 2)).await());
-    assertEquals(pending - pending / 2, server.count("select count(*) from stat_rollup_pending"));
+    assertEquals(pending - pending / 2, server.count("select count(*) from stat_rollup_delta"));
     last = LocalDate.ofInstant(server.clock.instant(), SHANGHAI);
     assertTrue(last.isAfter(LocalDate.parse("2026-09-30")), "the third quarter whole: " + last);
     assertTrue(server.count("select count(*) from stat_rollup where grain = '" + Rollups.QUARTER_ALL
@@ -381,7 +381,7 @@ class StatsPropertyTest {
       // the pending deltas folded, in a transaction undone after, so the other tests still read some
       io.vertx.sqlclient.Transaction tx = conn.begin().await();
       assertTrue(Rollups.fold(conn, 1_000_000).await() > 0);
-      assertEquals(0, conn.query("select count(*) from stat_rollup_pending").execute().await().iterator().next()
+      assertEquals(0, conn.query("select count(*) from stat_rollup_delta").execute().await().iterator().next()
           .getLong(0));
       List<String> incremental = rollupRows(conn);
       new Rollups(SHANGHAI).rebuild(conn).await();
@@ -392,8 +392,9 @@ class StatsPropertyTest {
 
       // a database from before the month rows of all channels gets them from migration V13, V14
       // moves them to a partition of their own, V15 adds their quarter rows (undone here first, then
-      // done again)
+      // done again), all deltas folded first as above
       tx = conn.begin().await();
+      assertTrue(Rollups.fold(conn, 1_000_000).await() > 0);
       conn.query("drop table stat_rollup_quarter_all").execute().await();
       conn.query("drop table stat_rollup_month_all").execute().await();
       conn.query("alter table stat_rollup drop constraint stat_rollup_grain_check").execute().await();
