@@ -199,11 +199,14 @@ statements() {
   "${PSQL[@]}" -d zhangban -At -c "select coalesce(sum(calls), 0) from pg_stat_statements
     where query not like '%pg_stat_statements%'"
 }
-# statement_table REQUESTS: each statement's calls per request and mean time, most called first
+# statement_table REQUESTS: each statement's calls per request, mean time and time per request,
+# most called first; those called rarely but taking a share of the time too (batch jobs)
 statement_table() {
   "${PSQL[@]}" -d zhangban -P footer=off -c "select round(calls::numeric / $1, 2) as per_request,
-      round(mean_exec_time::numeric, 3) as mean_ms, left(regexp_replace(query, '\s+', ' ', 'g'), 90) as statement
-    from pg_stat_statements where query not like '%pg_stat_statements%' and calls >= $1 / 50
+      round(mean_exec_time::numeric, 3) as mean_ms, round((total_exec_time / $1)::numeric, 3) as ms_per_request,
+      left(regexp_replace(query, '\s+', ' ', 'g'), 90) as statement
+    from pg_stat_statements where query not like '%pg_stat_statements%'
+      and (calls >= $1 / 50 or total_exec_time >= $1 * 0.005)
     order by calls desc, total_exec_time desc"
 }
 reset_statements() { "${PSQL[@]}" -d zhangban -At -c "select pg_stat_statements_reset()" >/dev/null; }
