@@ -197,38 +197,60 @@ class RatingRulesTest {
 
   @Test
   void identicalRatingRequestsAtOnceMakeOneRating() throws Exception {
-    String subject = "citizen-race-" + UUID.randomUUID();
-    String id = fx.completed(subject);
-    JsonObject body = fx.withVersion(RatingFixtures.rating(1, "efficiency"));
-    // retries of one request (one key): all answer the same rating
-    List<CompletableFuture<Api.Response>> calls = new ArrayList<>();
-    for (int i = 0; i < 8; i++) {
-      calls.add(CompletableFuture.supplyAsync(() -> api.post("/applications/" + id + "/ratings")
-          .token(fx.citizen(subject)).idempotencyKey("one-key-" + id).json(body)));
-    }
-    JsonObject first = calls.get(0).get().expect(201).json();
-    for (var c : calls) {
-      assertEquals(first, c.get().expect(201).json());
-    }
-    // double taps (new keys each): one rating, the rest told it was rated
-    String other = fx.completed(subject);
-    List<CompletableFuture<Api.Response>> taps = new ArrayList<>();
-    for (int i = 0; i < 8; i++) {
-      taps.add(CompletableFuture.supplyAsync(() -> fx.rate(fx.citizen(subject), other, body)));
-    }
-    int created = 0;
-    for (var t : taps) {
-      Api.Response r = t.get();
-      if (r.status() == 201) {
-        created++;
-      } else {
-        assertEquals(409, r.status(), r.body().toString());
+    // a poor rating (written with its case in a transaction) and a good one (one statement alone)
+    for (JsonObject body : List.of(fx.withVersion(RatingFixtures.rating(1, "efficiency")),
+        fx.withVersion(RatingFixtures.rating(5)))) {
+      boolean poor = body.getInteger("level") == 1;
+      String subject = "citizen-race-" + UUID.randomUUID();
+      String id = fx.completed(subject);
+      // retries of one request (one key): all answer the same rating
+      List<CompletableFuture<Api.Response>> calls = new ArrayList<>();
+      for (int i = 0; i < 8; i++) {
+        calls.add(CompletableFuture.supplyAsync(() -> api.post("/applications/" + id + "/ratings")
+            .token(fx.citizen(subject)).idempotencyKey("one-key-" + id).json(body)));
       }
-    }
-    assertEquals(1, created);
-    for (String app : List.of(id, other)) {
-      assertEquals(1, server.count("select count(*) from rating where application_id = $1::uuid", app));
-      assertEquals(1, server.count("select count(*) from rectification_case where application_id = $1::uuid", app));
+      JsonObject first = calls.get(0).get().expect(201).json();
+      for (var c : calls) {
+        assertEquals(first, c.get().expect(201).json());
+      }
+      // double taps (new keys each): one rating, the rest told it was rated
+      String other = fx.completed(subject);
+      List<CompletableFuture<Api.Response>> taps = new ArrayList<>();
+      for (int i = 0; i < 8; i++) {
+        taps.add(CompletableFuture.supplyAsync(() -> fx.rate(fx.citizen(subject), other, body)));
+      }
+      int created = 0;
+      for (var t : taps) {
+        Api.Response r = t.get();
+        if (r.status() == 201) {
+          created++;
+        } else {
+          assertEquals(409, r.status(), r.body().toString());
+        }
+      }
+      assertEquals(1, created);
+      // one key used for two applications at once: one rated, the other refused
+      String third = fx.completed(subject);
+      String fourth = fx.completed(subject);
+      List<CompletableFuture<Api.Response>> reused = new ArrayList<>();
+      for (String app : List.of(third, fourth)) {
+        reused.add(CompletableFuture.supplyAsync(() -> api.post("/applications/" + app + "/ratings")
+            .token(fx.citizen(subject)).idempotencyKey("reused-" + third).json(body)));
+      }
+      List<Integer> statuses = new ArrayList<>();
+      for (var r : reused) {
+        statuses.add(r.get().status());
+      }
+      assertEquals(List.of(201, 422), statuses.stream().sorted().toList());
+      assertEquals(1, server.count("select count(*) from rating where application_id in ($1::uuid, $2::uuid)",
+          third, fourth));
+      for (String app : List.of(id, other)) {
+        assertEquals(1, server.count("select count(*) from rating where application_id = $1::uuid", app));
+        assertEquals(poor ? 1 : 0,
+            server.count("select count(*) from rectification_case where application_id = $1::uuid", app));
+        assertEquals(1, server.count("select count(*) from rating_audit a join rating r on r.id = a.rating_id"
+            + " where r.application_id = $1::uuid and a.action = 'rated'", app));
+      }
     }
   }
 
