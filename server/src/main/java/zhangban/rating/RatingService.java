@@ -51,8 +51,8 @@ public final class RatingService {
    */
   private static String before(String applicationBy) {
     return """
-        select k.operation as stored_operation, k.request_hash as stored_hash, k.status as stored_status,
-               k.body as stored_body, (select max(version) from rating_tag_dictionary) as dictionary_now, x.*
+        select k.operation as stored_operation, k.request_hash as stored_hash, k.body as stored_body,
+               (select max(version) from rating_tag_dictionary) as dictionary_now, x.*
         from (select 1) one
         left join idempotency_record k on k.subject = $2 and k.key = $3
         left join lateral (
@@ -107,12 +107,11 @@ public final class RatingService {
         audited as (
           insert into rating_audit (rating_id, action, actor, actor_role, note, details, at)
           select id, $25::text, $26::text, $27::text, comment, $28::jsonb, created_at from rated),
+        %s
         kept as (
           insert into idempotency_record (subject, key, operation, request_hash, status, body)
-          select $29::text, $30::text, $31::text, $32::text, 201, $33::jsonb from rated),
-        %s
-        written as (select count(*) as written from rated)
-        select written from written
+          select $29::text, $30::text, $31::text, $32::text, 201, $33::jsonb from rated)
+        select count(*) as written from rated
         """.formatted(String.join(", ", COLUMNS), values, Rollups.ratingMembers("rated", 34, 35, poor));
   }
   private static final String WRITE = write(false);
