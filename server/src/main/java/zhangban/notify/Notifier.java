@@ -118,27 +118,29 @@ public final class Notifier implements ApplicationEvents {
 
   /** Notifies every officer of {@code department} who uses the app. */
   public Future<Void> notifyOfficers(SqlClient tx, String department, Notice template) {
-    return tx.preparedQuery(OFFICERS).execute(Tuple.of(department)).compose(rows -> {
-      Future<Void> chain = Future.succeededFuture();
-      for (io.vertx.sqlclient.Row r : rows) {
-        String subject = r.getString(0);
-        chain = chain.compose(v -> notify(tx, withSubject(template, subject)));
-      }
-      return chain;
-    });
+    return tx.preparedQuery(OFFICERS).execute(Tuple.of(department)).compose(rows -> notifyEach(tx, rows, template));
   }
 
   /** Notifies every manager who uses the app. */
   public Future<Void> notifyManagers(SqlClient tx, Notice template) {
-    return tx.preparedQuery(MANAGERS).execute().compose(rows -> {
-      Future<Void> chain = Future.succeededFuture();
-      for (io.vertx.sqlclient.Row r : rows) {
-        String subject = r.getString(0);
-        chain = chain.compose(v -> notify(tx, withSubject(template, subject)));
-      }
-      return chain;
-    });
+    return tx.preparedQuery(MANAGERS).execute().compose(rows -> notifyEach(tx, rows, template));
   }
+
+  /**
+   * Notifies each subject {@code rows} name, all at once: their statements go out together on the
+   * transaction's connection rather than one officer's after another's, so a department of fifty
+   * officers does not hold the transaction for fifty chains of round trips.
+   */
+  private Future<Void> notifyEach(SqlClient tx, io.vertx.sqlclient.RowSet<io.vertx.sqlclient.Row> rows,
+                                  Notice template) {
+    List<Future<Void>> each = new ArrayList<>();
+    for (io.vertx.sqlclient.Row r : rows) {
+      each.add(notify(tx, withSubject(template, r.getString(0))));
+    }
+    return Future.all(each).mapEmpty();
+  }
+
+
 
   private static Notice withSubject(Notice n, String subject) {
     return new Notice(subject, n.kind(), n.category(), n.applicationId(), n.number(), n.params(), n.urgent(), n.at(),

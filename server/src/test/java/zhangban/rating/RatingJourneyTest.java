@@ -30,6 +30,7 @@ class RatingJourneyTest {
   static Api api;
   static RatingFixtures fx;
   static String officerToken;
+  static String colleagueToken;
   static String managerToken;
 
   @BeforeAll
@@ -41,6 +42,9 @@ class RatingJourneyTest {
     officerToken = "officer-device-" + UUID.randomUUID();
     api.put("/me/devices/" + UUID.randomUUID()).token(fx.officer())
         .json(new JsonObject().put("token", officerToken).put("platform", "android").put("locale", "zh-CN")).expect(200);
+    colleagueToken = "colleague-device-" + UUID.randomUUID();
+    api.put("/me/devices/" + UUID.randomUUID()).token(fx.officer("officer-minzheng-colleague", "MZJ"))
+        .json(new JsonObject().put("token", colleagueToken).put("platform", "ios").put("locale", "zh-CN")).expect(200);
     managerToken = "manager-device-" + UUID.randomUUID();
     api.put("/me/devices/" + UUID.randomUUID()).token(fx.manager())
         .json(new JsonObject().put("token", managerToken).put("platform", "ios").put("locale", "en")).expect(200);
@@ -108,9 +112,15 @@ class RatingJourneyTest {
     assertEquals("officer-minzheng", server.row("select officer_subject from rating where id = $1::uuid",
         rating.getString("id")).getString("officer_subject"), "the officer who completed it");
 
-    Poll.until("the officer hears of the case", () -> kinds(officerToken).contains("case_opened"), () -> kinds(officerToken));
-    assertEquals("zhangban://rectification-cases/" + caseId, lastPush(officerToken, "case_opened")
-        .getJsonObject("data").getString("deepLink"));
+    // every officer of the department hears of the case, once
+    for (String device : List.of(officerToken, colleagueToken)) {
+      Poll.until("the officer hears of the case", () -> kinds(device).contains("case_opened"), () -> kinds(device));
+      assertEquals("zhangban://rectification-cases/" + caseId, lastPush(device, "case_opened")
+          .getJsonObject("data").getString("deepLink"));
+      assertEquals(1, fake.bodiesFor(device).stream().map(b -> b.getJsonObject("message").getJsonObject("data"))
+          .filter(d -> ("zhangban://rectification-cases/" + caseId).equals(d.getString("deepLink"))
+              && "case_opened".equals(d.getString("kind"))).count());
+    }
 
     // the department's queue
     JsonObject queue = api.get("/rectification-cases?state=open").token(fx.officer()).send().expect(200).json();
