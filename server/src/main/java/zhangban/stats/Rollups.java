@@ -107,8 +107,6 @@ public final class Rollups {
     return "case d.grain when 'day' then " + day + " when '" + QUARTER_ALL + "' then date_trunc('quarter', " + day
         + ")::date else date_trunc('month', " + day + ")::date end";
   }
-  private static final String PERIOD = period("r.day");
-  private static final String KEY = "case d.dim when 'dept' then '' when 'item' then r.item_code else r.officer end";
 
   private static String counterList(String prefix) {
     return String.join(", ", COUNTERS.stream().map(c -> prefix + c).toList());
@@ -116,11 +114,6 @@ public final class Rollups {
 
   private static String sets() {
     return String.join(", ", COUNTERS.stream().map(c -> c + " = s." + c + " + excluded." + c).toList());
-  }
-
-  /** One statement: the delta ($firstDelta on) of the change {@code source} finds, left to be folded. */
-  private static String upsert(String source, int firstDelta) {
-    return delta("(" + source + ")", firstDelta);
   }
 
   private static String deltas(int firstDelta) {
@@ -221,8 +214,9 @@ public final class Rollups {
         + counterList("") + " from stat_rollup_pending where true";
   }
 
-  private static final String RATING = upsert(RATING_SOURCE, 3);
-  private static final String INVITATION = upsert(INVITATION_SOURCE, 4);
+  /** One statement each: the delta ($3 or $4 on) of the rating or invitation its source finds, left to be folded. */
+  private static final String RATING = delta("(" + RATING_SOURCE + ")", 3);
+  private static final String INVITATION = delta("(" + INVITATION_SOURCE + ")", 4);
   private static final String TAGS = tags("(" + RATING_SOURCE + ")", "$3");
 
   /**
