@@ -107,6 +107,9 @@ class RatingJourneyTest {
     assertEquals("MZJ", rating.getString("department"));
     assertEquals(PushFixtures.ITEM, rating.getString("itemCode"));
     assertFalse(rating.containsKey("raterName"), "the rater's own view");
+    JsonObject read = api.get("/ratings/" + rating.getString("id")).token(citizen).send().expect(200).json();
+    read.remove("steps");
+    assertEquals(rating, read, "the reply (built before the write) is the rating as stored");
     String caseId = fx.caseOf(rating);
     assertEquals("open", rating.getJsonObject("case").getString("state"));
     assertEquals("officer-minzheng", server.row("select officer_subject from rating where id = $1::uuid",

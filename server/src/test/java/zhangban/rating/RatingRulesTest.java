@@ -213,6 +213,10 @@ class RatingRulesTest {
       for (var c : calls) {
         assertEquals(first, c.get().expect(201).json());
       }
+      JsonObject read = api.get("/ratings/" + first.getString("id")).token(fx.citizen(subject)).send().expect(200)
+          .json();
+      read.remove("steps");
+      assertEquals(first, read, "the reply (built before the write) is the rating as stored");
       // double taps (new keys each): one rating, the rest told it was rated
       String other = fx.completed(subject);
       List<CompletableFuture<Api.Response>> taps = new ArrayList<>();
