@@ -35,22 +35,13 @@ final class FilingStore {
   private static final String BY_ID = SHOW + " where a.id = $1";
   private static final String BY_ID_FOR_UPDATE = SELECT + " where a.id = $1 for update of a";
   private static final String BY_NUMBER_FOR_UPDATE = SELECT + " where a.number = $1 for update of a";
-  private static final String WARNING = """
-      case when a.state in ('accepted', 'in_review', 'approved') and a.deadline is not null then
-        case when $7::date > a.deadline then 'red' when $7::date >= a.warning_from then 'yellow' else 'green' end
-      else 'none' end
-      """;
-  private static final String LIST = SHOW + """
-      where (($1::text is null and $2::text is null) or a.applicant_subject = $1 or a.applicant_uscc = $2)
-        and ($3::text is null or a.department = $3)
-        and ($4::boolean or a.state <> 'draft')
-        and ($5::text is null or a.state = $5)
-        and ($6::text is null or a.item_code = $6)
-        and ($8::text is null or ($WARNING) = $8)
-        and ($9::timestamptz is null or (a.created_at, a.id) < ($9, $10::uuid))
-      order by a.created_at desc, a.id desc
-      limit $11
-      """.replace("$WARNING", WARNING);
+  /** The deadline light of an application on the day $N. */
+  private static String warning(int today) {
+    return """
+        case when a.state in ('accepted', 'in_review', 'approved') and a.deadline is not null then
+          case when $N::date > a.deadline then 'red' when $N::date >= a.warning_from then 'yellow' else 'green' end
+        else 'none' end""".replace("$N", "$" + today);
+  }
   private static final String INSERT = """
       insert into application (id, state, item_code, item_version, department, applicant_subject, applicant_name,
         applicant_kind, applicant_uscc, form, created_at, updated_at)
@@ -109,16 +100,59 @@ final class FilingStore {
   }
 
   Future<List<ApplicationRow>> list(SqlClient c, ListQuery q) {
-    Tuple t = Tuple.tuple()
-        .addString(q.scopeSubject()).addString(q.scopeUscc()).addString(q.department())
-        .addBoolean(q.includeDrafts()).addString(q.state()).addString(q.item())
-        .addLocalDate(q.today()).addString(q.warning())
-        .addOffsetDateTime(q.afterCreatedAt()).addUUID(q.afterId()).addInteger(q.limit());
-    return c.preparedQuery(LIST).execute(t).map(rows -> {
+    List<Object> args = new ArrayList<>();
+    return c.preparedQuery(listSql(q, args)).execute(Tuple.from(args)).map(rows -> {
       List<ApplicationRow> out = new ArrayList<>();
       rows.forEach(r -> out.add(new ApplicationRow(r)));
       return out;
     });
+  }
+
+  /**
+   * A list's statement with only the conditions its query has, and their values appended to
+   * {@code args}. Each shape of query is a statement of its own, prepared once per connection and
+   * planned once: one statement with {@code $n is null or ...} for every filter would be planned
+   * again on every call, since only the values tell which of the indexes serves it.
+   */
+  static String listSql(ListQuery q, List<Object> args) {
+    StringBuilder sql = new StringBuilder(SHOW).append("where true");
+    if (q.scopeSubject() != null && q.scopeUscc() != null) {
+      args.add(q.scopeSubject());
+      args.add(q.scopeUscc());
+      sql.append(" and (a.applicant_subject = $").append(args.size() - 1)
+          .append(" or a.applicant_uscc = $").append(args.size()).append(')');
+    } else if (q.scopeSubject() != null) {
+      sql.append(" and a.applicant_subject = $").append(param(args, q.scopeSubject()));
+    } else if (q.scopeUscc() != null) {
+      sql.append(" and a.applicant_uscc = $").append(param(args, q.scopeUscc()));
+    }
+    if (q.department() != null) {
+      sql.append(" and a.department = $").append(param(args, q.department()));
+    }
+    if (!q.includeDrafts()) {
+      sql.append(" and a.state <> 'draft'");
+    }
+    if (q.state() != null) {
+      sql.append(" and a.state = $").append(param(args, q.state()));
+    }
+    if (q.item() != null) {
+      sql.append(" and a.item_code = $").append(param(args, q.item()));
+    }
+    if (q.warning() != null) {
+      int today = param(args, q.today());
+      sql.append(" and (").append(warning(today)).append(") = $").append(param(args, q.warning()));
+    }
+    if (q.afterCreatedAt() != null) {
+      int at = param(args, q.afterCreatedAt());
+      sql.append(" and (a.created_at, a.id) < ($").append(at).append("::timestamptz, $")
+          .append(param(args, q.afterId())).append("::uuid)");
+    }
+    return sql.append(" order by a.created_at desc, a.id desc limit $").append(param(args, q.limit())).toString();
+  }
+
+  private static int param(List<Object> args, Object value) {
+    args.add(value);
+    return args.size();
   }
 
   Future<Void> insert(SqlClient c, UUID id, String itemCode, int itemVersion, String department, String subject,
