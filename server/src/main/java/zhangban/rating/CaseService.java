@@ -58,11 +58,6 @@ public final class CaseService {
               then 'yellow'
             else 'none' end)
       """;
-  private static final String INSERT = """
-      insert into rectification_case (id, rating_id, application_id, application_number, department, state,
-        opened_at, opened_on, verify_deadline, verify_warning_from, reply_deadline, reply_warning_from)
-      values ($1, $2, $3, $4, $5, 'open', $6, $7, $8, $9, $10, $11)
-      """;
 
   private final Pool pool;
   private final CalendarStore calendar;
@@ -93,22 +88,35 @@ public final class CaseService {
 
   // ---- opening -------------------------------------------------------------------------------
 
-  /** Opens case {@code id} of a poor rating inside the rating's transaction. */
-  Future<Void> open(SqlClient tx, UUID id, UUID ratingId, UUID applicationId, String number, String department,
-                    String itemName, Instant at) {
+  /**
+   * What a case opened at {@code at} is given: its day and the deadlines counted from it in
+   * working days. The calendar is read before the rating's transaction, not in it.
+   */
+  record Opening(UUID id, LocalDate day, LocalDate verifyBy, LocalDate verifyWarningFrom, LocalDate replyBy,
+                 LocalDate replyWarningFrom) {
+    /** The case's audit details. */
+    JsonObject details(String department) {
+      return new JsonObject().put("department", department).put("verifyDeadline", verifyBy.toString())
+          .put("replyDeadline", replyBy.toString());
+    }
+  }
+
+  /** The deadlines of case {@code id} of a poor rating made at {@code at}. */
+  Future<Opening> plan(UUID id, Instant at) {
     LocalDate day = LocalDate.ofInstant(at, zone);
-    return calendar.around(tx, day).compose(cal -> {
-      LocalDate verifyBy = cal.addWorkingDays(day, rules.verifyWorkingDays());
-      LocalDate replyBy = cal.addWorkingDays(day, rules.replyWorkingDays());
-      return tx.preparedQuery(INSERT).execute(Tuple.from(List.of(id, ratingId, applicationId, number, department,
-              utc(at), day, verifyBy, warningFrom(cal, day, rules.verifyWorkingDays()), replyBy,
-              warningFrom(cal, day, rules.replyWorkingDays()))))
-          .compose(v -> Audit.record(tx, ratingId, id, "case_opened", Audit.SYSTEM, Audit.SYSTEM, null,
-              new JsonObject().put("department", department).put("verifyDeadline", verifyBy.toString())
-                  .put("replyDeadline", replyBy.toString()), at))
-          .compose(v -> notifier.notifyOfficers(tx, department, caseNotice("case_opened", id, applicationId, number,
-              itemName, new JsonObject().put("deadline", verifyBy.toString()), false, at)));
-    });
+    return calendar.around(day).map(cal -> new Opening(id, day,
+        cal.addWorkingDays(day, rules.verifyWorkingDays()), warningFrom(cal, day, rules.verifyWorkingDays()),
+        cal.addWorkingDays(day, rules.replyWorkingDays()), warningFrom(cal, day, rules.replyWorkingDays())));
+  }
+
+  /**
+   * Tells the department's officers of the case just opened (its row and audit are written with
+   * the rating, {@link RatingService}), inside the rating's transaction.
+   */
+  Future<Void> announce(SqlClient tx, Opening c, UUID applicationId, String number, String department,
+                        String itemName, Instant at) {
+    return notifier.notifyOfficers(tx, department, caseNotice("case_opened", c.id(), applicationId, number,
+        itemName, new JsonObject().put("deadline", c.verifyBy().toString()), false, at));
   }
 
   /** The first yellow day: the same share of the working days as for applications (WARNING_RATIO). */

@@ -83,7 +83,9 @@ public final class RatingService {
    * taken if it is still open, in its window, and the dictionary version named ($10) is still the
    * current one; only then the rating ($1–$24), its audit ($25–$28: action, actor, role,
    * details), the reply kept under the idempotency key ($29–$33: claimant, key, operation, hash,
-   * body) and the counts ($34 the time zone, $35 on the deltas) are written. Answers how many
+   * body) and the counts ($34 the time zone, $35 on the deltas) are written; for a poor rating
+   * also its case ($52 its id, $53 the day it opens, $54–$57 the verify and reply deadlines and
+   * their first yellow days) with the audit row of its opening ($58 the details). Answers how many
    * ratings it wrote: none when it lost a race (the invitation taken, the dictionary changed) and
    * a read must say why; a key another request has just claimed fails it with a unique violation.
    * The invitation's row lock orders two ratings of one stage.
@@ -104,16 +106,35 @@ public final class RatingService {
           insert into rating (%s)
           select %s from taken
           returning id, rated_at, created_at, department, channel, item_code, officer_subject, tags, comment),
+        %s
         audited as (
-          insert into rating_audit (rating_id, action, actor, actor_role, note, details, at)
-          select id, $25::text, $26::text, $27::text, comment, $28::jsonb, created_at from rated),
+          insert into rating_audit (rating_id, case_id, action, actor, actor_role, note, details, at)
+          select rating_id, case_id, action, actor, actor_role, note, details, at from (
+            select 1 as step, id as rating_id, null::uuid as case_id, $25::text as action, $26::text as actor,
+                   $27::text as actor_role, comment as note, $28::jsonb as details, created_at as at from rated
+            %s) steps
+          order by step),
         %s
         kept as (
           insert into idempotency_record (subject, key, operation, request_hash, status, body)
           select $29::text, $30::text, $31::text, $32::text, 201, $33::jsonb from rated)
         select count(*) as written from rated
-        """.formatted(String.join(", ", COLUMNS), values, Rollups.ratingMembers("rated", 34, 35, poor));
+        """.formatted(String.join(", ", COLUMNS), values, poor ? OPEN_CASE : "", poor ? CASE_OPENED : "",
+        Rollups.ratingMembers("rated", 34, 35, poor));
   }
+  /** A poor rating's case, opened by the statement that writes the rating. */
+  private static final String OPEN_CASE = """
+      opened as (
+        insert into rectification_case (id, rating_id, application_id, application_number, department, state,
+          opened_at, opened_on, verify_deadline, verify_warning_from, reply_deadline, reply_warning_from)
+        select $52::uuid, id, $2::uuid, $3::text, department, 'open', created_at, $53::date, $54::date, $55::date,
+               $56::date, $57::date
+        from rated),""";
+  /** The audit row of the case's opening, after the rating's own. */
+  private static final String CASE_OPENED = """
+      union all
+      select 2, id, $52::uuid, 'case_opened', '%1$s', '%1$s', null, $58::jsonb, created_at from rated
+      """.formatted(Audit.SYSTEM);
   private static final String WRITE = write(false);
   private static final String WRITE_POOR = write(true);
 
@@ -244,6 +265,10 @@ public final class RatingService {
    * request, a new dictionary version) reads again: the winner's reply, or why not.
    */
   private Future<JsonObject> submit(Submission s, Draft d, int attempt) {
+    Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
+    // A poor rating's case deadlines: the calendar is read beside the read, not in the transaction.
+    Future<CaseService.Opening> opening = rules.isPoor(d.level())
+        ? cases.plan(UUID.randomUUID(), now) : Future.succeededFuture();
     return pool.preparedQuery(s.before()).execute(Tuple.of(s.application(), s.claimant(), s.key(), d.stage()))
         .compose(rows -> {
           Row a = rows.iterator().next();
@@ -253,7 +278,8 @@ public final class RatingService {
           }
           s.check().accept(a);
           checkInvitation(a, d);
-          return checkTags(d, a.getInteger("dictionary_now")).compose(version -> write(s, d, a, version));
+          return checkTags(d, a.getInteger("dictionary_now"))
+              .compose(version -> opening.compose(c -> write(s, d, a, version, now, c)));
         })
         .recover(t -> {
           boolean lost = t instanceof Lost
@@ -269,12 +295,11 @@ public final class RatingService {
         });
   }
 
-  private Future<JsonObject> write(Submission s, Draft d, Row a, Integer version) {
+  private Future<JsonObject> write(Submission s, Draft d, Row a, Integer version, Instant now,
+                                   CaseService.Opening opening) {
     UUID id = UUID.randomUUID();
     UUID applicationId = a.getUUID("id");
-    boolean poor = rules.isPoor(d.level());
-    UUID caseId = poor ? UUID.randomUUID() : null;
-    Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
+    boolean poor = opening != null;
     String department = a.getString("invitation_department");
     List<Object> values = Arrays.asList(id, applicationId, a.getString("number"), d.stage(), (short) d.level(), poor,
         d.channel(), ONLINE.contains(d.channel()) ? "online" : "offline", d.tags().toArray(new String[0]), version,
@@ -287,7 +312,7 @@ public final class RatingService {
     }
     columns.put("excluded", false);
     if (poor) {
-      columns.put("case_id", caseId);
+      columns.put("case_id", opening.id());
       columns.put("case_state", "open");
     }
     JsonObject reply = view(columns::get, false);
@@ -298,12 +323,16 @@ public final class RatingService {
             .put("channel", d.channel()).put("tags", new JsonArray(d.tags())).put("externalId", s.externalId()),
         s.claimant(), s.key(), s.operation(), s.hash(), reply));
     params.addAll(rollups.ratingParams(poor ? delta.and("poor", 1) : delta));
+    if (poor) {
+      params.addAll(Arrays.asList(opening.id(), opening.day(), opening.verifyBy(), opening.verifyWarningFrom(),
+          opening.replyBy(), opening.replyWarningFrom(), opening.details(department)));
+    }
     if (!poor) {
       return pool.preparedQuery(WRITE).execute(Tuple.from(params)).map(rows -> written(rows, reply));
     }
     return pool.withTransaction(tx -> tx.preparedQuery(WRITE_POOR).execute(Tuple.from(params))
         .map(rows -> written(rows, reply))
-        .compose(json -> cases.open(tx, caseId, id, applicationId, a.getString("number"), department,
+        .compose(json -> cases.announce(tx, opening, applicationId, a.getString("number"), department,
             a.getString("item_name"), now))
         .map(reply));
   }
