@@ -216,8 +216,7 @@ public final class StatsBenchmark {
         from (select g, 1 + (g * 7919) % 500 as it from generate_series(1, $1::bigint) g) s
         """;
     // secondary indexes are built once after the load rather than row by row during it
-    List<String> indexes = List.of("application_by_applicant", "application_by_department", "rating_by_department",
-        "rating_by_application");
+    List<String> indexes = List.of("application_by_applicant", "application_by_department", "rating_by_department");
     Map<String, String> definitions = new java.util.LinkedHashMap<>();
     for (String index : indexes) {
       definitions.put(index, pool.preparedQuery("select indexdef from pg_indexes where indexname = $1")
