@@ -18,6 +18,8 @@
 #   BENCH_USERS        citizens with tokens (2000)
 #   BENCH_APPS         completed applications seeded (240000); rating takes a fresh one per request
 #   BENCH_OFFICERS     officers per department who worked them (20)
+#   BENCH_DIRECTORY    1: those officers are in the officer directory too, so a poor rating's case
+#                      notifies each of them, as in production (0: only the demo officers are)
 #   BENCH_PROFILE      1: after the measured runs, run rating and get once more at the highest
 #                      concurrency with JFR recording, and print where the server's samples go (0)
 #   BENCH_JAVA_OPTS    extra JVM options for the server
@@ -38,6 +40,7 @@ PATHS=${BENCH_PATHS:-"rate create get list"}
 USERS=${BENCH_USERS:-2000}
 APPS=${BENCH_APPS:-240000}
 OFFICERS=${BENCH_OFFICERS:-20}
+DIRECTORY=${BENCH_DIRECTORY:-0}
 PROFILE=${BENCH_PROFILE:-0}
 PG_BIN=/usr/lib/postgresql/15/bin
 JAR=${BENCH_JAR:-$ROOT/server/target/zhangban-server.jar}
@@ -153,7 +156,7 @@ log "server (pid $SERVER_PID) on $BASE"
 # ---- data ----------------------------------------------------------------------------------------
 
 log "seeding $USERS citizens and $APPS completed applications"
-"${PSQL[@]}" -d zhangban -v users="$USERS" -v apps="$APPS" -v officers="$OFFICERS" -f "$BENCH/seed.sql"
+"${PSQL[@]}" -d zhangban -v users="$USERS" -v apps="$APPS" -v officers="$OFFICERS" -v directory="$DIRECTORY" -f "$BENCH/seed.sql"
 log "seeded"
 "${PSQL[@]}" -d zhangban -At -F ' ' -c "select id, u from bench_app order by n" >"$WORK/apps.txt"
 ITEMS=$("${PSQL[@]}" -d zhangban -At -c "select count(*) from bench_item")

@@ -53,6 +53,17 @@ select 'bench-officer-' || d.department || '-' || k, '办事员' || k, array['of
 from (select distinct department from bench_item) d
 cross join generate_series(0, :officers - 1) k;
 
+-- With -v directory=1 the officers are also in the directory of officers who use the app, as
+-- every officer who has signed in is in production: a poor rating's case then tells each of its
+-- department's officers (inbox entry, preferences, devices), in the rating's transaction.
+\if :directory
+insert into officer_directory (subject, department, name, updated_at)
+select 'bench-officer-' || d.department || '-' || k, d.department, '办事员' || k, now()
+from (select distinct department from bench_item) d
+cross join generate_series(0, :officers - 1) k
+on conflict (subject) do nothing;
+\endif
+
 create table bench_app as
 select n, md5('bench-app-' || n)::uuid as id, n % :users as u, 'bench-citizen-' || (n % :users) as subject,
        n % (select count(*) from bench_item)::int as k,
