@@ -164,7 +164,7 @@ public final class App implements AutoCloseable {
     Devices devices = new Devices();
     Templates templates = Templates.load();
     Preferences preferences = new Preferences();
-    Notifier notifier = new Notifier(templates, devices, new Outbox(), preferences, config.zone());
+    Notifier notifier = new Notifier(templates, new Outbox(), config.zone());
 
     CatalogStore catalog = new CatalogStore(pool);
     CalendarStore calendar = new CalendarStore(pool);

@@ -4,8 +4,8 @@ import io.vertx.core.Future;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
@@ -15,11 +15,19 @@ import java.util.UUID;
  */
 public final class Outbox {
   public static final String CHANNEL = "zhangban_push";
+  /**
+   * All of a change's jobs in one statement, however many devices, and the NOTIFY with them: the
+   * arrays hold one element per job, in order.
+   */
   private static final String INSERT = """
-      insert into push_job (device_id, token, kind, message, status, next_attempt_at, created_at, updated_at)
-      values ($1, $2, $3, $4, 'pending', $5, $6, $6)
-      """;
-  private static final String NOTIFY = "select pg_notify('" + CHANNEL + "', '')";
+      with job as (
+        insert into push_job (device_id, token, kind, message, status, next_attempt_at, created_at, updated_at)
+        select device, token, kind, message::jsonb, 'pending', due, $6, $6
+        from unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::timestamptz[]) as j (device, token, kind,
+          message, due)
+        returning id)
+      select pg_notify('%s', '') from (select count(*) from job) queued
+      """.formatted(CHANNEL);
 
   /** One push for one device, due at {@code notBefore} (later than now during quiet hours). */
   public record Job(UUID deviceId, PushMessage message, String kind, Instant notBefore) {}
@@ -28,13 +36,22 @@ public final class Outbox {
     if (jobs.isEmpty()) {
       return Future.succeededFuture(0);
     }
-    List<Tuple> batch = new ArrayList<>();
-    for (Job j : jobs) {
-      batch.add(Tuple.of(j.deviceId(), j.message().token(), j.kind(), j.message().toJson(),
-          j.notBefore().atOffset(ZoneOffset.UTC), now.atOffset(ZoneOffset.UTC)));
+    int n = jobs.size();
+    UUID[] devices = new UUID[n];
+    String[] tokens = new String[n];
+    String[] kinds = new String[n];
+    String[] messages = new String[n];
+    OffsetDateTime[] due = new OffsetDateTime[n];
+    for (int i = 0; i < n; i++) {
+      Job j = jobs.get(i);
+      devices[i] = j.deviceId();
+      tokens[i] = j.message().token();
+      kinds[i] = j.kind();
+      messages[i] = j.message().toJson().encode();
+      due[i] = j.notBefore().atOffset(ZoneOffset.UTC);
     }
-    return tx.preparedQuery(INSERT).executeBatch(batch)
-        .compose(v -> tx.query(NOTIFY).execute())
+    return tx.preparedQuery(INSERT)
+        .execute(Tuple.of(devices, tokens, kinds, messages, due, now.atOffset(ZoneOffset.UTC)))
         .map(jobs.size());
   }
 }

@@ -3,6 +3,7 @@ package zhangban.notify;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.nio.charset.StandardCharsets;
@@ -44,25 +45,40 @@ public final class Notifier implements ApplicationEvents {
   /** Room kept for the envelope FCM adds around title, body and data (Android and APNs blocks). */
   private static final int ENVELOPE_BYTES = 700;
 
-  private static final String INSERT = """
-      insert into notification (id, user_subject, kind, category, application_id, params, created_at)
-      values ($1, $2, $3, $4, $5, $6, $7)
+  /**
+   * One notice to every subject {@code recipient} names ({@code %s}, which may use $6): their inbox
+   * entries, and beside each the user's preferences, active devices and unread count, in one round
+   * trip whatever the number of recipients. The entries written here are not yet visible to the
+   * count (one snapshot per statement), so the badge adds one.
+   */
+  private static final String FAN_OUT = """
+      with recipient as (%s),
+      entry as (
+        insert into notification (id, user_subject, kind, category, application_id, params, created_at)
+        select gen_random_uuid(), subject, $1::text, $2::text, $3::uuid, $4::jsonb, $5::timestamptz from recipient
+        returning id, user_subject)
+      select e.id, e.user_subject, p.disabled_categories, p.quiet_start, p.quiet_end, p.time_zone,
+        d.id as device_id, d.token, d.platform, d.locale,
+        case when d.id is null then 0
+          else (select count(*) from notification n where n.user_subject = e.user_subject and n.read_at is null)
+        end as unread
+      from entry e
+      left join notification_preference p on p.user_subject = e.user_subject
+      left join push_device d on d.user_subject = e.user_subject and d.active
+      order by e.user_subject, d.created_at
       """;
-  private static final String UNREAD = "select count(*) from notification where user_subject = $1 and read_at is null";
-  private static final String OFFICERS = "select subject from officer_directory where department = $1 order by subject";
-  private static final String MANAGERS = "select subject from manager_directory order by subject";
+  private static final String TO_USER = FAN_OUT.formatted("select $6::text as subject");
+  private static final String TO_OFFICERS =
+      FAN_OUT.formatted("select subject from officer_directory where department = $6");
+  private static final String TO_MANAGERS = FAN_OUT.formatted("select subject from manager_directory");
 
   private final Templates templates;
-  private final Devices devices;
   private final Outbox outbox;
-  private final Preferences preferences;
   private final ZoneId zone;
 
-  public Notifier(Templates templates, Devices devices, Outbox outbox, Preferences preferences, ZoneId zone) {
+  public Notifier(Templates templates, Outbox outbox, ZoneId zone) {
     this.templates = templates;
-    this.devices = devices;
     this.outbox = outbox;
-    this.preferences = preferences;
     this.zone = zone;
   }
 
@@ -87,64 +103,57 @@ public final class Notifier implements ApplicationEvents {
   }
 
   /**
-   * What to tell one user. {@code deepLink} opens the right screen of the app; {@code collapseKey}
-   * lets a newer push of the same subject replace an older one still on the phone.
+   * What to tell one user (the subject is ignored when the notice goes to a group). {@code deepLink}
+   * opens the right screen of the app; {@code collapseKey} lets a newer push of the same subject
+   * replace an older one still on the phone.
    */
   public record Notice(String subject, String kind, String category, UUID applicationId, String number,
                        JsonObject params, boolean urgent, Instant at, String deepLink, String collapseKey) {}
 
   public Future<Void> notify(SqlClient tx, Notice n) {
-    UUID id = UUID.randomUUID();
-    return tx.preparedQuery(INSERT).execute(Tuple.of(id, n.subject(), n.kind(), n.category(), n.applicationId(),
-            n.params().copy().put("deepLink", n.deepLink()), n.at().atOffset(ZoneOffset.UTC)))
-        .compose(v -> preferences.load(tx, n.subject()))
-        .compose(prefs -> {
-          if (!prefs.pushes(n.category())) {
-            return Future.succeededFuture();
-          }
-          Instant due = n.urgent() ? n.at() : prefs.endOfQuietHours(n.at(), prefs.timeZone().orElse(zone));
-          return devices.active(tx, n.subject()).compose(found -> found.isEmpty()
-              ? Future.succeededFuture()
-              : tx.preparedQuery(UNREAD).execute(Tuple.of(n.subject())).compose(rows -> {
-                int badge = (int) (long) rows.iterator().next().getLong(0);
-                List<Outbox.Job> jobs = new ArrayList<>();
-                for (Devices.Device d : found) {
-                  jobs.add(new Outbox.Job(d.id(), message(d, n, id, badge), n.kind(), due));
-                }
-                return outbox.enqueue(tx, jobs, n.at()).mapEmpty();
-              }));
-        });
+    return fanOut(tx, TO_USER, n, n.subject());
   }
 
   /** Notifies every officer of {@code department} who uses the app. */
   public Future<Void> notifyOfficers(SqlClient tx, String department, Notice template) {
-    return tx.preparedQuery(OFFICERS).execute(Tuple.of(department)).compose(rows -> notifyEach(tx, rows, template));
+    return fanOut(tx, TO_OFFICERS, template, department);
   }
 
   /** Notifies every manager who uses the app. */
   public Future<Void> notifyManagers(SqlClient tx, Notice template) {
-    return tx.preparedQuery(MANAGERS).execute().compose(rows -> notifyEach(tx, rows, template));
+    return fanOut(tx, TO_MANAGERS, template, null);
   }
 
   /**
-   * Notifies each subject {@code rows} name, all at once: their statements go out together on the
-   * transaction's connection rather than one officer's after another's, so a department of fifty
-   * officers does not hold the transaction for fifty chains of round trips.
+   * The inbox entries and push jobs of notice {@code n} for the recipients of {@code sql}: two
+   * statements (entries, then jobs), not five per recipient, so a department of fifty officers does
+   * not hold the transaction for fifty chains of round trips.
    */
-  private Future<Void> notifyEach(SqlClient tx, io.vertx.sqlclient.RowSet<io.vertx.sqlclient.Row> rows,
-                                  Notice template) {
-    List<Future<Void>> each = new ArrayList<>();
-    for (io.vertx.sqlclient.Row r : rows) {
-      each.add(notify(tx, withSubject(template, r.getString(0))));
+  private Future<Void> fanOut(SqlClient tx, String sql, Notice n, String recipient) {
+    Tuple args = Tuple.of(n.kind(), n.category(), n.applicationId(),
+        n.params().copy().put("deepLink", n.deepLink()), n.at().atOffset(ZoneOffset.UTC));
+    if (recipient != null) {
+      args.addString(recipient);
     }
-    return Future.all(each).mapEmpty();
-  }
-
-
-
-  private static Notice withSubject(Notice n, String subject) {
-    return new Notice(subject, n.kind(), n.category(), n.applicationId(), n.number(), n.params(), n.urgent(), n.at(),
-        n.deepLink(), n.collapseKey());
+    return tx.preparedQuery(sql).execute(args).compose(rows -> {
+      List<Outbox.Job> jobs = new ArrayList<>();
+      for (Row r : rows) {
+        UUID device = r.getUUID("device_id");
+        if (device == null) {
+          continue;
+        }
+        Preferences.Choice prefs = Preferences.of(r);
+        if (!prefs.pushes(n.category())) {
+          continue;
+        }
+        Instant due = n.urgent() ? n.at() : prefs.endOfQuietHours(n.at(), prefs.timeZone().orElse(zone));
+        Devices.Device d = new Devices.Device(device, r.getString("token"), r.getString("platform"),
+            r.getString("locale"));
+        int badge = (int) (long) r.getLong("unread") + 1;
+        jobs.add(new Outbox.Job(device, message(d, n, r.getUUID("id"), badge), n.kind(), due));
+      }
+      return outbox.enqueue(tx, jobs, n.at()).mapEmpty();
+    });
   }
 
   PushMessage message(Devices.Device d, Notice n, UUID notificationId, int badge) {

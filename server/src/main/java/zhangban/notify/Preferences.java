@@ -80,15 +80,19 @@ public final class Preferences {
   }
 
   public Future<Choice> load(SqlClient c, String subject) {
-    return c.preparedQuery(LOAD).execute(Tuple.of(subject)).map(rows -> {
-      if (rows.size() == 0) {
-        return Choice.DEFAULT;
-      }
-      Row r = rows.iterator().next();
-      return new Choice(Set.of(r.getArrayOfStrings("disabled_categories")),
-          Optional.ofNullable(r.getLocalTime("quiet_start")), Optional.ofNullable(r.getLocalTime("quiet_end")),
-          zone(r.getString("time_zone")));
-    });
+    return c.preparedQuery(LOAD).execute(Tuple.of(subject))
+        .map(rows -> rows.size() == 0 ? Choice.DEFAULT : of(rows.iterator().next()));
+  }
+
+  /**
+   * The choice in a row with the columns of {@code notification_preference} (disabled_categories,
+   * quiet_start, quiet_end, time_zone), all null when the user never chose: the default.
+   */
+  static Choice of(Row r) {
+    String[] disabled = r.getArrayOfStrings("disabled_categories");
+    return new Choice(disabled == null ? Set.of() : Set.of(disabled),
+        Optional.ofNullable(r.getLocalTime("quiet_start")), Optional.ofNullable(r.getLocalTime("quiet_end")),
+        zone(r.getString("time_zone")));
   }
 
   /** The IANA zone named {@code id}; empty for none, and for one this JVM does not know rather than fail. */

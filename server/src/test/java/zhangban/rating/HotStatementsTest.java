@@ -31,7 +31,9 @@ class HotStatementsTest {
 
   @BeforeAll
   static void start() {
-    server = TestServer.start(Map.of("DB_POOL_SIZE", "1"));
+    // no push worker or periodic jobs writing notifications: the counts below are the requests' own
+    server = TestServer.start(Map.of("DB_POOL_SIZE", "1", "PUSH_WORKER_ENABLED", "false",
+        "REMINDER_INTERVAL_MS", "3600000", "RATING_SCHEDULER_INTERVAL_MS", "3600000"));
     fx = new RatingFixtures(server, new PushFixtures(server, null));
   }
 
@@ -40,11 +42,16 @@ class HotStatementsTest {
     server.close();
   }
 
-  /** The one prepared statement on the connection whose text has all of {@code parts}. */
+  /**
+   * The one prepared statement on the connection whose text has all of {@code parts}, and none of
+   * those written {@code !part}.
+   */
   private static JsonObject prepared(String what, String... parts) {
     StringBuilder where = new StringBuilder("statement not like '%pg_prepared_statements%'");
     for (String part : parts) {
-      where.append(" and statement like '%").append(part.replace("'", "''")).append("%'");
+      boolean without = part.startsWith("!");
+      where.append(" and statement ").append(without ? "not like" : "like").append(" '%")
+          .append((without ? part.substring(1) : part).replace("'", "''")).append("%'");
     }
     List<JsonObject> found = server.rows(
         "select statement, generic_plans, custom_plans from pg_prepared_statements where " + where);
@@ -66,8 +73,8 @@ class HotStatementsTest {
       String id = fx.completed(subject);
       fx.rate(fx.citizen(subject), id, fx.withVersion(RatingFixtures.rating(5, "convenience"))).expect(201);
     }
-    JsonObject write = prepared("the good rating's write", "update rating_invitation", "insert into rating (");
-    assertTrue(!write.getString("statement").contains("stat_tag_rollup"), "not the poor rating's: " + write);
+    JsonObject write = prepared("the good rating's write", "update rating_invitation", "insert into rating (",
+        "!rectification_case"); // the poor rating's write opens the case too
     plannedOnce("the good rating's write", write, CALLS);
   }
 
@@ -122,5 +129,88 @@ class HotStatementsTest {
     next.getJsonArray("items").forEach(a -> listed.add(((JsonObject) a).getString("id")));
     assertEquals(3, listed.size(), listed.toString());
     assertEquals(new java.util.HashSet<>(filed), new java.util.HashSet<>(listed), "each once");
+  }
+
+  /**
+   * A poor rating's case is told to every officer of the department (an inbox entry each, a push
+   * per device of those who take reminder pushes) by statements whose number does not grow with the
+   * department: a department of fifty does not hold the rating's transaction for fifty officers'
+   * round trips.
+   */
+  @Test
+  void aCaseIsToldToTheWholeDepartmentInAFixedNumberOfStatements() {
+    registerOfficers(0, 2);
+    String warm = "citizen-fan-out-warm";
+    rate(warm, fx.completed(warm)); // the first poor rating prepares the statements
+    String few = "citizen-fan-out-few";
+    String fewId = fx.completed(few);
+    long forTwo = notifying(() -> rate(few, fewId));
+
+    registerOfficers(2, 14);
+    // one officer takes no reminder pushes: the inbox entry still, no push
+    server.api.put("/me/notification-preferences").token(fx.officer(fanOutOfficer(13), "MZJ"))
+        .json(new JsonObject().put("push", new JsonObject().put("reminder", false))).expect(200);
+    String many = "citizen-fan-out-many";
+    String manyId = fx.completed(many);
+    JsonObject[] rating = new JsonObject[1];
+    long forFourteen = notifying(() -> rating[0] = rate(many, manyId));
+    assertEquals(forTwo, forFourteen, "statements telling 2 officers and telling 14");
+
+    String caseId = fx.caseOf(rating[0]);
+    String link = "zhangban://rectification-cases/" + caseId;
+    for (int i = 0; i < 14; i++) {
+      String officer = fanOutOfficer(i);
+      assertEquals(1, server.count("""
+          select count(*) from notification where user_subject = $1 and kind = 'case_opened'
+            and params ->> 'deepLink' = $2""", officer, link), officer + "'s inbox entry");
+      List<JsonObject> pushed = server.rows("""
+          select j.message from push_job j join push_device d on d.id = j.device_id
+          where d.user_subject = $1 and j.message -> 'data' ->> 'deepLink' = $2""", officer, link);
+      if (i == 13) {
+        assertEquals(List.of(), pushed, "no push for the officer who turned reminders off");
+        continue;
+      }
+      assertEquals(1, pushed.size(), officer + "'s one device, one push: " + pushed);
+      long unread = server.count("select count(*) from notification where user_subject = $1 and read_at is null",
+          officer);
+      JsonObject message = new JsonObject(pushed.get(0).getValue("message").toString());
+      assertEquals(unread, message.getLong("badge"), officer + "'s badge is their unread count");
+      assertEquals("case_opened", message.getJsonObject("data").getString("kind"));
+    }
+  }
+
+  private static String fanOutOfficer(int i) {
+    return "officer-fan-out-" + i;
+  }
+
+  /** Officers {@code from} to {@code to} (exclusive) of 民政局, each with one device. */
+  private static void registerOfficers(int from, int to) {
+    for (int i = from; i < to; i++) {
+      String officer = fanOutOfficer(i);
+      server.api.put("/me/devices/" + java.util.UUID.randomUUID()).token(fx.officer(officer, "MZJ"))
+          .json(new JsonObject().put("token", "fan-out-device-token-" + i).put("platform", "android").put("locale", "zh-CN")
+              .put("appVersion", "3.2.1"))
+          .expect(200);
+    }
+  }
+
+  private static JsonObject rate(String subject, String applicationId) {
+    return fx.rate(fx.citizen(subject), applicationId,
+        fx.withVersion(RatingFixtures.rating(1, "efficiency")).put("comment", "等了很久没人处理")).expect(201).json();
+  }
+
+  /** How many times {@code request} ran the prepared statements that touch inboxes, devices or pushes. */
+  private static long notifying(Runnable request) {
+    long before = notifyingExecutions();
+    request.run();
+    return notifyingExecutions() - before;
+  }
+
+  private static long notifyingExecutions() {
+    return server.count("""
+        select coalesce(sum(generic_plans + custom_plans), 0) from pg_prepared_statements
+        where statement not like '%pg_prepared_statements%'
+          and (statement like '%notification%' or statement like '%push_device%' or statement like '%push_job%'
+            or statement like '%officer_directory%')""");
   }
 }
