@@ -18,12 +18,9 @@ import java.util.UUID;
  * registering it for another user moves it, and pushes queued for the previous owner are dropped.
  */
 public final class Devices {
-  /** An active device as the sender needs it. */
+  /** An active device as the sender needs it (read with the notice, {@code Notifier}). */
   public record Device(UUID id, String token, String platform, String locale) {}
 
-  private static final String ACTIVE_FOR_USER = """
-      select id, token, platform, locale from push_device where user_subject = $1 and active order by created_at
-      """;
   private static final String BY_ID = "select user_subject, token, active from push_device where id = $1 for update";
   private static final String RETIRE_OTHER_HOLDERS = """
       update push_device set active = false, retired_reason = 'token moved to another device', updated_at = $3
@@ -70,15 +67,6 @@ public final class Devices {
       update push_device set active = false, retired_reason = $3, updated_at = $4
       where id = $1 and token = $2 and active
       """;
-
-  public Future<List<Device>> active(SqlClient c, String subject) {
-    return c.preparedQuery(ACTIVE_FOR_USER).execute(Tuple.of(subject)).map(rows -> {
-      List<Device> out = new ArrayList<>();
-      rows.forEach(r -> out.add(new Device(r.getUUID("id"), r.getString("token"), r.getString("platform"),
-          r.getString("locale"))));
-      return out;
-    });
-  }
 
   /** Registers or refreshes a device; call inside a transaction. */
   public Future<JsonObject> register(SqlClient tx, String subject, UUID deviceId, String token, String platform,
