@@ -170,10 +170,9 @@ public final class FilingService {
             return store.insert(tx, id, itemCode, item.getInteger("version"), item.getString("department"),
                     p.subject(), p.name().orElse(null), enterprise ? "enterprise" : "citizen",
                     enterprise ? p.uscc().orElseThrow() : null, form, now)
-                .compose(v -> store.addEvent(tx, id, "create", null, ApplicationState.DRAFT, p.subject(),
-                    p.primaryRole(), null, new JsonObject().put("itemVersion", item.getInteger("version")), now))
-                .compose(v -> store.byId(tx, id))
-                .map(a -> view(p, a.orElseThrow()))
+                .compose(a -> store.addEvent(tx, id, "create", null, ApplicationState.DRAFT, p.subject(),
+                    p.primaryRole(), null, new JsonObject().put("itemVersion", item.getInteger("version")), now)
+                    .map(v -> view(p, a)))
                 .compose(json -> idempotency.complete(tx, p.subject(), key, 201, json).map(json));
           });
         }));

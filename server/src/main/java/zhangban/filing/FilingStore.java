@@ -42,10 +42,16 @@ final class FilingStore {
           case when $N::date > a.deadline then 'red' when $N::date >= a.warning_from then 'yellow' else 'green' end
         else 'none' end""".replace("$N", "$" + today);
   }
+  /** A new draft, answered as {@link #SHOW} shows it, so nothing reads it back. */
   private static final String INSERT = """
-      insert into application (id, state, item_code, item_version, department, applicant_subject, applicant_name,
-        applicant_kind, applicant_uscc, form, created_at, updated_at)
-      values ($1, 'draft', $2, $3, $4, $5, $6, $7, $8, $9, $10, $10)
+      with a as (
+        insert into application (id, state, item_code, item_version, department, applicant_subject, applicant_name,
+          applicant_kind, applicant_uscc, form, created_at, updated_at)
+        values ($1, 'draft', $2, $3, $4, $5, $6, $7, $8, $9, $10, $10)
+        returning *)
+      select a.*, v.name as item_name
+      from a
+      join service_item_version v on v.item_code = a.item_code and v.version = a.item_version
       """;
   private static final String UPDATE = """
       update application set state = $2, number = $3, form = $4, submitted_at = $5, accepted_at = $6,
@@ -155,12 +161,13 @@ final class FilingStore {
     return args.size();
   }
 
-  Future<Void> insert(SqlClient c, UUID id, String itemCode, int itemVersion, String department, String subject,
-                      String name, String kind, String uscc, JsonObject form, Instant now) {
-    return c.preparedQuery(INSERT).execute(Tuple.tuple()
+  /** Inserts a draft; answers it as {@link #byId} would. */
+  Future<ApplicationRow> insert(SqlClient c, UUID id, String itemCode, int itemVersion, String department,
+                                String subject, String name, String kind, String uscc, JsonObject form, Instant now) {
+    return one(c, INSERT, Tuple.tuple()
         .addUUID(id).addString(itemCode).addInteger(itemVersion).addString(department).addString(subject)
         .addString(name).addString(kind).addString(uscc).addValue(form).addOffsetDateTime(utc(now)))
-        .mapEmpty();
+        .map(Optional::orElseThrow);
   }
 
   Future<Void> update(SqlClient c, ApplicationRow a) {
