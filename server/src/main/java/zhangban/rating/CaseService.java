@@ -94,9 +94,9 @@ public final class CaseService {
    */
   record Opening(UUID id, LocalDate day, LocalDate verifyBy, LocalDate verifyWarningFrom, LocalDate replyBy,
                  LocalDate replyWarningFrom) {
-    /** The case's audit details. */
-    JsonObject details(String department) {
-      return new JsonObject().put("department", department).put("verifyDeadline", verifyBy.toString())
+    /** The case's audit details, but for its department (the rating's write adds it). */
+    JsonObject details() {
+      return new JsonObject().put("verifyDeadline", verifyBy.toString())
           .put("replyDeadline", replyBy.toString());
     }
   }

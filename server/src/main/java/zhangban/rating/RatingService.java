@@ -45,9 +45,9 @@ public final class RatingService {
       "satisfied", 3L, "basically_satisfied", 2L, "dissatisfied", 1L);
 
   /**
-   * What a rating must know before it is written, in one statement: the reply kept under the
-   * idempotency key ($2 the claimant, $3 the key), the application ($1, by the column named), the
-   * invitation of the stage ($4) and the current tag dictionary's version.
+   * What the rules of a rating ask, in one statement: the reply kept under the idempotency key
+   * ($2 the claimant, $3 the key), the application ($1, by the column named), the invitation of
+   * the stage ($4) and the current tag dictionary's version.
    */
   private static String before(String applicationBy) {
     return """
@@ -56,12 +56,9 @@ public final class RatingService {
         from (select 1) one
         left join idempotency_record k on k.subject = $2 and k.key = $3
         left join lateral (
-          select a.id, a.number, a.department, a.applicant_subject, a.applicant_name, a.applicant_uscc, a.item_code,
-                 a.item_version, d.region, v.name as item_name, i.state as invitation_state, i.reached_at,
-                 i.window_ends_at, i.department as invitation_department, i.officer_subject
+          select a.id, a.department, a.applicant_subject, a.applicant_uscc, i.state as invitation_state,
+                 i.reached_at, i.window_ends_at
           from application a
-          join department d on d.code = a.department
-          join service_item_version v on v.item_code = a.item_code and v.version = a.item_version
           left join rating_invitation i on i.application_id = a.id and i.stage = $4
           where a.%s = $1) x on true
         """.formatted(applicationBy);
@@ -69,72 +66,115 @@ public final class RatingService {
   private static final String BEFORE_BY_ID = before("id");
   private static final String BEFORE_BY_NUMBER = before("number");
 
-  /** The columns of a rating a submission writes, in the order of its first parameters. */
+  /** The columns of a rating a submission writes. */
   private static final List<String> COLUMNS = List.of("id", "application_id", "application_number", "stage", "level",
       "poor", "channel", "channel_group", "tags", "dictionary_version", "comment", "rater_subject", "rater_name",
       "department", "region", "officer_subject", "item_code", "item_version", "source", "import_client",
       "external_id", "defaulted", "rated_at", "created_at");
-  private static final List<String> COLUMN_TYPES = List.of("uuid", "uuid", "text", "text", "smallint", "boolean",
-      "text", "text", "text[]", "int", "text", "text", "text", "text", "text", "text", "text", "int", "text", "text",
-      "text", "boolean", "timestamptz", "timestamptz");
+  /**
+   * The columns the write takes from the application and the stage's invitation it finds ({@code
+   * taken}), as they are at the write: a rating needs no read before it.
+   */
+  private static final Map<String, String> FOUND = Map.of("application_number", "t.number",
+      "rater_name", "t.applicant_name", "department", "t.department", "region", "t.region",
+      "officer_subject", "t.officer_subject", "item_code", "t.item_code", "item_version", "t.item_version");
+  /** The columns that are parameters ($1 on, in this order), with their types. */
+  private static final List<String> GIVEN = COLUMNS.stream().filter(c -> !FOUND.containsKey(c)).toList();
+  private static final Map<String, String> GIVEN_TYPES = Map.ofEntries(Map.entry("id", "uuid"),
+      Map.entry("application_id", "uuid"), Map.entry("stage", "text"), Map.entry("level", "smallint"),
+      Map.entry("poor", "boolean"), Map.entry("channel", "text"), Map.entry("channel_group", "text"),
+      Map.entry("tags", "text[]"), Map.entry("dictionary_version", "int"), Map.entry("comment", "text"),
+      Map.entry("rater_subject", "text"), Map.entry("source", "text"), Map.entry("import_client", "text"),
+      Map.entry("external_id", "text"), Map.entry("defaulted", "boolean"), Map.entry("rated_at", "timestamptz"),
+      Map.entry("created_at", "timestamptz"));
+  /** The parameters after the columns: the audit (4), the reply kept (5), the time zone, the deltas. */
+  private static final int AUDIT = GIVEN.size() + 1;
+  private static final int KEPT = AUDIT + 4;
+  private static final int ZONE = KEPT + 5;
+  private static final int DELTAS = ZONE + 1;
+  /** A poor rating's case: its id, the day it opens, the deadlines and their first yellow days, the audit details. */
+  private static final int CASE = DELTAS + Rollups.COUNTERS.size();
+
+  /** The parameter of a given column. */
+  private static String given(String column) {
+    return "$" + (GIVEN.indexOf(column) + 1);
+  }
 
   /**
-   * All of a rating in one statement, atomic without a transaction around it: the invitation is
-   * taken if it is still open, in its window, and the dictionary version named ($10) is still the
-   * current one; only then the rating ($1–$24), its audit ($25–$28: action, actor, role,
-   * details), the reply kept under the idempotency key ($29–$33: claimant, key, operation, hash,
-   * body) and the counts ($34 the time zone, $35 on the deltas) are written; for a poor rating
-   * also its case ($52 its id, $53 the day it opens, $54–$57 the verify and reply deadlines and
-   * their first yellow days) with the audit row of its opening ($58 the details). Answers how many
-   * ratings it wrote: none when it lost a race (the invitation taken, the dictionary changed) and
-   * a read must say why; a key another request has just claimed fails it with a unique violation.
-   * The invitation's row lock orders two ratings of one stage.
+   * All of a rating in one statement, atomic without a transaction around it, with the rules
+   * that the data decide checked by the statement itself: the stage's invitation is taken if it
+   * is still open, in its window, the application's applicant is the rater, the dictionary
+   * version named is still the current one and the idempotency key unused; only then the rating
+   * (the {@link #GIVEN} columns, the others {@link #FOUND}), its audit ({@link #AUDIT}: action,
+   * actor, role, details), the reply kept under the key ({@link #KEPT}: claimant, key, operation,
+   * hash, and the body, which the application's number, department and item complete) and the
+   * counts ({@link #ZONE}, {@link #DELTAS}) are written; for a poor rating also its case ({@link
+   * #CASE}) with the audit row of its opening. Answers the rating's row, the columns it found,
+   * or none: then a rule refused it (or it lost a race: the invitation taken, the dictionary
+   * changed) and a read must say why. A key another request has just claimed fails it with a
+   * unique violation. The invitation's row lock orders two ratings of one stage.
    */
   private static String write(boolean poor) {
     StringBuilder values = new StringBuilder();
-    for (int i = 0; i < COLUMNS.size(); i++) {
-      values.append(i == 0 ? "" : ", ").append('$').append(i + 1).append("::").append(COLUMN_TYPES.get(i));
+    for (String c : COLUMNS) {
+      values.append(values.isEmpty() ? "" : ", ")
+          .append(FOUND.containsKey(c) ? FOUND.get(c) : given(c) + "::" + GIVEN_TYPES.get(c));
     }
+    String at = given("rated_at");
     return """
         with taken as (
-          update rating_invitation set state = 'rated'
-          where application_id = $2 and stage = $4 and state = 'open'
-            and window_ends_at > $23 and reached_at <= $23 + interval '300 seconds'
-            and ($10::int is null or $10 = (select max(version) from rating_tag_dictionary))
-          returning 1),
+          update rating_invitation i set state = 'rated'
+          from application a join department d on d.code = a.department
+          where i.application_id = $2 and i.stage = %2$s and i.state = 'open'
+            and i.window_ends_at > %3$s and i.reached_at <= %3$s + interval '300 seconds'
+            and (%4$s::int is null or %4$s = (select max(version) from rating_tag_dictionary))
+            and a.id = $2 and a.applicant_subject = %5$s
+            and not exists (select 1 from idempotency_record k where k.subject = $%7$d and k.key = $%8$d)
+          returning a.number, a.applicant_name, i.department, d.region, i.officer_subject, a.item_code,
+                    a.item_version),
         rated as (
-          insert into rating (%s)
-          select %s from taken
-          returning id, rated_at, created_at, department, channel, item_code, officer_subject, tags, comment),
-        %s
+          insert into rating (%1$s)
+          select %6$s from taken t
+          returning id, application_number, rated_at, created_at, department, channel, item_code, item_version,
+                    officer_subject, tags, comment),
+        %9$s
         audited as (
           insert into rating_audit (rating_id, case_id, action, actor, actor_role, note, details, at)
           select rating_id, case_id, action, actor, actor_role, note, details, at from (
-            select 1 as step, id as rating_id, null::uuid as case_id, $25::text as action, $26::text as actor,
-                   $27::text as actor_role, comment as note, $28::jsonb as details, created_at as at from rated
-            %s) steps
+            select 1 as step, id as rating_id, null::uuid as case_id, $%10$d::text as action, $%11$d::text as actor,
+                   $%12$d::text as actor_role, comment as note, $%13$d::jsonb as details, created_at as at from rated
+            %14$s) steps
           order by step),
-        %s
+        %15$s
         kept as (
           insert into idempotency_record (subject, key, operation, request_hash, status, body)
-          select $29::text, $30::text, $31::text, $32::text, 201, $33::jsonb from rated)
-        select count(*) as written from rated
-        """.formatted(String.join(", ", COLUMNS), values, poor ? OPEN_CASE : "", poor ? CASE_OPENED : "",
-        Rollups.ratingMembers("rated", 34, 35, poor));
+          select $%7$d::text, $%8$d::text, $%16$d::text, $%17$d::text, 201, $%18$d::jsonb
+                 || jsonb_build_object('applicationNumber', application_number, 'department', department,
+                                       'itemCode', item_code, 'itemVersion', item_version)
+          from rated)
+        select application_number, department, item_code, item_version%19$s from rated
+        """.formatted(String.join(", ", COLUMNS), given("stage"), at, given("dictionary_version"),
+        given("rater_subject"), values, KEPT, KEPT + 1, poor ? OPEN_CASE : "", AUDIT, AUDIT + 1, AUDIT + 2,
+        AUDIT + 3, poor ? CASE_OPENED : "", Rollups.ratingMembers("rated", ZONE, DELTAS, poor), KEPT + 2, KEPT + 3,
+        KEPT + 4, poor ? """
+            ,
+                   (select v.name from service_item_version v where v.item_code = rated.item_code
+                      and v.version = rated.item_version) as item_name""" : "");
   }
   /** A poor rating's case, opened by the statement that writes the rating. */
   private static final String OPEN_CASE = """
       opened as (
         insert into rectification_case (id, rating_id, application_id, application_number, department, state,
           opened_at, opened_on, verify_deadline, verify_warning_from, reply_deadline, reply_warning_from)
-        select $52::uuid, id, $2::uuid, $3::text, department, 'open', created_at, $53::date, $54::date, $55::date,
-               $56::date, $57::date
-        from rated),""";
-  /** The audit row of the case's opening, after the rating's own. */
+        select $%1$d::uuid, id, $2::uuid, application_number, department, 'open', created_at, $%2$d::date,
+               $%3$d::date, $%4$d::date, $%5$d::date, $%6$d::date
+        from rated),""".formatted(CASE, CASE + 1, CASE + 2, CASE + 3, CASE + 4, CASE + 5);
+  /** The audit row of the case's opening, after the rating's own; its details name the department. */
   private static final String CASE_OPENED = """
       union all
-      select 2, id, $52::uuid, 'case_opened', '%1$s', '%1$s', null, $58::jsonb, created_at from rated
-      """.formatted(Audit.SYSTEM);
+      select 2, id, $%1$d::uuid, 'case_opened', '%3$s', '%3$s', null,
+             jsonb_build_object('department', department) || $%2$d::jsonb, created_at from rated
+      """.formatted(CASE, CASE + 6, Audit.SYSTEM);
   private static final String WRITE = write(false);
   private static final String WRITE_POOR = write(true);
 
@@ -179,7 +219,7 @@ public final class RatingService {
       throw ApiException.forbidden("Only citizens and enterprise members rate.");
     }
     Draft d = draft(in, in.getString("channel", "app"), clock.instant());
-    return submit(new Submission(BEFORE_BY_ID, applicationId, p.subject(), key, "rateApplication",
+    return straight(new Submission(BEFORE_BY_ID, applicationId, p.subject(), key, "rateApplication",
         Idempotency.hash("rateApplication", applicationId.toString(), in), p.subject(), "applicant", null, null,
         p.primaryRole(), a -> {
           if (a.getUUID("id") == null || !canSeeAsApplicant(p, a)) {
@@ -189,7 +229,7 @@ public final class RatingService {
             throw new ApiException(403, "not-the-rater", "Not the rater",
                 "Only the member who filed the application may rate it.", null);
           }
-        }), d, 1);
+        }), applicationId, d);
   }
 
   // ---- imports from halls, kiosks and the hotline ----------------------------------------------
@@ -248,21 +288,47 @@ public final class RatingService {
                             String hash, String rater, String source, String client, String externalId,
                             String actorRole, Consumer<Row> check) {}
 
-  /** A submission that lost a race; it reads again to answer what the winner left. */
-  private static final class Lost extends RuntimeException {
-    Lost() {
-      super("lost a race", null, false, false);
+  /**
+   * A write that wrote nothing: a rule the statement checks refused it, or it lost a race (the
+   * winner's reply, or why not, is then read).
+   */
+  private static final class NotWritten extends RuntimeException {
+    NotWritten() {
+      super("not written", null, false, false);
     }
   }
 
   private static final int ATTEMPTS = 3;
 
   /**
+   * An applicant's rating whose tags fit the dictionary version it names, as this process knows
+   * it, is written straight away: the write itself checks what the data decide (the application
+   * is the rater's, the stage open and in its window, the version current, the key unused). Only
+   * when it writes nothing, or the tags do not fit, does the rating go the way of every rating
+   * ({@link #submit}): the read finds the reply kept under the key, or says which rule refused it.
+   */
+  private Future<JsonObject> straight(Submission s, UUID applicationId, Draft d) {
+    TagDictionary.Version known = d.dictionaryVersion() == null ? null
+        : dictionary.known(d.dictionaryVersion()).orElse(null);
+    if (d.dictionaryVersion() != null && known == null || !misfits(known, d).isEmpty()) {
+      return submit(s, d, 1);
+    }
+    Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
+    Future<CaseService.Opening> opening = rules.isPoor(d.level())
+        ? cases.plan(UUID.randomUUID(), now) : Future.succeededFuture();
+    return opening.compose(c -> write(s, d, applicationId, d.dictionaryVersion(), now, c))
+        .recover(t -> notWritten(t) ? submit(s, d, 1) : Future.failedFuture(t));
+  }
+
+  private static boolean notWritten(Throwable t) {
+    return t instanceof NotWritten || t instanceof PgException pg && "23505".equals(pg.getSqlState());
+  }
+
+  /**
    * The rules every rating passes, whoever brings it, checked on what one read finds; then all of
    * the rating written by one statement ({@link #write}), and for a poor one its case in the same
-   * transaction. The reply is known before the write (the read found everything it shows), so it
-   * is kept with the rating. A submission that lost a race (the same key or stage taken by another
-   * request, a new dictionary version) reads again: the winner's reply, or why not.
+   * transaction. A submission that lost a race (the same key or stage taken by another request, a
+   * new dictionary version) reads again: the winner's reply, or why not.
    */
   private Future<JsonObject> submit(Submission s, Draft d, int attempt) {
     Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
@@ -279,12 +345,10 @@ public final class RatingService {
           s.check().accept(a);
           checkInvitation(a, d);
           return checkTags(d, a.getInteger("dictionary_now"))
-              .compose(version -> opening.compose(c -> write(s, d, a, version, now, c)));
+              .compose(version -> opening.compose(c -> write(s, d, a.getUUID("id"), version, now, c)));
         })
         .recover(t -> {
-          boolean lost = t instanceof Lost
-              || t instanceof PgException pg && "23505".equals(pg.getSqlState());
-          if (!lost) {
+          if (!notWritten(t)) {
             return Future.failedFuture(t);
           }
           if (attempt >= ATTEMPTS) {
@@ -295,26 +359,27 @@ public final class RatingService {
         });
   }
 
-  private Future<JsonObject> write(Submission s, Draft d, Row a, Integer version, Instant now,
+  /**
+   * Writes the rating ({@link #write(boolean)}) of the application {@code applicationId};
+   * answers its reply, or fails with {@link NotWritten} when the statement wrote nothing.
+   */
+  private Future<JsonObject> write(Submission s, Draft d, UUID applicationId, Integer version, Instant now,
                                    CaseService.Opening opening) {
-    UUID id = UUID.randomUUID();
-    UUID applicationId = a.getUUID("id");
     boolean poor = opening != null;
-    String department = a.getString("invitation_department");
-    List<Object> values = Arrays.asList(id, applicationId, a.getString("number"), d.stage(), (short) d.level(), poor,
+    List<Object> values = Arrays.asList(UUID.randomUUID(), applicationId, d.stage(), (short) d.level(), poor,
         d.channel(), ONLINE.contains(d.channel()) ? "online" : "offline", d.tags().toArray(new String[0]), version,
-        d.comment(), s.rater(), a.getString("applicant_name"), department, a.getString("region"),
-        a.getString("officer_subject"), a.getString("item_code"), a.getInteger("item_version"), s.source(), s.client(),
-        s.externalId(), false, CaseService.utc(d.ratedAt()), CaseService.utc(now));
+        d.comment(), s.rater(), s.source(), s.client(), s.externalId(), false, CaseService.utc(d.ratedAt()),
+        CaseService.utc(now));
     Map<String, Object> columns = new HashMap<>();
-    for (int i = 0; i < COLUMNS.size(); i++) {
-      columns.put(COLUMNS.get(i), values.get(i));
+    for (int i = 0; i < GIVEN.size(); i++) {
+      columns.put(GIVEN.get(i), values.get(i));
     }
     columns.put("excluded", false);
     if (poor) {
       columns.put("case_id", opening.id());
       columns.put("case_state", "open");
     }
+    // what the statement finds (number, department, item) it adds to the reply it keeps, and to this one
     JsonObject reply = view(columns::get, false);
     Rollups.Delta delta = Rollups.Delta.of("active", 1).and(Rollups.Delta.level(d.level()), 1);
     List<Object> params = new ArrayList<>(values);
@@ -323,25 +388,31 @@ public final class RatingService {
             .put("channel", d.channel()).put("tags", new JsonArray(d.tags())).put("externalId", s.externalId()),
         s.claimant(), s.key(), s.operation(), s.hash(), reply));
     params.addAll(rollups.ratingParams(poor ? delta.and("poor", 1) : delta));
-    if (poor) {
-      params.addAll(Arrays.asList(opening.id(), opening.day(), opening.verifyBy(), opening.verifyWarningFrom(),
-          opening.replyBy(), opening.replyWarningFrom(), opening.details(department)));
-    }
     if (!poor) {
-      return pool.preparedQuery(WRITE).execute(Tuple.from(params)).map(rows -> written(rows, reply));
+      return pool.preparedQuery(WRITE).execute(Tuple.from(params)).map(rows -> found(written(rows), reply));
     }
-    return pool.withTransaction(tx -> tx.preparedQuery(WRITE_POOR).execute(Tuple.from(params))
-        .map(rows -> written(rows, reply))
-        .compose(json -> cases.announce(tx, opening, applicationId, a.getString("number"), department,
-            a.getString("item_name"), now))
-        .map(reply));
+    params.addAll(Arrays.asList(opening.id(), opening.day(), opening.verifyBy(), opening.verifyWarningFrom(),
+        opening.replyBy(), opening.replyWarningFrom(), opening.details()));
+    return pool.withTransaction(tx -> tx.preparedQuery(WRITE_POOR).execute(Tuple.from(params)).compose(rows -> {
+      Row r = written(rows);
+      return cases.announce(tx, opening, applicationId, r.getString("application_number"),
+          r.getString("department"), r.getString("item_name"), now).map(v -> found(r, reply));
+    }));
   }
 
-  private static JsonObject written(RowSet<Row> rows, JsonObject reply) {
-    if (rows.iterator().next().getLong("written") == 0) {
-      throw new Lost();
+  private static Row written(RowSet<Row> rows) {
+    if (rows.size() == 0) {
+      throw new NotWritten();
     }
-    return reply;
+    return rows.iterator().next();
+  }
+
+  /** The reply with what the write found of the application. */
+  private static JsonObject found(Row r, JsonObject reply) {
+    return reply.put("applicationNumber", r.getString("application_number"))
+        .put("department", r.getString("department"))
+        .put("itemCode", r.getString("item_code"))
+        .put("itemVersion", r.getInteger("item_version"));
   }
 
   /**
@@ -395,16 +466,30 @@ public final class RatingService {
 
   /** Checks the tags against {@code current} (null: the rating names no version); answers the version kept. */
   private Integer fit(TagDictionary.Version current, Draft d) {
+    JsonArray errors = misfits(current, d);
+    if (!errors.isEmpty()) {
+      throw ApiException.unprocessable("The reason tags do not fit.", errors);
+    }
+    return current == null ? null : current.version();
+  }
+
+  /**
+   * Why the tags do not fit {@code current} (null: the rating names no version, so it may name no
+   * tags): each tag once, of the version, of the channel's group and offered for the level; a
+   * poor rating names one at least when the rules say so.
+   */
+  private JsonArray misfits(TagDictionary.Version current, Draft d) {
     String group = ONLINE.contains(d.channel()) ? "online" : "offline";
     JsonArray errors = new JsonArray();
     Set<String> seen = new HashSet<>();
     for (int i = 0; i < d.tags().size(); i++) {
       String code = d.tags().get(i);
-      Optional<JsonObject> tag = current.tag(code);
+      Optional<JsonObject> tag = current == null ? Optional.empty() : current.tag(code);
       if (!seen.add(code)) {
         errors.add(ApiException.fieldError("/tags/" + i, "Named twice."));
       } else if (tag.isEmpty()) {
-        errors.add(ApiException.fieldError("/tags/" + i, "Not a tag of dictionary version " + current.version() + "."));
+        errors.add(ApiException.fieldError("/tags/" + i, current == null ? "Tags need a dictionary version."
+            : "Not a tag of dictionary version " + current.version() + "."));
       } else if (!group.equals(tag.get().getString("group"))) {
         errors.add(ApiException.fieldError("/tags/" + i, "A tag of " + tag.get().getString("group")
             + " channels, not of " + d.channel() + "."));
@@ -415,10 +500,7 @@ public final class RatingService {
     if (errors.isEmpty() && rules.isPoor(d.level()) && rules.poorNeedsTag() && d.tags().isEmpty()) {
       errors.add(ApiException.fieldError("/tags", "A poor rating names at least one reason."));
     }
-    if (!errors.isEmpty()) {
-      throw ApiException.unprocessable("The reason tags do not fit.", errors);
-    }
-    return current == null ? null : current.version();
+    return errors;
   }
 
   // ---- the follow-up (追评) -------------------------------------------------------------------

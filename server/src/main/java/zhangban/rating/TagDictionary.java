@@ -94,6 +94,11 @@ public final class TagDictionary {
     });
   }
 
+  /** A published version this process has read already; empty when it has not (yet). */
+  Optional<Version> known(int version) {
+    return Optional.ofNullable(published.get(version));
+  }
+
   public Future<Optional<Version>> version(SqlClient c, int version) {
     return c.preparedQuery(BY_VERSION).execute(Tuple.of(version))
         .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(read(rows.iterator().next())));

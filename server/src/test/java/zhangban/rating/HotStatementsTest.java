@@ -47,14 +47,8 @@ class HotStatementsTest {
    * those written {@code !part}.
    */
   private static JsonObject prepared(String what, String... parts) {
-    StringBuilder where = new StringBuilder("statement not like '%pg_prepared_statements%'");
-    for (String part : parts) {
-      boolean without = part.startsWith("!");
-      where.append(" and statement ").append(without ? "not like" : "like").append(" '%")
-          .append((without ? part.substring(1) : part).replace("'", "''")).append("%'");
-    }
     List<JsonObject> found = server.rows(
-        "select statement, generic_plans, custom_plans from pg_prepared_statements where " + where);
+        "select statement, generic_plans, custom_plans from pg_prepared_statements where " + having(parts));
     assertEquals(1, found.size(), what + " is one prepared statement on the connection: " + found);
     return found.get(0);
   }
@@ -76,6 +70,34 @@ class HotStatementsTest {
     JsonObject write = prepared("the good rating's write", "update rating_invitation", "insert into rating (",
         "!rectification_case"); // the poor rating's write opens the case too
     plannedOnce("the good rating's write", write, CALLS);
+    // Once the process knows the dictionary version, a rating is its write alone: the read of the
+    // rules (which says why a rating is refused) is not run before it.
+    long reads = plans("stored_operation", "rating_invitation");
+    assertTrue(reads > 0, "the first rating, of a version not yet known, read the rules");
+    for (int i = 0; i < 3; i++) {
+      String subject = "citizen-straight-" + i;
+      fx.rate(fx.citizen(subject), fx.completed(subject), fx.withVersion(RatingFixtures.rating(4))).expect(201);
+    }
+    assertEquals(reads, plans("stored_operation", "rating_invitation"), "good ratings ran no read");
+    assertEquals(CALLS + 3, plans("update rating_invitation", "insert into rating (", "!rectification_case"));
+  }
+
+  /** How many times the prepared statement with {@code parts} ran on the connection (0: never prepared). */
+  private static long plans(String... parts) {
+    List<JsonObject> found = server.rows(
+        "select generic_plans + custom_plans as plans from pg_prepared_statements where " + having(parts));
+    return found.isEmpty() ? 0 : found.get(0).getLong("plans");
+  }
+
+  /** The condition on pg_prepared_statements: the text has all of {@code parts}, and none written {@code !part}. */
+  private static String having(String... parts) {
+    StringBuilder where = new StringBuilder("statement not like '%pg_prepared_statements%'");
+    for (String part : parts) {
+      boolean without = part.startsWith("!");
+      where.append(" and statement ").append(without ? "not like" : "like").append(" '%")
+          .append((without ? part.substring(1) : part).replace("'", "''")).append("%'");
+    }
+    return where.toString();
   }
 
   @Test
