@@ -40,12 +40,7 @@ public final class CatalogStore {
       order by i.code
       limit $4
       """;
-  private static final String GET_CURRENT = "select " + ITEM_COLUMNS + """
-      from service_item i
-      join service_item_version v on v.item_code = i.code and v.version = i.current_version
-      join department d on d.code = v.department
-      where i.code = $1
-      """;
+  private static final String GET_CURRENT = currentSql("$1");
   private static final String GET_VERSION = "select " + ITEM_COLUMNS + """
       from service_item i
       join service_item_version v on v.item_code = i.code
@@ -221,7 +216,20 @@ public final class CatalogStore {
         .put("usesExternalSystem", r.getBoolean("uses_external_system"));
   }
 
-  static JsonObject item(Row r) {
+  /**
+   * The current version of the item whose code is {@code code} (a parameter, e.g. {@code $1}), in
+   * the columns {@link #item} reads: for statements that read it beside something else.
+   */
+  public static String currentSql(String code) {
+    return "select " + ITEM_COLUMNS + """
+        from service_item i
+        join service_item_version v on v.item_code = i.code and v.version = i.current_version
+        join department d on d.code = v.department
+        where i.code = %s
+        """.formatted(code);
+  }
+
+  public static JsonObject item(Row r) {
     return new JsonObject()
         .put("code", r.getString("item_code"))
         .put("version", r.getInteger("version"))

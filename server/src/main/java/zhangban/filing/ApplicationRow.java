@@ -85,6 +85,31 @@ final class ApplicationRow {
     promisedDays = withGuide ? r.getInteger("promised_days") : 0;
   }
 
+  /** A new draft, as {@link FilingStore#insertDraft} stores it (the table's defaults included). */
+  ApplicationRow(UUID id, String itemCode, int itemVersion, String itemName, String department, String applicantSubject,
+                 String applicantName, String applicantKind, String applicantUscc, JsonObject form, Instant at) {
+    this.id = id;
+    this.state = ApplicationState.DRAFT;
+    this.itemCode = itemCode;
+    this.itemVersion = itemVersion;
+    this.itemName = itemName;
+    this.department = department;
+    this.applicantSubject = applicantSubject;
+    this.applicantName = applicantName;
+    this.applicantKind = applicantKind;
+    this.applicantUscc = applicantUscc;
+    this.form = form;
+    this.supplementItems = new JsonArray();
+    this.supplementOutstanding = new ArrayList<>();
+    this.missingMaterials = new ArrayList<>();
+    this.createdAt = at;
+    this.updatedAt = at;
+    this.version = 1;
+    this.materials = null;
+    this.attributes = null;
+    this.promisedDays = 0;
+  }
+
   JsonObject material(String code) {
     for (int i = 0; i < materials.size(); i++) {
       if (materials.getJsonObject(i).getString("code").equals(code)) {

@@ -3,12 +3,14 @@ package zhangban.filing;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlClient;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -142,40 +144,65 @@ public final class FilingService {
   // ---- commands -------------------------------------------------------------------------------
 
   /** A new draft for an item (citizen or enterprise member). */
+  /**
+   * A new draft: one read (the reply kept under the key, the item as it is now), the rules
+   * checked on it, then one statement that writes the draft, its first event and its reply
+   * (known before the write: a new draft is what the insert stores) only if the key is still
+   * unused. A request that lost the key to another at the same moment reads again and answers
+   * the winner's reply.
+   */
   public Future<JsonObject> create(Principal p, String key, JsonObject in) {
     if (!p.isApplicant()) {
       throw ApiException.forbidden("Only citizens and enterprise members file applications.");
     }
+    return create(p, key, in, Idempotency.hash("createApplication", "", in), 1);
+  }
+
+  private static final int CREATE_ATTEMPTS = 3;
+
+  private Future<JsonObject> create(Principal p, String key, JsonObject in, String hash, int attempt) {
     String itemCode = in.getString("itemCode");
     JsonObject form = in.getJsonObject("form", new JsonObject());
-    String hash = Idempotency.hash("createApplication", "", in);
-    return pool.withTransaction(tx -> idempotency.claim(tx, p.subject(), key, "createApplication", hash)
-        .compose(replay -> {
-          if (replay.isPresent()) {
-            return Future.succeededFuture(replay.get().body());
+    return store.beforeDraft(pool, p.subject(), key, itemCode).compose(r -> {
+      if (r.getString("stored_operation") != null) {
+        Idempotency.check(r.getString("stored_operation"), r.getString("stored_hash"), "createApplication", hash);
+        if (r.getInteger("stored_status") == 0) {
+          return Future.succeededFuture(null); // still being answered: read again
+        }
+        return Future.succeededFuture((JsonObject) r.getJson("stored_body"));
+      }
+      if (r.getString("item_code") == null) {
+        throw ApiException.notFound("No service item " + itemCode + ".");
+      }
+      JsonObject item = CatalogStore.item(r);
+      if (!"active".equals(item.getString("status"))) {
+        throw new ApiException(409, "item-retired", "Conflict",
+            "Service item " + itemCode + " is retired and takes no new applications.", null);
+      }
+      JsonArray problems = new FormDefinition(item.getJsonArray("attributes")).problems(form, false);
+      if (!problems.isEmpty()) {
+        throw ApiException.unprocessable("The form does not fit the item's form definition.", problems);
+      }
+      boolean enterprise = p.has(Role.ENTERPRISE);
+      ApplicationRow a = new ApplicationRow(UUID.randomUUID(), itemCode, item.getInteger("version"),
+          item.getString("name"), item.getString("department"), p.subject(), p.name().orElse(null),
+          enterprise ? "enterprise" : "citizen", enterprise ? p.uscc().orElseThrow() : null, form,
+          now().truncatedTo(ChronoUnit.MICROS));
+      JsonObject reply = view(p, a);
+      return store.insertDraft(pool, a, p.primaryRole(), new JsonObject().put("itemVersion", a.itemVersion), key,
+          hash, reply).map(written -> written ? reply : null);
+    }).recover(t -> t instanceof PgException pg && "23505".equals(pg.getSqlState())
+        ? Future.succeededFuture(null) : Future.failedFuture(t))
+        .compose(reply -> {
+          if (reply != null) {
+            return Future.succeededFuture(reply);
           }
-          return catalog.current(tx, itemCode).compose(found -> {
-            JsonObject item = found.orElseThrow(() -> ApiException.notFound("No service item " + itemCode + "."));
-            if (!"active".equals(item.getString("status"))) {
-              throw new ApiException(409, "item-retired", "Conflict",
-                  "Service item " + itemCode + " is retired and takes no new applications.", null);
-            }
-            JsonArray problems = new FormDefinition(item.getJsonArray("attributes")).problems(form, false);
-            if (!problems.isEmpty()) {
-              throw ApiException.unprocessable("The form does not fit the item's form definition.", problems);
-            }
-            UUID id = UUID.randomUUID();
-            boolean enterprise = p.has(Role.ENTERPRISE);
-            Instant now = now();
-            return store.insert(tx, id, itemCode, item.getInteger("version"), item.getString("department"),
-                    p.subject(), p.name().orElse(null), enterprise ? "enterprise" : "citizen",
-                    enterprise ? p.uscc().orElseThrow() : null, form, now)
-                .compose(a -> store.addEvent(tx, id, "create", null, ApplicationState.DRAFT, p.subject(),
-                    p.primaryRole(), null, new JsonObject().put("itemVersion", item.getInteger("version")), now)
-                    .map(v -> view(p, a)))
-                .compose(json -> idempotency.complete(tx, p.subject(), key, 201, json).map(json));
-          });
-        }));
+          if (attempt >= CREATE_ATTEMPTS) {
+            throw new ApiException(409, "request-in-progress", "Request in progress",
+                "A request with this Idempotency-Key is still being answered; try again shortly.", null);
+          }
+          return create(p, key, in, hash, attempt + 1);
+        });
   }
 
   public Future<JsonObject> updateForm(Principal p, UUID id, JsonObject form) {

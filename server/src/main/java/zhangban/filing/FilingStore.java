@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import zhangban.catalog.CatalogStore;
 
 /** SQL of filing: applications, their materials and timeline. */
 final class FilingStore {
@@ -43,15 +44,40 @@ final class FilingStore {
         else 'none' end""".replace("$N", "$" + today);
   }
   /** A new draft, answered as {@link #SHOW} shows it, so nothing reads it back. */
-  private static final String INSERT = """
+  /**
+   * What a new draft must know, in one statement: the reply kept under the idempotency key ($1 the
+   * claimant, $2 the key) and the service item ($3) as it is now.
+   */
+  private static final String BEFORE_DRAFT = """
+      select k.operation as stored_operation, k.request_hash as stored_hash, k.status as stored_status,
+             k.body as stored_body, x.*
+      from (select 1) one
+      left join idempotency_record k on k.subject = $1 and k.key = $2
+      left join lateral (%s) x on true
+      """.formatted(CatalogStore.currentSql("$3"));
+  /**
+   * A new draft in one statement, atomic without a transaction around it: the application ($1–$10),
+   * its first timeline event ($11 the actor's role, $12 the details) and the reply kept under the
+   * idempotency key ($13 the key, $14 the request's hash, $15 the reply), all only if the key is
+   * unused; answers how many it wrote. A key another request has just claimed fails it with a
+   * unique violation.
+   */
+  private static final String INSERT_DRAFT = """
       with a as (
         insert into application (id, state, item_code, item_version, department, applicant_subject, applicant_name,
           applicant_kind, applicant_uscc, form, created_at, updated_at)
-        values ($1, 'draft', $2, $3, $4, $5, $6, $7, $8, $9, $10, $10)
-        returning *)
-      select a.*, v.name as item_name
-      from a
-      join service_item_version v on v.item_code = a.item_code and v.version = a.item_version
+        select $1::uuid, 'draft', $2::text, $3::int, $4::text, $5::text, $6::text, $7::text, $8::text, $9::jsonb,
+               $10::timestamptz, $10::timestamptz
+        where not exists (select 1 from idempotency_record k where k.subject = $5::text and k.key = $13::text)
+        returning id, created_at),
+      event as (
+        insert into timeline_event (application_id, seq, action, from_state, to_state, actor, actor_role, note,
+          details, at)
+        select id, 1, 'create', null, 'draft', $5::text, $11::text, null, $12::jsonb, created_at from a),
+      kept as (
+        insert into idempotency_record (subject, key, operation, request_hash, status, body)
+        select $5::text, $13::text, 'createApplication', $14::text, 201, $15::jsonb from a)
+      select count(*) as written from a
       """;
   private static final String UPDATE = """
       update application set state = $2, number = $3, form = $4, submitted_at = $5, accepted_at = $6,
@@ -162,12 +188,20 @@ final class FilingStore {
   }
 
   /** Inserts a draft; answers it as {@link #byId} would. */
-  Future<ApplicationRow> insert(SqlClient c, UUID id, String itemCode, int itemVersion, String department,
-                                String subject, String name, String kind, String uscc, JsonObject form, Instant now) {
-    return one(c, INSERT, Tuple.tuple()
-        .addUUID(id).addString(itemCode).addInteger(itemVersion).addString(department).addString(subject)
-        .addString(name).addString(kind).addString(uscc).addValue(form).addOffsetDateTime(utc(now)))
-        .map(Optional::orElseThrow);
+  /** The reply kept under (claimant, key) and the current version of item {@code itemCode} (columns as {@link CatalogStore#item} reads). */
+  Future<Row> beforeDraft(SqlClient c, String claimant, String key, String itemCode) {
+    return c.preparedQuery(BEFORE_DRAFT).execute(Tuple.of(claimant, key, itemCode)).map(rows -> rows.iterator().next());
+  }
+
+  /** Writes the new draft {@code a}, its first event and {@code reply} under {@code key}; false when the key was used. */
+  Future<Boolean> insertDraft(SqlClient c, ApplicationRow a, String role, JsonObject details, String key, String hash,
+                              JsonObject reply) {
+    return c.preparedQuery(INSERT_DRAFT).execute(Tuple.tuple()
+        .addUUID(a.id).addString(a.itemCode).addInteger(a.itemVersion).addString(a.department)
+        .addString(a.applicantSubject).addString(a.applicantName).addString(a.applicantKind).addString(a.applicantUscc)
+        .addValue(a.form).addOffsetDateTime(utc(a.createdAt)).addString(role).addValue(details).addString(key)
+        .addString(hash).addValue(reply))
+        .map(rows -> rows.iterator().next().getLong("written") == 1);
   }
 
   Future<Void> update(SqlClient c, ApplicationRow a) {

@@ -121,6 +121,40 @@ class FilingJourneyTest {
   }
 
   @Test
+  void concurrentCreatesWithOneKeyMakeOneDraftAnsweredAsStored() throws Exception {
+    String enterprise = server.token("enterprise-zhao");
+    // several rounds: the requests meet in the write only in some of them
+    for (String token : List.of(citizen, enterprise, citizen, enterprise, citizen, enterprise)) {
+      String key = "create-race-" + java.util.UUID.randomUUID();
+      JsonObject body = new JsonObject().put("itemCode", "MZ-HY-001").put("form", form());
+      // threads of their own, started together (the common pool may have one thread on two cores)
+      var threads = java.util.concurrent.Executors.newFixedThreadPool(8);
+      var start = new java.util.concurrent.CyclicBarrier(8);
+      List<java.util.concurrent.Future<JsonObject>> calls = new java.util.ArrayList<>();
+      for (int i = 0; i < 8; i++) {
+        calls.add(threads.submit(() -> {
+          start.await();
+          return api.post("/applications").token(token).idempotencyKey(key).json(body).expect(201).json();
+        }));
+      }
+      threads.shutdown();
+      JsonObject first = calls.get(0).get();
+      for (var c : calls) {
+        assertEquals(first, c.get());
+      }
+      String id = first.getString("id");
+      assertEquals(1, server.count("select count(*) from application where id = $1::uuid", id));
+      assertEquals(1, server.count("select count(*) from idempotency_record where key = $1", key));
+      // the reply, built before the write, is the draft as stored and read back
+      assertEquals(first, api.get("/applications/" + id).token(token).send().expect(200).json());
+      JsonArray timeline = api.get("/applications/" + id + "/timeline").token(token).send().expect(200).items();
+      assertEquals(1, timeline.size(), timeline.encode());
+      assertEquals("create", timeline.getJsonObject(0).getString("action"));
+      assertEquals(1, timeline.getJsonObject(0).getInteger("seq"));
+    }
+  }
+
+  @Test
   void aKeyReusedForADifferentRequestIsRefused() {
     api.post("/applications").token(citizen).idempotencyKey("reuse-key-1")
         .json(new JsonObject().put("itemCode", "MZ-HY-001")).expect(201);
