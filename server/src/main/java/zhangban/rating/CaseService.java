@@ -101,10 +101,10 @@ public final class CaseService {
     }
   }
 
-  /** The deadlines of case {@code id} of a poor rating made at {@code at}. */
-  Future<Opening> plan(UUID id, Instant at) {
+  /** The deadlines of case {@code id} of a poor rating made at {@code at}, on a calendar read through {@code client}. */
+  Future<Opening> plan(SqlClient client, UUID id, Instant at) {
     LocalDate day = LocalDate.ofInstant(at, zone);
-    return calendar.around(day).map(cal -> new Opening(id, day,
+    return calendar.around(client, day).map(cal -> new Opening(id, day,
         cal.addWorkingDays(day, rules.verifyWorkingDays()), warningFrom(cal, day, rules.verifyWorkingDays()),
         cal.addWorkingDays(day, rules.replyWorkingDays()), warningFrom(cal, day, rules.replyWorkingDays())));
   }

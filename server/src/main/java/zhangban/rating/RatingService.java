@@ -313,10 +313,7 @@ public final class RatingService {
     if (d.dictionaryVersion() != null && known == null || !misfits(known, d).isEmpty()) {
       return submit(s, d, 1);
     }
-    Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
-    Future<CaseService.Opening> opening = rules.isPoor(d.level())
-        ? cases.plan(UUID.randomUUID(), now) : Future.succeededFuture();
-    return opening.compose(c -> write(s, d, applicationId, d.dictionaryVersion(), now, c))
+    return write(s, d, applicationId, d.dictionaryVersion(), clock.instant().truncatedTo(ChronoUnit.MICROS))
         .recover(t -> notWritten(t) ? submit(s, d, 1) : Future.failedFuture(t));
   }
 
@@ -332,9 +329,6 @@ public final class RatingService {
    */
   private Future<JsonObject> submit(Submission s, Draft d, int attempt) {
     Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
-    // A poor rating's case deadlines: the calendar is read beside the read, not in the transaction.
-    Future<CaseService.Opening> opening = rules.isPoor(d.level())
-        ? cases.plan(UUID.randomUUID(), now) : Future.succeededFuture();
     return pool.preparedQuery(s.before()).execute(Tuple.of(s.application(), s.claimant(), s.key(), d.stage()))
         .compose(rows -> {
           Row a = rows.iterator().next();
@@ -345,7 +339,7 @@ public final class RatingService {
           s.check().accept(a);
           checkInvitation(a, d);
           return checkTags(d, a.getInteger("dictionary_now"))
-              .compose(version -> opening.compose(c -> write(s, d, a.getUUID("id"), version, now, c)));
+              .compose(version -> write(s, d, a.getUUID("id"), version, now));
         })
         .recover(t -> {
           if (!notWritten(t)) {
@@ -361,11 +355,13 @@ public final class RatingService {
 
   /**
    * Writes the rating ({@link #write(boolean)}) of the application {@code applicationId};
-   * answers its reply, or fails with {@link NotWritten} when the statement wrote nothing.
+   * answers its reply, or fails with {@link NotWritten} when the statement wrote nothing. A poor
+   * rating's transaction first reads the calendar its case's deadlines are counted on: on the
+   * transaction's connection, so that the rating waits for a connection once, not twice.
    */
-  private Future<JsonObject> write(Submission s, Draft d, UUID applicationId, Integer version, Instant now,
-                                   CaseService.Opening opening) {
-    boolean poor = opening != null;
+  private Future<JsonObject> write(Submission s, Draft d, UUID applicationId, Integer version, Instant now) {
+    boolean poor = rules.isPoor(d.level());
+    UUID caseId = UUID.randomUUID();
     List<Object> values = Arrays.asList(UUID.randomUUID(), applicationId, d.stage(), (short) d.level(), poor,
         d.channel(), ONLINE.contains(d.channel()) ? "online" : "offline", d.tags().toArray(new String[0]), version,
         d.comment(), s.rater(), s.source(), s.client(), s.externalId(), false, CaseService.utc(d.ratedAt()),
@@ -376,7 +372,7 @@ public final class RatingService {
     }
     columns.put("excluded", false);
     if (poor) {
-      columns.put("case_id", opening.id());
+      columns.put("case_id", caseId);
       columns.put("case_state", "open");
     }
     // what the statement finds (number, department, item) it adds to the reply it keeps, and to this one
@@ -391,12 +387,15 @@ public final class RatingService {
     if (!poor) {
       return pool.preparedQuery(WRITE).execute(Tuple.from(params)).map(rows -> found(written(rows), reply));
     }
-    params.addAll(Arrays.asList(opening.id(), opening.day(), opening.verifyBy(), opening.verifyWarningFrom(),
-        opening.replyBy(), opening.replyWarningFrom(), opening.details()));
-    return pool.withTransaction(tx -> tx.preparedQuery(WRITE_POOR).execute(Tuple.from(params)).compose(rows -> {
-      Row r = written(rows);
-      return cases.announce(tx, opening, applicationId, r.getString("application_number"),
-          r.getString("department"), r.getString("item_name"), now).map(v -> found(r, reply));
+    return pool.withTransaction(tx -> cases.plan(tx, caseId, now).compose(opening -> {
+      List<Object> all = new ArrayList<>(params);
+      all.addAll(Arrays.asList(opening.id(), opening.day(), opening.verifyBy(), opening.verifyWarningFrom(),
+          opening.replyBy(), opening.replyWarningFrom(), opening.details()));
+      return tx.preparedQuery(WRITE_POOR).execute(Tuple.from(all)).compose(rows -> {
+        Row r = written(rows);
+        return cases.announce(tx, opening, applicationId, r.getString("application_number"),
+            r.getString("department"), r.getString("item_name"), now).map(v -> found(r, reply));
+      });
     }));
   }
 
