@@ -26,8 +26,8 @@ import zhangban.identity.Principal;
 import zhangban.identity.Role;
 
 /**
- * Filing commands. Each runs in one transaction: the state change, its timeline event and the
- * idempotency record commit together or not at all.
+ * Filing commands. Each is atomic, a transaction or (a new draft) one statement: the state change,
+ * its timeline event and the idempotency record commit together or not at all.
  */
 public final class FilingService {
   private static final java.time.format.DateTimeFormatter NUMBER_DATE = java.time.format.DateTimeFormatter.BASIC_ISO_DATE;
