@@ -206,11 +206,12 @@ public final class App implements AutoCloseable {
         .compose(id -> keys.load())
         .compose(v -> vertx.executeBlocking(() -> {
           database.migrate();
-          if (config.demoData() && database.loadDemoDataOnce()) {
-            // a quarter of rated history for the dashboard, and the statistics rebuilt from it
-            database.runScripts(config.zone(), Database.script("/db/demo/demo-history.sql"),
-                "delete from stat_rollup", "delete from stat_rollup_pending", "delete from stat_rollup_delta",
-                "delete from stat_tag_rollup", Rollups.REBUILD, Rollups.REBUILD_TAGS);
+          // the demo users with a quarter of rated history for the dashboard, and the statistics
+          // rebuilt from it, all in one transaction
+          if (config.demoData() && database.loadDemoDataOnce(config.zone(),
+              Database.script("/db/demo/demo-history.sql"), "delete from stat_rollup",
+              "delete from stat_rollup_pending", "delete from stat_rollup_delta", "delete from stat_tag_rollup",
+              Rollups.REBUILD, Rollups.REBUILD_TAGS)) {
             LOG.info("Loaded demo data");
           }
           return null;

@@ -80,6 +80,16 @@ public final class Database {
 
   /** Loads the demo catalog and users once, into a database that has no demo users yet. Blocking. */
   public boolean loadDemoDataOnce() {
+    return loadDemoDataOnce(java.time.ZoneOffset.UTC);
+  }
+
+  /**
+   * Loads the demo catalog and users once, into a database that has no demo users yet, and with
+   * them, in the same transaction, the scripts {@code after} (such as the demo history; each
+   * {@code $1} in them stands for {@code zone}, quoted as a literal): a process stopped half way
+   * leaves no demo users, so the next start loads all of it again. Blocking.
+   */
+  public boolean loadDemoDataOnce(java.time.ZoneId zone, String... after) {
     try (Connection c = DriverManager.getConnection(jdbcUrl(), target.user(), target.password());
          Statement st = c.createStatement()) {
       c.setAutoCommit(false);
@@ -92,6 +102,9 @@ public final class Database {
         }
       }
       st.execute(resource("/db/demo/demo-data.sql"));
+      for (String script : after) {
+        st.execute(withZone(script, zone));
+      }
       c.commit();
       return true;
     } catch (SQLException e) {
@@ -104,17 +117,21 @@ public final class Database {
    * {@code $1} in them stands for {@code zone}, quoted as a literal.
    */
   public void runScripts(java.time.ZoneId zone, String... scripts) {
-    String literal = "'" + zone.getId().replace("'", "''") + "'";
     try (Connection c = DriverManager.getConnection(jdbcUrl(), target.user(), target.password());
          Statement st = c.createStatement()) {
       c.setAutoCommit(false);
       for (String script : scripts) {
-        st.execute(script.replace("$1", literal));
+        st.execute(withZone(script, zone));
       }
       c.commit();
     } catch (SQLException e) {
       throw new IllegalStateException("Running start-up scripts failed", e);
     }
+  }
+
+  /** {@code script} with each {@code $1} replaced by {@code zone}, quoted as a literal. */
+  private static String withZone(String script, java.time.ZoneId zone) {
+    return script.replace("$1", "'" + zone.getId().replace("'", "''") + "'");
   }
 
   public static String script(String classpathResource) {

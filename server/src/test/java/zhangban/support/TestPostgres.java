@@ -57,6 +57,19 @@ public final class TestPostgres {
     return target(name);
   }
 
+  /** A new database with nothing in it, not even the schema. */
+  public static synchronized Config.DatabaseTarget emptyDatabase() {
+    EmbeddedPostgres server = server();
+    String name = "zb_empty_" + COUNTER.incrementAndGet();
+    try (Connection c = DriverManager.getConnection(server.getJdbcUrl("postgres", "postgres"));
+         Statement st = c.createStatement()) {
+      st.execute("create database " + name + " template template0");
+    } catch (Exception e) {
+      throw new IllegalStateException("Cannot create test database " + name, e);
+    }
+    return target(name);
+  }
+
   private static Config.DatabaseTarget target(String database) {
     return new Config.DatabaseTarget("localhost", pg.getPort(), database, "postgres", "postgres");
   }
