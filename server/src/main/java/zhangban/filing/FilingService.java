@@ -143,9 +143,8 @@ public final class FilingService {
 
   // ---- commands -------------------------------------------------------------------------------
 
-  /** A new draft for an item (citizen or enterprise member). */
   /**
-   * A new draft: one read (the reply kept under the key, the item as it is now), the rules
+   * A new draft for an item (citizen or enterprise member): one read (the reply kept under the key, the item as it is now), the rules
    * checked on it, then one statement that writes the draft, its first event and its reply
    * (known before the write: a new draft is what the insert stores) only if the key is still
    * unused. A request that lost the key to another at the same moment reads again and answers

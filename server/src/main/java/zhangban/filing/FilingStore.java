@@ -43,7 +43,6 @@ final class FilingStore {
           case when $N::date > a.deadline then 'red' when $N::date >= a.warning_from then 'yellow' else 'green' end
         else 'none' end""".replace("$N", "$" + today);
   }
-  /** A new draft, answered as {@link #SHOW} shows it, so nothing reads it back. */
   /**
    * What a new draft must know, in one statement: the reply kept under the idempotency key ($1 the
    * claimant, $2 the key) and the service item ($3) as it is now.
