@@ -34,6 +34,11 @@ public final class Problems {
   }
 
   public static void send(RoutingContext rc, ApiException p) {
+    send(rc.request(), p);
+  }
+
+  /** Also for a request the router never saw (one the HTTP layer could not parse). */
+  public static void send(io.vertx.core.http.HttpServerRequest request, ApiException p) {
     JsonObject body = new JsonObject()
         .put("type", TYPE_BASE + p.type())
         .put("title", p.title())
@@ -41,9 +46,11 @@ public final class Problems {
     if (p.getMessage() != null) {
       body.put("detail", p.getMessage());
     }
-    body.put("instance", rc.request().path());
+    if (request.path() != null && request.decoderResult().isSuccess()) {
+      body.put("instance", request.path());
+    }
     p.extra().forEach(e -> body.put(e.getKey(), e.getValue()));
-    HttpServerResponse response = rc.response()
+    HttpServerResponse response = request.response()
         .setStatusCode(p.status())
         .putHeader("Content-Type", CONTENT_TYPE)
         .putHeader("Cache-Control", "no-store");
@@ -101,7 +108,15 @@ public final class Problems {
   static boolean databaseUnavailable(Throwable failure) {
     for (Throwable t = failure; t != null; t = t.getCause()) {
       if (t instanceof io.vertx.sqlclient.ClosedConnectionException || t instanceof java.net.ConnectException
-          || t instanceof io.netty.channel.ConnectTimeoutException) {
+          || t instanceof io.netty.channel.ConnectTimeoutException
+          // the connection reset under a running statement (recvAddress(..) failed: Connection reset by peer)
+          || t instanceof io.netty.channel.unix.Errors.NativeIoException
+          || t instanceof java.nio.channels.ClosedChannelException) {
+        return true;
+      }
+      // a pooled connection found closed when the statement was about to go out
+      if (t instanceof io.vertx.core.VertxException && t.getMessage() != null
+          && t.getMessage().startsWith("Connection is not active now")) {
         return true;
       }
       if (t instanceof io.vertx.pgclient.PgException pg && pg.getSqlState() != null
@@ -133,9 +148,10 @@ public final class Problems {
       return ApiException.unsupportedMediaType("The request body's content type is not one this operation takes.");
     }
     JsonArray errors = new JsonArray();
+    int total = 0;
     if (e instanceof SchemaValidationException schema && schema.getOutputUnit() != null) {
       String prefix = pointerPrefix(schema);
-      collect(schema.getOutputUnit(), prefix, errors);
+      total = collect(schema.getOutputUnit(), prefix, errors);
     }
     String detail = e.getMessage();
     if (errors.isEmpty()) {
@@ -146,10 +162,16 @@ public final class Problems {
       StringBuilder sb = new StringBuilder();
       errors.forEach(err -> sb.append(sb.length() == 0 ? "" : "; ").append(((JsonObject) err).getString("pointer"))
           .append(": ").append(((JsonObject) err).getString("message")));
+      if (total > errors.size()) {
+        sb.append("; and ").append(total - errors.size()).append(" more");
+      }
       detail = sb.toString();
     }
-    return new ApiException(400, "validation", "The request does not match the contract", detail,
-        new JsonObject().put("errors", errors));
+    JsonObject extra = new JsonObject().put("errors", errors);
+    if (total > errors.size()) {
+      extra.put("omittedErrors", total - errors.size());
+    }
+    return new ApiException(400, "validation", "The request does not match the contract", detail, extra);
   }
 
   private static String pointerPrefix(SchemaValidationException e) {
@@ -177,22 +199,38 @@ public final class Problems {
   private static final java.util.regex.Pattern REQUIRED =
       java.util.regex.Pattern.compile("does not have required property \"([^\"]+)\"");
 
+  /** At most this many field errors are listed; the count of the rest is given as {@code omittedErrors}. */
+  public static final int MAX_FIELD_ERRORS = 50;
+
   /**
    * One entry per field: the validator reports a failing leaf together with the subschemas that
    * failed because of it ("A subschema had errors", "does not match schema"); the most specific
    * (deepest keyword location) says what is wrong. A missing required property is reported on its
-   * parent object; it is named by its own pointer.
+   * parent object; it is named by its own pointer. Linear in the number of failures: a body of
+   * thousands of unknown properties is answered with the first {@link #MAX_FIELD_ERRORS} and a count.
    */
-  private static void collect(OutputUnit unit, String prefix, JsonArray out) {
+  private static int collect(OutputUnit unit, String prefix, JsonArray out) {
     java.util.Map<String, OutputUnit> byPointer = new java.util.LinkedHashMap<>();
     leaves(unit, prefix, byPointer);
-    byPointer.forEach((pointer, leaf) -> {
-      // "Items did not match schema" on /holidays because of /holidays/0: the inner one says why
-      boolean explainedBelow = byPointer.keySet().stream().anyMatch(p -> p.startsWith(pointer + "/"));
-      if (!explainedBelow) {
-        out.add(ApiException.fieldError(pointer.isEmpty() ? "/" : pointer, leaf.getError()));
+    // "Items did not match schema" on /holidays because of /holidays/0: the inner one says why
+    java.util.Set<String> explainedBelow = new java.util.HashSet<>();
+    for (String pointer : byPointer.keySet()) {
+      for (int slash = pointer.lastIndexOf('/'); slash >= 0; slash = slash == 0 ? -1 : pointer.lastIndexOf('/', slash - 1)) {
+        if (!explainedBelow.add(pointer.substring(0, slash))) {
+          break; // its ancestors are in the set already
+        }
       }
-    });
+    }
+    int total = 0;
+    for (var e : byPointer.entrySet()) {
+      if (!explainedBelow.contains(e.getKey())) {
+        if (total < MAX_FIELD_ERRORS) {
+          out.add(ApiException.fieldError(e.getKey().isEmpty() ? "/" : e.getKey(), e.getValue().getError()));
+        }
+        total++;
+      }
+    }
+    return total;
   }
 
   private static void leaves(OutputUnit unit, String prefix, java.util.Map<String, OutputUnit> out) {
