@@ -22,8 +22,9 @@ final class Csv {
   }
 
   /**
-   * One field. Text that a spreadsheet would run as a formula (starting with = + - @, a tab or a
-   * carriage return) gets a leading apostrophe; numbers are written as they are.
+   * One field. Text that a spreadsheet would run as a formula (= + - @ first, also after leading
+   * spaces or line breaks, which spreadsheets skip; or a leading tab or carriage return) gets a
+   * leading apostrophe; numbers are written as they are.
    */
   static String field(Object value) {
     if (value == null) {
@@ -33,12 +34,27 @@ final class Csv {
       return value.toString();
     }
     String s = value.toString();
-    if (!s.isEmpty() && "=+-@\t\r".indexOf(s.charAt(0)) >= 0) {
+    if (formula(s)) {
       s = "'" + s;
     }
     if (s.indexOf(',') >= 0 || s.indexOf('"') >= 0 || s.indexOf('\n') >= 0 || s.indexOf('\r') >= 0) {
       s = '"' + s.replace("\"", "\"\"") + '"';
     }
     return s;
+  }
+
+  private static boolean formula(String s) {
+    if (s.isEmpty()) {
+      return false;
+    }
+    if (s.charAt(0) == '\t' || s.charAt(0) == '\r') {
+      return true;
+    }
+    int i = 0;
+    while (i < s.length() && (Character.isWhitespace(s.charAt(i)) || Character.isSpaceChar(s.charAt(i)))) {
+      i++;
+    }
+    // full-width signs too: spreadsheets in Chinese locales read ＝ as =
+    return i < s.length() && "=+-@＝＋－＠".indexOf(s.charAt(i)) >= 0;
   }
 }
