@@ -136,6 +136,8 @@ public final class App implements AutoCloseable {
     } catch (IOException e) {
       throw new IllegalStateException("Cannot create " + config.uploadsDir(), e);
     }
+    // what a killed process was receiving; a sibling sharing the folder writes its own files as they come
+    zhangban.http.FileUploads.sweep(config.uploadsDir(), java.time.Duration.ofMinutes(10));
     Pool pool = database.pool(vertx, config.dbPoolSize());
     AtomicBoolean migrated = new AtomicBoolean(false);
     App app = new App(vertx, database, pool, migrated);
@@ -153,7 +155,7 @@ public final class App implements AutoCloseable {
         devTokens.map(t -> List.<com.nimbusds.jose.jwk.JWK>of(t.publicKey())).orElse(List.of()),
         config.jwt().jwksMinRefetchSeconds(), clock);
     TokenVerifier verifier = new TokenVerifier(keys, config.jwt().issuers(), config.jwt().audiences(),
-        config.jwt().clockSkewSeconds(), clock);
+        config.jwt().clockSkewSeconds(), config.jwt().maxLifetimeSeconds(), clock);
 
     PushGateway push = gateway != null ? gateway : Gateways.fromConfig(config.push());
     if (gateway == null) {
@@ -187,7 +189,8 @@ public final class App implements AutoCloseable {
         new IdentityApi(pool, devTokens)::mount,
         new CatalogApi(catalog)::mount,
         new CalendarApi(calendar)::mount,
-        new FilingApi(filing, new Materials(filing, vertx), new Supervision(filing))::mount,
+        new FilingApi(filing, new Materials(filing, vertx), new Supervision(filing), config.uploadsDir(),
+            config.maxUploadBytes())::mount,
         new NotifyApi(pool, devices, new Inbox(pool, templates), preferences,
             new PushAdmin(pool, clock, push.describe()), clock)::mount,
         new RatingApi(ratings, cases, dictionary, filing)::mount,

@@ -34,7 +34,15 @@ public record Config(
     Optional<DatabaseTarget> statsDatabase,
     Push push,
     Rating rating,
-    Stats stats) {
+    Stats stats,
+    HttpLimits http,
+    long drainDelayMillis) {
+
+  /**
+   * What one connection may take of the server: time to send its headers, time without a byte,
+   * and the size of the request line and headers (larger ones are answered 414 / 431).
+   */
+  public record HttpLimits(int idleTimeoutSeconds, int headerTimeoutSeconds, int maxUriBytes, int maxHeaderBytes) {}
 
   /**
    * What one process does: everything (the default), only the HTTP API, or only the push worker
@@ -129,7 +137,8 @@ public record Config(
       List<String> issuers,
       List<String> audiences,
       long clockSkewSeconds,
-      long jwksMinRefetchSeconds) {}
+      long jwksMinRefetchSeconds,
+      long maxLifetimeSeconds) {}
 
   public static final String FIREBASE_JWKS =
       "https://www.googleapis.com/service_accounts/v1/jwk/securetoken@system.gserviceaccount.com";
@@ -167,7 +176,21 @@ public record Config(
         issuers,
         audiences,
         e.integer("JWT_CLOCK_SKEW_SECONDS", 60),
-        e.integer("JWKS_MIN_REFETCH_SECONDS", 30));
+        e.integer("JWKS_MIN_REFETCH_SECONDS", 30),
+        e.integer("JWT_MAX_LIFETIME_SECONDS", 24 * 3600));
+    if (jwt.maxLifetimeSeconds() < 60) {
+      throw new IllegalArgumentException("JWT_MAX_LIFETIME_SECONDS must be at least 60, got " + jwt.maxLifetimeSeconds());
+    }
+    HttpLimits http = new HttpLimits(
+        e.integer("HTTP_IDLE_TIMEOUT_SECONDS", 60),
+        e.integer("HTTP_HEADER_TIMEOUT_SECONDS", 20),
+        e.integer("HTTP_MAX_URI_BYTES", 8192),
+        e.integer("HTTP_MAX_HEADER_BYTES", 16384));
+    if (http.idleTimeoutSeconds() < 1 || http.headerTimeoutSeconds() < 1 || http.maxUriBytes() < 1024
+        || http.maxHeaderBytes() < 4096) {
+      throw new IllegalArgumentException("HTTP limits out of range: time-outs at least 1 s, "
+          + "HTTP_MAX_URI_BYTES at least 1024, HTTP_MAX_HEADER_BYTES at least 4096");
+    }
 
     double warningRatio = e.decimal("WARNING_RATIO", 0.8);
     if (!(warningRatio > 0 && warningRatio <= 1)) {
@@ -219,7 +242,9 @@ public record Config(
             e.integer("PUSH_DEVICE_STALE_DAYS", 270),
             e.integer("PUSH_PRUNE_INTERVAL_MS", 60 * 60 * 1000)),
         rating(e),
-        stats(e));
+        stats(e),
+        http,
+        e.integer("SHUTDOWN_DRAIN_DELAY_MS", 5000));
   }
 
   private static Stats stats(Env e) {

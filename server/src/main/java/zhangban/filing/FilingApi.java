@@ -1,7 +1,6 @@
 package zhangban.filing;
 
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.FileUpload;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.openapi.router.RouterBuilder;
 import java.net.URLEncoder;
@@ -12,6 +11,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.regex.Pattern;
 import zhangban.http.ApiException;
+import zhangban.http.FileUploads;
 import zhangban.http.Http;
 import zhangban.identity.Principal;
 
@@ -34,9 +34,14 @@ public final class FilingApi {
   private final FilingService filing;
   private final Materials materials;
   private final Supervision supervision;
+  private final java.nio.file.Path uploadsDir;
+  private final long maxUploadBytes;
 
-  public FilingApi(FilingService filing, Materials materials, Supervision supervision) {
+  public FilingApi(FilingService filing, Materials materials, Supervision supervision, java.nio.file.Path uploadsDir,
+                   long maxUploadBytes) {
     this.filing = filing;
+    this.uploadsDir = uploadsDir;
+    this.maxUploadBytes = maxUploadBytes;
     this.materials = materials;
     this.supervision = supervision;
   }
@@ -71,8 +76,8 @@ public final class FilingApi {
         .remove(Http.principal(rc), id(rc), Http.path(rc, "materialCode"))
         .onSuccess(v -> rc.response().setStatusCode(204).end())
         .onFailure(rc::fail));
-    // The contract's multipart body is checked here: the generic validator cannot see the parts once
-    // the body handler has streamed them to disk.
+    // The contract's multipart body is checked here, after the caller is known: the generic
+    // validator would need the body read first.
     b.getRoute("uploadMaterial").setDoValidation(false).addHandler(Http.json(200, this::upload));
 
     b.getRoute("overdueReport").addHandler(Http.json(200, rc ->
@@ -81,7 +86,15 @@ public final class FilingApi {
         filing.integrationEvent(Http.principal(rc), Http.path(rc, "number"), Http.body(rc))));
   }
 
+  /**
+   * Who may upload is settled before the body is read: the caller's token (the route's security),
+   * then the application, the material and its state; only then is the file received.
+   */
   private io.vertx.core.Future<JsonObject> upload(RoutingContext rc) {
+    // the bearer check let the body flow again; hold it until the application has been looked at
+    if (!rc.request().isEnded()) {
+      rc.request().pause();
+    }
     Principal p = Http.principal(rc);
     UUID id = parseId(rc.pathParam("id"));
     String code = rc.pathParam("materialCode");
@@ -92,13 +105,10 @@ public final class FilingApi {
     if (!contentType.startsWith("multipart/form-data")) {
       throw ApiException.unsupportedMediaType("Upload the file as multipart/form-data with one part named file.");
     }
-    List<FileUpload> files = rc.fileUploads().stream().filter(f -> "file".equals(f.name())).toList();
-    if (files.size() != 1 || rc.fileUploads().size() != 1) {
-      throw validation("/body/file", "Send exactly one file, in a part named file.");
-    }
-    FileUpload f = files.get(0);
-    return materials.upload(p, id, code,
-        new Materials.Upload(f.uploadedFileName(), f.fileName(), f.contentType(), f.size()));
+    return materials.admit(p, id, code)
+        .compose(maxBytes -> FileUploads.receive(rc, uploadsDir, "file", Math.min(maxBytes, maxUploadBytes)))
+        .compose(f -> materials.upload(p, id, code,
+            new Materials.Upload(f.file().toString(), f.fileName(), f.declaredType(), f.size())));
   }
 
   private static UUID id(RoutingContext rc) {

@@ -85,6 +85,11 @@ public final class FilingService {
     return store.byId(c, id).map(found -> found.filter(a -> Access.canSee(p, a)).orElseThrow(() -> notFound(id)));
   }
 
+  /** As {@link #visible}, with the item version's guide (its materials), unlocked. */
+  Future<ApplicationRow> visibleWithGuide(SqlClient c, Principal p, UUID id) {
+    return store.withGuide(c, id).map(found -> found.filter(a -> Access.canSee(p, a)).orElseThrow(() -> notFound(id)));
+  }
+
   public Future<JsonArray> timeline(Principal p, UUID id) {
     return visible(pool, p, id).compose(a -> store.timeline(pool, id));
   }
@@ -116,13 +121,9 @@ public final class FilingService {
     java.time.OffsetDateTime afterAt = null;
     UUID afterId = null;
     if (f.cursor().isPresent()) {
-      String[] parts = zhangban.http.Cursors.decode(f.cursor().get()).split("\\|", 2);
-      try {
-        afterAt = java.time.OffsetDateTime.parse(parts[0]);
-        afterId = UUID.fromString(parts[1]);
-      } catch (RuntimeException e) {
-        throw ApiException.badRequest("The cursor is not one this server issued.");
-      }
+      zhangban.http.Cursors.TimeAndId after = zhangban.http.Cursors.decodeTimeAndId(f.cursor().get());
+      afterAt = after.at();
+      afterId = after.id();
     }
     FilingStore.ListQuery q = new FilingStore.ListQuery(scopeSubject, scopeUscc, department, includeDrafts,
         f.state().orElse(null), f.item().orElse(null), today(), f.warning().orElse(null), afterAt, afterId,

@@ -34,6 +34,7 @@ final class FilingStore {
       join service_item_version v on v.item_code = a.item_code and v.version = a.item_version
       """;
   private static final String BY_ID = SHOW + " where a.id = $1";
+  private static final String BY_ID_WITH_GUIDE = SELECT + " where a.id = $1";
   private static final String BY_ID_FOR_UPDATE = SELECT + " where a.id = $1 for update of a";
   private static final String BY_NUMBER_FOR_UPDATE = SELECT + " where a.number = $1 for update of a";
   /** The deadline light of an application on the day $N. */
@@ -120,6 +121,11 @@ final class FilingStore {
 
   Future<Optional<ApplicationRow>> byId(SqlClient c, UUID id) {
     return one(c, BY_ID, Tuple.of(id));
+  }
+
+  /** With its item version's guide, as a command reads it, but without a lock. */
+  Future<Optional<ApplicationRow>> withGuide(SqlClient c, UUID id) {
+    return one(c, BY_ID_WITH_GUIDE, Tuple.of(id));
   }
 
   Future<Optional<ApplicationRow>> lock(SqlClient c, UUID id) {

@@ -43,6 +43,38 @@ public final class Materials {
   /** An upload as received: the temporary file, the name and type the client gave. */
   public record Upload(String tempFile, String fileName, String declaredType, long size) {}
 
+  /**
+   * Whether {@code p} may upload material {@code code} to application {@code id} now, asked before
+   * any byte of the file is read: answers the largest file the material takes, or fails as the
+   * upload itself would. The upload checks again, under the application's lock.
+   */
+  public Future<Long> admit(Principal p, UUID id, String code) {
+    return filing.visibleWithGuide(filing.pool(), p, id).map(a -> admissible(p, a, code).getLong("maxBytes"));
+  }
+
+  /** The material an upload by {@code p} goes to, or the refusal. */
+  private JsonObject admissible(Principal p, ApplicationRow a, String code) {
+    if (!Access.isApplicantOf(p, a)) {
+      throw ApiException.forbidden("Only the applicant uploads materials.");
+    }
+    JsonObject material = a.material(code);
+    if (material == null) {
+      throw ApiException.notFound("Item " + a.itemCode + " has no material " + code + ".");
+    }
+    if (a.state != ApplicationState.DRAFT && a.state != ApplicationState.SUPPLEMENT_REQUESTED
+        && !supplementingMissing(a, code)) {
+      throw filing.conflict(p, a, "Materials can be uploaded to a draft, while supplements are awaited, "
+          + "or for a material accepted as missing (容缺).");
+    }
+    return material;
+  }
+
+  private static boolean supplementingMissing(ApplicationRow a, String code) {
+    return a.missingMaterials.contains(code)
+        && (a.state == ApplicationState.ACCEPTED || a.state == ApplicationState.IN_REVIEW
+            || a.state == ApplicationState.APPROVED);
+  }
+
   public Future<JsonObject> upload(Principal p, UUID id, String code, Upload upload) {
     // hashing up to MAX_UPLOAD_BYTES is CPU work for a worker thread, not an event loop
     return vertx.fileSystem().readFile(upload.tempFile())
@@ -53,20 +85,8 @@ public final class Materials {
   private Future<JsonObject> store(Principal p, UUID id, String code, Upload upload, Buffer bytes, String hash) {
     FilingStore store = filing.store();
     return filing.pool().withTransaction(tx -> filing.lockVisible(tx, p, id).compose(a -> {
-      if (!Access.isApplicantOf(p, a)) {
-        throw ApiException.forbidden("Only the applicant uploads materials.");
-      }
-      JsonObject material = a.material(code);
-      if (material == null) {
-        throw ApiException.notFound("Item " + a.itemCode + " has no material " + code + ".");
-      }
-      boolean supplementingMissing = a.missingMaterials.contains(code)
-          && (a.state == ApplicationState.ACCEPTED || a.state == ApplicationState.IN_REVIEW
-              || a.state == ApplicationState.APPROVED);
-      if (a.state != ApplicationState.DRAFT && a.state != ApplicationState.SUPPLEMENT_REQUESTED && !supplementingMissing) {
-        throw filing.conflict(p, a, "Materials can be uploaded to a draft, while supplements are awaited, "
-            + "or for a material accepted as missing (容缺).");
-      }
+      JsonObject material = admissible(p, a, code);
+      boolean supplementingMissing = supplementingMissing(a, code);
       String type = checkFile(material, upload, bytes);
       java.time.Instant now = filing.now();
       Future<JsonObject> saved = store.putMaterial(tx, id, code, safeName(upload.fileName()), type, bytes,

@@ -45,10 +45,13 @@ import zhangban.identity.BearerTokenHandler;
  * format. One instance per event loop; they share the pool and the services.
  */
 public final class ApiVerticle extends VerticleBase {
-  /** How long a refused request's body is read and dropped before its connection is closed. */
-  private static final long LINGER_MILLIS = 5000;
+  /** The operations whose body is multipart: each reads it itself, after authorizing the caller. */
+  private static final Set<String> MULTIPART_OPERATIONS = Set.of("uploadMaterial");
+  /** How long the connection of a request that could not be parsed stays open after its answer. */
+  private static final long INVALID_LINGER_MILLIS = 1000;
   /** An escaped NUL or surrogate in JSON text: the only ways to write what cannot be stored. */
   private static final Pattern SUSPECT_ESCAPE = Pattern.compile("\\\\u(0000|[dD][89a-fA-F])");
+  private static final Pattern INTEGER = Pattern.compile("-?[0-9]{1,18}");
   private static final String UNSTORABLE = "Text may not contain the NUL character or unpaired surrogates.";
 
   private final Config config;
@@ -78,10 +81,15 @@ public final class ApiVerticle extends VerticleBase {
     RouterBuilder builder = RouterBuilder.create(vertx, contract, RequestExtractor.withBodyHandler());
     builder.rootHandler((io.vertx.ext.web.handler.PlatformHandler) rc -> RequestIds.assign(rc, config.accessLog()));
     builder.rootHandler((io.vertx.ext.web.handler.PlatformHandler) this::guard);
-    builder.rootHandler(BodyHandler.create(config.uploadsDir().toString())
-        .setBodyLimit(Math.max(config.maxBodyBytes(), config.maxUploadBytes()))
-        .setDeleteUploadedFilesOnEnd(true)
-        .setHandleFileUploads(true));
+    BodyHandler bodies = BodyHandler.create(false).setBodyLimit(config.maxBodyBytes());
+    // a multipart body is read by its operation once the caller is known (FileUploads), never here
+    builder.rootHandler(rc -> {
+      if (isMultipart(rc)) {
+        rc.next();
+      } else {
+        bodies.handle(rc);
+      }
+    });
     builder.rootHandler(this::jsonBodyLimit);
     builder.rootHandler(this::refuseUnstorableText);
     builder.rootHandler(this::presentQueryToValidator);
@@ -98,17 +106,64 @@ public final class ApiVerticle extends VerticleBase {
 
     Router router = builder.createRouter();
     pages.accept(router);
-    router.route().failureHandler(Problems::handle);
+    router.route().failureHandler(rc -> {
+      if (rc.failure() == null && rc.statusCode() == 413) {
+        // the body handler's own refusal of a chunked body past the limit
+        Problems.send(rc, ApiException.tooLarge("The request body is larger than " + config.maxBodyBytes() + " bytes."));
+      } else {
+        Problems.handle(rc);
+      }
+    });
     for (int status : new int[] {400, 401, 403, 404, 405, 413, 415, 500, 501}) {
       router.errorHandler(status, rc -> Problems.send(rc, Problems.byStatus(status, null)));
     }
+    Config.HttpLimits limits = config.http();
     server = vertx.createHttpServer(new HttpServerOptions()
         .setHost(config.host())
         .setPort(config.port())
         .setCompressionSupported(true)
         .setMaxFormAttributeSize(8192)
-        .setMaxHeaderSize(16384));
-    return server.requestHandler(router).listen();
+        .setMaxInitialLineLength(limits.maxUriBytes())
+        .setMaxHeaderSize(limits.maxHeaderBytes())
+        // HTTP/1.1 only (TLS and HTTP/2 end at the ingress): with h2c detection on, the connection
+        // the connection handler is given is not the one that then serves the socket
+        .setHttp2ClearTextEnabled(false)
+        .setIdleTimeout(limits.idleTimeoutSeconds())
+        .setIdleTimeoutUnit(java.util.concurrent.TimeUnit.SECONDS));
+    HeaderDeadline deadline = new HeaderDeadline(vertx, limits.headerTimeoutSeconds() * 1000L);
+    return server
+        .connectionHandler(deadline::opened)
+        .requestHandler(request -> {
+          deadline.arrived(request);
+          router.handle(request);
+        })
+        .invalidRequestHandler(this::invalid)
+        .listen();
+  }
+
+  /**
+   * A request the HTTP layer could not parse (a request line or headers over the limits, a bad
+   * Content-Length, a header without a colon or with a NUL): answered as problem+json like every
+   * other refusal, then the connection is closed once the client has had time to stop sending, so
+   * that its TCP stack does not reset the connection and lose the answer.
+   */
+  private void invalid(HttpServerRequest request) {
+    Throwable cause = request.decoderResult().cause();
+    ApiException problem;
+    if (cause instanceof io.netty.handler.codec.http.TooLongHttpLineException) {
+      problem = new ApiException(414, "uri-too-long", "URI too long",
+          "The request line is longer than " + config.http().maxUriBytes() + " bytes.", null);
+    } else if (cause instanceof io.netty.handler.codec.http.TooLongHttpHeaderException) {
+      problem = new ApiException(431, "headers-too-large", "Request header fields too large",
+          "The request's headers are larger than " + config.http().maxHeaderBytes() + " bytes.", null);
+    } else {
+      problem = ApiException.badRequest("The request is not well-formed HTTP"
+          + (cause == null || cause.getMessage() == null ? "." : ": " + cause.getMessage()));
+    }
+    request.response().putHeader("Connection", "close");
+    Problems.send(request, problem);
+    HttpConnection connection = request.connection();
+    vertx.setTimer(INVALID_LINGER_MILLIS, t -> connection.close());
   }
 
   /**
@@ -145,8 +200,18 @@ public final class ApiVerticle extends VerticleBase {
     rc.response().putHeader("X-Content-Type-Options", "nosniff");
     String path = rc.request().path();
     if (!started.getAsBoolean() && !path.startsWith("/health/") && !path.equals("/metrics")) {
-      Problems.send(rc, Problems.byStatus(503, "The server is starting; try again shortly."));
+      Problems.send(rc, new ApiException(503, "unavailable", "Service unavailable",
+          "The server is starting; try again shortly.", new JsonObject().put("retryAfterSeconds", 2)));
       return;
+    }
+    if (isMultipart(rc)) {
+      Operation operation = contract.findOperation(rc.request().path(), rc.request().method());
+      if (operation == null || !MULTIPART_OPERATIONS.contains(operation.getOperationId())) {
+        rc.response().putHeader("Connection", "close");
+        Problems.send(rc, ApiException.unsupportedMediaType("This operation does not take a multipart body."));
+        FileUploads.discardAndClose(vertx, rc.request());
+        return;
+      }
     }
     String normalized = rc.normalizedPath();
     if (!config.devMode() && (normalized.equals("/dev") || normalized.startsWith("/dev/"))) {
@@ -160,7 +225,7 @@ public final class ApiVerticle extends VerticleBase {
         if (Long.parseLong(length.trim()) > limit) {
           rc.response().putHeader("Connection", "close");
           Problems.send(rc, ApiException.tooLarge("The request body is larger than " + limit + " bytes."));
-          discardAndClose(rc.request());
+          FileUploads.discardAndClose(vertx, rc.request());
           return;
         }
       } catch (NumberFormatException e) {
@@ -172,28 +237,15 @@ public final class ApiVerticle extends VerticleBase {
   }
 
   /**
-   * Closing at once while the client is still sending makes its TCP stack reset the connection, and
-   * the client may lose the answer with it. Read and drop what is still coming, then close: when
-   * the body has arrived, or after a few seconds at most.
-   */
-  private void discardAndClose(HttpServerRequest request) {
-    HttpConnection connection = request.connection();
-    long timer = vertx.setTimer(LINGER_MILLIS, t -> connection.close());
-    request.handler(chunk -> { })
-        .exceptionHandler(e -> { })
-        .endHandler(v -> {
-          vertx.cancelTimer(timer);
-          connection.close();
-        });
-    request.resume();
-  }
-
-  /**
-   * PostgreSQL keeps no U+0000 in text or jsonb, and a lone surrogate is no character at all (it
-   * would be stored as "?"): refuse both at the edge, naming where they are.
+   * Text that is not valid UTF-8 (an overlong NUL {@code C0 80}, an encoded surrogate
+   * {@code ED A0 80}, a stray {@code FF}) would reach PostgreSQL as a NUL it refuses or be stored as
+   * "?"; PostgreSQL keeps no U+0000 in text or jsonb, and a lone surrogate is no character at all.
+   * All are refused at the edge, in the query and in a textual body, naming the field where it is.
    */
   private void refuseUnstorableText(RoutingContext rc) {
     JsonArray errors = new JsonArray();
+    Utf8.invalidQueryParameters(rc.request().query())
+        .forEach(name -> errors.add(ApiException.fieldError("/query/" + name, Utf8.INVALID)));
     rc.queryParams().forEach((name, value) -> {
       if (!storable(value)) {
         errors.add(ApiException.fieldError("/query/" + name, UNSTORABLE));
@@ -201,17 +253,30 @@ public final class ApiVerticle extends VerticleBase {
     });
     String type = rc.request().getHeader("Content-Type");
     Buffer body = rc.body() == null ? null : rc.body().buffer();
-    if (type != null && type.toLowerCase().contains("json") && body != null
-        && SUSPECT_ESCAPE.matcher(body.toString()).find()) {
+    boolean json = type != null && type.toLowerCase().contains("json");
+    boolean text = json || (type != null && type.toLowerCase().startsWith("text/"));
+    if (text && body != null && body.length() > 0 && !Utf8.isValid(body.getBytes())) {
+      if (json) {
+        try {
+          // a malformed sequence becomes a lone surrogate, which valid UTF-8 never gives: the walk finds it
+          unstorable(Json.decodeValue(Utf8.decodeMarkingInvalid(body.getBytes())), "", errors, Utf8.INVALID);
+        } catch (DecodeException e) {
+          // not JSON either: say so at the body
+        }
+      }
+      if (errors.isEmpty()) {
+        errors.add(ApiException.fieldError("/body", Utf8.INVALID));
+      }
+    } else if (json && body != null && SUSPECT_ESCAPE.matcher(body.toString()).find()) {
       try {
-        unstorable(Json.decodeValue(body), "", errors);
+        unstorable(Json.decodeValue(body), "", errors, UNSTORABLE);
       } catch (DecodeException e) {
         // not JSON at all: the contract check answers that
       }
     }
     if (!errors.isEmpty()) {
       Problems.send(rc, new ApiException(400, "validation", "The request does not match the contract",
-          UNSTORABLE, new JsonObject().put("errors", errors)));
+          errors.getJsonObject(0).getString("message"), new JsonObject().put("errors", errors)));
       return;
     }
     rc.next();
@@ -232,21 +297,24 @@ public final class ApiVerticle extends VerticleBase {
     return true;
   }
 
-  private static void unstorable(Object node, String pointer, JsonArray errors) {
+  private static void unstorable(Object node, String pointer, JsonArray errors, String message) {
+    if (errors.size() >= Problems.MAX_FIELD_ERRORS) {
+      return;
+    }
     if (node instanceof String s && !storable(s)) {
-      errors.add(ApiException.fieldError(pointer, UNSTORABLE));
+      errors.add(ApiException.fieldError(pointer.isEmpty() ? "/body" : pointer, message));
     } else if (node instanceof JsonObject o) {
       o.forEach(e -> {
         String child = pointer + "/" + e.getKey().replace("~", "~0").replace("/", "~1");
         if (!storable(e.getKey())) {
-          errors.add(ApiException.fieldError(child, UNSTORABLE));
+          errors.add(ApiException.fieldError(child, message));
         } else {
-          unstorable(e.getValue(), child, errors);
+          unstorable(e.getValue(), child, errors, message);
         }
       });
     } else if (node instanceof JsonArray a) {
       for (int i = 0; i < a.size(); i++) {
-        unstorable(a.getValue(i), pointer + "/" + i, errors);
+        unstorable(a.getValue(i), pointer + "/" + i, errors, message);
       }
     }
   }
@@ -268,10 +336,24 @@ public final class ApiVerticle extends VerticleBase {
     Operation operation = contract.findOperation(rc.request().path(), rc.request().method());
     if (operation != null) {
       Set<String> strings = new HashSet<>();
+      JsonArray notIntegers = new JsonArray();
       for (Parameter p : operation.getParameters()) {
         if (p.getIn() == Location.QUERY && (p.getSchemaType() == null || p.getSchemaType() == SchemaType.STRING)) {
           strings.add(p.getName());
         }
+        // the validator reads the value as JSON, so "1e2", "1.0" and " 5" would pass as integers
+        if (p.getIn() == Location.QUERY && p.getSchemaType() == SchemaType.INTEGER) {
+          for (String value : rc.request().params().getAll(p.getName())) {
+            if (!INTEGER.matcher(value).matches()) {
+              notIntegers.add(ApiException.fieldError("/query/" + p.getName(), "Must be a whole number in decimal digits."));
+            }
+          }
+        }
+      }
+      if (!notIntegers.isEmpty()) {
+        Problems.send(rc, new ApiException(400, "validation", "The request does not match the contract",
+            notIntegers.getJsonObject(0).getString("message"), new JsonObject().put("errors", notIntegers)));
+        return;
       }
       MultiMap params = rc.request().params();
       List<Map.Entry<String, String>> decoded = new ArrayList<>(params.entries());

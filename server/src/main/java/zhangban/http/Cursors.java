@@ -11,6 +11,31 @@ public final class Cursors {
     return Base64.getUrlEncoder().withoutPadding().encodeToString(key.getBytes(StandardCharsets.UTF_8));
   }
 
+  /** The sort key of a list ordered by a time and an id. */
+  public record TimeAndId(java.time.OffsetDateTime at, java.util.UUID id) {}
+
+  /** Years a row of this server can carry; a cursor outside them was not issued here. */
+  private static final int FIRST_YEAR = 2000;
+  private static final int LAST_YEAR = 9999;
+
+  /**
+   * A cursor of a time and an id, as the lists encode them ({@code time|id}). Anything else (another shape, a time PostgreSQL could
+   * not hold) is a 400: the list's statement never sees it.
+   */
+  public static TimeAndId decodeTimeAndId(String cursor) {
+    String[] parts = decode(cursor).split("\\|", 2);
+    try {
+      java.time.OffsetDateTime at = java.time.OffsetDateTime.parse(parts[0]);
+      java.util.UUID id = java.util.UUID.fromString(parts[1]);
+      if (at.getYear() < FIRST_YEAR || at.getYear() > LAST_YEAR || !id.toString().equalsIgnoreCase(parts[1])) {
+        throw new IllegalArgumentException("out of range");
+      }
+      return new TimeAndId(at, id);
+    } catch (RuntimeException e) {
+      throw ApiException.badRequest("The cursor is not one this server issued.");
+    }
+  }
+
   public static String decode(String cursor) {
     try {
       String key = StandardCharsets.UTF_8.newDecoder()

@@ -46,14 +46,17 @@ public final class TokenVerifier {
   private final List<String> audiences;
   private final long skewMillis;
   private final Clock clock;
+  private final long maxLifetimeMillis;
   private final DefaultJWSVerifierFactory verifiers = new DefaultJWSVerifierFactory();
   private final ConcurrentHashMap<String, Verified> verified = new ConcurrentHashMap<>();
 
   /** A token that passed: its claims, the key that signed it, and its times in epoch milliseconds. */
   private record Verified(JsonObject claims, JWK key, long expires, Long notBefore, Long issuedAt) {}
 
-  public TokenVerifier(JwksKeys keys, List<String> issuers, List<String> audiences, long skewSeconds, Clock clock) {
+  public TokenVerifier(JwksKeys keys, List<String> issuers, List<String> audiences, long skewSeconds,
+                       long maxLifetimeSeconds, Clock clock) {
     this.keys = keys;
+    this.maxLifetimeMillis = maxLifetimeSeconds * 1000;
     this.issuers = List.copyOf(issuers);
     this.audiences = List.copyOf(audiences);
     this.skewMillis = skewSeconds * 1000;
@@ -179,6 +182,11 @@ public final class TokenVerifier {
     }
     if (issuedAt != null && now + skewMillis < issuedAt) {
       return "The token was issued in the future.";
+    }
+    // a token that lives for centuries is a credential that cannot be taken back
+    long lifetime = expires - (issuedAt != null ? issuedAt : now);
+    if (lifetime > maxLifetimeMillis + skewMillis) {
+      return "The token's lifetime is longer than the " + maxLifetimeMillis / 1000 + " seconds accepted.";
     }
     return null;
   }

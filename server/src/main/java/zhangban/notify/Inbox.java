@@ -42,13 +42,9 @@ public final class Inbox {
     OffsetDateTime afterAt = null;
     UUID afterId = null;
     if (cursor != null) {
-      String[] parts = Cursors.decode(cursor).split("\\|", 2);
-      try {
-        afterAt = OffsetDateTime.parse(parts[0]);
-        afterId = UUID.fromString(parts[1]);
-      } catch (RuntimeException e) {
-        throw ApiException.badRequest("The cursor is not one this server issued.");
-      }
+      Cursors.TimeAndId after = Cursors.decodeTimeAndId(cursor);
+      afterAt = after.at();
+      afterId = after.id();
     }
     return pool.preparedQuery(LIST).execute(Tuple.of(subject, unreadOnly, afterAt, afterId, limit + 1))
         .compose(rows -> unread(subject).map(count -> {

@@ -175,13 +175,9 @@ public final class CaseService {
       sql.append(f.escalated().get() ? " and c.escalated_at is not null" : " and c.escalated_at is null");
     }
     if (f.cursor().isPresent()) {
-      String[] parts = Cursors.decode(f.cursor().get()).split("\\|", 2);
-      try {
-        args.add(OffsetDateTime.parse(parts[0]));
-        args.add(UUID.fromString(parts[1]));
-      } catch (RuntimeException e) {
-        throw ApiException.badRequest("The cursor is not one this server issued.");
-      }
+      Cursors.TimeAndId after = Cursors.decodeTimeAndId(f.cursor().get());
+      args.add(after.at());
+      args.add(after.id());
       sql.append(" and (c.opened_at, c.id) < ($").append(args.size() - 1).append(", $").append(args.size()).append(")");
     }
     args.add(f.limit() + 1);

@@ -1,6 +1,7 @@
 package zhangban.identity;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
@@ -92,6 +93,22 @@ class TokenTest {
         .expirationTime(Date.from(now().minus(Duration.ofMinutes(5)))));
     refused(expired, "expired");
     assertEquals("The token has expired.", api.get("/me").token(expired).send().expect(401).json().getString("detail"));
+  }
+
+  @Test
+  void aTokenLivingLongerThanTheMaximumIsUnauthorized() {
+    // exp − iat over JWT_MAX_LIFETIME_SECONDS (a day by default): a credential nobody can take back
+    String centuries = signed(b -> b.issueTime(Date.from(now()))
+        .expirationTime(Date.from(now().plus(Duration.ofDays(365L * 300)))));
+    refused(centuries, "exp centuries ahead");
+    assertTrue(api.get("/me").token(centuries).send().expect(401).json().getString("detail").contains("lifetime"));
+    // without iat, exp − now counts
+    refused(signed(b -> b.issueTime(null).expirationTime(Date.from(now().plus(Duration.ofDays(3))))), "no iat, exp in 3 days");
+    // a day is still fine, with or without iat
+    api.get("/me").token(signed(b -> b.issueTime(Date.from(now()))
+        .expirationTime(Date.from(now().plus(Duration.ofHours(24)))))).send().expect(200);
+    api.get("/me").token(signed(b -> b.issueTime(null).expirationTime(Date.from(now().plus(Duration.ofHours(23))))))
+        .send().expect(200);
   }
 
   @Test
