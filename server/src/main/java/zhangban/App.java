@@ -252,6 +252,21 @@ public final class App implements AutoCloseable {
     }
   }
 
+  /**
+   * SIGTERM: readiness answers 503 while everything goes on serving for {@code delayMillis}, so
+   * that load balancers polling readiness stop sending here before the port closes; then
+   * {@link #close()}.
+   */
+  public void drainAndClose(long delayMillis) {
+    beginDraining();
+    try {
+      Thread.sleep(delayMillis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    close();
+  }
+
   @Override
   public void close() {
     if (!closed.compareAndSet(false, true)) {

@@ -17,7 +17,8 @@ public final class Main {
     App app = App.start(config, Clock.systemUTC());
     // SIGTERM (Kubernetes, systemd) and Ctrl-C drain and exit 0: a stop that was asked for is not a failure
     for (String signal : new String[] {"TERM", "INT"}) {
-      sun.misc.Signal.handle(new sun.misc.Signal(signal), s -> new Thread(() -> stop(app, "SIG" + signal), "shutdown").start());
+      sun.misc.Signal.handle(new sun.misc.Signal(signal), s -> new Thread(() -> stop(app, "SIG" + signal,
+          config.drainDelayMillis()), "shutdown").start());
     }
     // any other exit (System.exit, the last thread ending) still closes in order
     Runtime.getRuntime().addShutdownHook(new Thread(app::close, "shutdown-hook"));
@@ -32,11 +33,11 @@ public final class Main {
     System.out.println();
   }
 
-  private static void stop(App app, String signal) {
+  private static void stop(App app, String signal, long drainDelayMillis) {
     LOG.info("{}: draining and stopping", signal);
     int status = 0;
     try {
-      app.close();
+      app.drainAndClose(drainDelayMillis);
       LOG.info("Stopped");
     } catch (RuntimeException e) {
       LOG.error("Stopping failed", e);

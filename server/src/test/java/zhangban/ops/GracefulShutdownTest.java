@@ -19,6 +19,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import zhangban.support.Poll;
+import zhangban.support.ServerProcess;
 import zhangban.support.TestServer;
 
 /** Shutting down: readiness first, then no new connections, and what was in flight is answered. */
@@ -33,6 +34,33 @@ class GracefulShutdownTest {
       assertEquals("DOWN", body.getString("status"));
       assertEquals("draining", body.getJsonObject("checks").getString("shutdown"));
       server.api.get("/me").token(server.token("citizen-zhang")).send().expect(200);
+    }
+  }
+
+  @Test
+  void onSigtermReadinessAnswers503WhileTheServerStillServesThenItExits() throws Exception {
+    var t = zhangban.support.TestPostgres.freshDatabase();
+    int port;
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+      port = s.getLocalPort();
+    }
+    try (ServerProcess process = ServerProcess.start("drain", port, Map.of("PGHOST", t.host(),
+        "PGPORT", String.valueOf(t.port()), "PGDATABASE", t.database(), "PGUSER", t.user(), "PGPASSWORD", t.password(),
+        "DEV_MODE", "false", "DEMO_DATA", "false", "SHUTDOWN_DRAIN_DELAY_MS", "3000",
+        "DATA_DIR", java.nio.file.Files.createTempDirectory("zb-drain").toString()))) {
+      assertEquals(200, process.readiness());
+      CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> {
+        try {
+          return process.terminate(java.time.Duration.ofSeconds(60));
+        } catch (InterruptedException e) {
+          throw new IllegalStateException(e);
+        }
+      });
+      // load balancers polling readiness see it go down while the port is still open
+      Poll.until("readiness answers 503 after SIGTERM", () -> process.readiness() == 503);
+      assertEquals(503, process.readiness());
+      assertEquals(0, exit.get(60, TimeUnit.SECONDS), "a stop that was asked for exits 0");
+      assertEquals(-1, process.readiness(), "the port is closed once stopped");
     }
   }
 

@@ -44,6 +44,8 @@ public final class ServerProcess implements AutoCloseable {
     ProcessBuilder builder = new ProcessBuilder(command)
         .redirectErrorStream(true)
         .redirectOutput(log.toFile());
+    // a short readiness drain on SIGTERM, unless the test asks for another
+    builder.environment().put("SHUTDOWN_DRAIN_DELAY_MS", "300");
     builder.environment().putAll(env);
     builder.environment().put("PORT", String.valueOf(port));
     builder.environment().put("HOST", "127.0.0.1");
