@@ -31,6 +31,8 @@ public final class Devices {
       insert into push_device (id, user_subject, token, platform, app_version, locale, active, created_at, updated_at)
       values ($1, $2, $3, $4, $5, $6, true, $7, $7)
       on conflict (id) do update set user_subject = excluded.user_subject, token = excluded.token,
+        created_at = case when push_device.user_subject = excluded.user_subject then push_device.created_at
+                          else excluded.created_at end,
         platform = excluded.platform, app_version = excluded.app_version, locale = excluded.locale,
         active = true, retired_reason = null, updated_at = excluded.updated_at
       returning id, user_subject, token, platform, app_version, locale, active, created_at, updated_at
@@ -68,20 +70,36 @@ public final class Devices {
       where id = $1 and token = $2 and active
       """;
 
-  /** Registers or refreshes a device; call inside a transaction. */
-  public Future<JsonObject> register(SqlClient tx, String subject, UUID deviceId, String token, String platform,
-                                     String appVersion, String locale, Instant now) {
+  /**
+   * Registers or refreshes a device; call inside a transaction. Empty when the installation id is
+   * another user's active device and the caller does not hold its registration token: an id is
+   * no proof of being on that phone (anyone can send one), the token is (FCM gives it to that app
+   * installation only). So another user signing in on the same phone takes the installation over,
+   * and nobody else can move it, see it or learn anything of it.
+   */
+  public Future<Optional<JsonObject>> register(SqlClient tx, String subject, UUID deviceId, String token,
+                                               String platform, String appVersion, String locale, Instant now) {
     var at = now.atOffset(ZoneOffset.UTC);
     return tx.preparedQuery(BY_ID).execute(Tuple.of(deviceId)).compose(rows -> {
       Optional<Row> existing = rows.size() == 0 ? Optional.empty() : Optional.of(rows.iterator().next());
-      Future<?> queued = Future.succeededFuture();
-      if (existing.isPresent() && !existing.get().getString("user_subject").equals(subject)) {
-        queued = tx.preparedQuery(DROP_QUEUED).execute(Tuple.of(deviceId, "device moved to another user", at));
-      } else if (existing.isPresent() && !existing.get().getString("token").equals(token)) {
-        queued = tx.preparedQuery(RETARGET_QUEUED).execute(Tuple.of(deviceId, token, at));
+      if (existing.isPresent() && !existing.get().getString("user_subject").equals(subject)
+          && existing.get().getBoolean("active") && !existing.get().getString("token").equals(token)) {
+        return Future.succeededFuture(Optional.<JsonObject>empty());
       }
-      return queued;
-    }).compose(v -> tx.preparedQuery(RETIRE_OTHER_HOLDERS).execute(Tuple.of(token, deviceId, at)))
+      return write(tx, subject, deviceId, token, platform, appVersion, locale, at, existing).map(Optional::of);
+    });
+  }
+
+  private Future<JsonObject> write(SqlClient tx, String subject, UUID deviceId, String token, String platform,
+                                   String appVersion, String locale, java.time.OffsetDateTime at,
+                                   Optional<Row> existing) {
+    Future<?> queued = Future.succeededFuture();
+    if (existing.isPresent() && !existing.get().getString("user_subject").equals(subject)) {
+      queued = tx.preparedQuery(DROP_QUEUED).execute(Tuple.of(deviceId, "device moved to another user", at));
+    } else if (existing.isPresent() && !existing.get().getString("token").equals(token)) {
+      queued = tx.preparedQuery(RETARGET_QUEUED).execute(Tuple.of(deviceId, token, at));
+    }
+    return queued.compose(v -> tx.preparedQuery(RETIRE_OTHER_HOLDERS).execute(Tuple.of(token, deviceId, at)))
         .compose(moved -> {
           List<Tuple> drops = new ArrayList<>();
           moved.forEach(r -> drops.add(Tuple.of(r.getUUID("id"), "token moved to another device", at)));

@@ -54,6 +54,9 @@ public final class NotifyApi {
       return pool.withTransaction(tx -> devices.register(tx, p.subject(), id, in.getString("token"),
               in.getString("platform"), in.getString("appVersion"), in.getString("locale", Templates.DEFAULT_LOCALE),
               clock.instant())
+          .map(registered -> registered.orElseThrow(() -> zhangban.http.ApiException.notFound(
+              "No such device of yours. This installation id is registered to someone else: sign out there, "
+                  + "or register the token this app installation holds.")))
           .compose(device -> p.has(Role.OFFICER)
               ? tx.preparedQuery(OFFICER_UPSERT).execute(Tuple.of(p.subject(), p.department().orElseThrow(),
                   p.name().orElse(null), clock.instant().atOffset(java.time.ZoneOffset.UTC))).map(device)
