@@ -88,6 +88,11 @@ public final class TestServer implements AutoCloseable {
     return new TestServer(env, Database.of(TestPostgres.freshDatabase()), DEFAULT_START);
   }
 
+  /** On the database {@code target} names (e.g. a fresh one reached through a {@link TcpProxy}). */
+  public static TestServer startOn(Config.DatabaseTarget target, Map<String, String> env) {
+    return new TestServer(env, Database.of(target), DEFAULT_START);
+  }
+
   /** On a fresh database, with pushes going to {@code gateway} (e.g. an {@code FcmGateway} on a fake FCM). */
   public static TestServer startWithGateway(Map<String, String> env, PushGateway gateway) {
     return new TestServer(newDataDir(), env, Database.of(TestPostgres.freshDatabase()), new MutableClock(DEFAULT_START), gateway);

@@ -1,0 +1,98 @@
+package zhangban.support;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * A TCP relay on the loopback between the server and PostgreSQL, so a test can break the
+ * connections as a network does: {@link #resetAll()} ends each with a reset (RST), not a FIN.
+ */
+public final class TcpProxy implements AutoCloseable {
+  private final ServerSocket listener;
+  private final int targetPort;
+  private final List<Socket> sockets = new CopyOnWriteArrayList<>();
+
+  public TcpProxy(int targetPort) throws IOException {
+    this.targetPort = targetPort;
+    this.listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+    Thread accept = new Thread(this::accept, "tcp-proxy-accept");
+    accept.setDaemon(true);
+    accept.start();
+  }
+
+  public int port() {
+    return listener.getLocalPort();
+  }
+
+  private void accept() {
+    while (!listener.isClosed()) {
+      try {
+        Socket client = listener.accept();
+        Socket upstream = new Socket(InetAddress.getLoopbackAddress(), targetPort);
+        sockets.add(client);
+        sockets.add(upstream);
+        pump(client, upstream);
+        pump(upstream, client);
+      } catch (IOException e) {
+        // closed, or PostgreSQL refused: the client sees its connection end
+      }
+    }
+  }
+
+  private void pump(Socket from, Socket to) {
+    Thread t = new Thread(() -> {
+      byte[] buf = new byte[16384];
+      try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
+        int n;
+        while ((n = in.read(buf)) >= 0) {
+          out.write(buf, 0, n);
+          out.flush();
+        }
+      } catch (IOException e) {
+        // one side went away
+      } finally {
+        close(to);
+        close(from);
+      }
+    }, "tcp-proxy-pump");
+    t.setDaemon(true);
+    t.start();
+  }
+
+  /** Every connection through the relay is reset at once, both ways. */
+  public void resetAll() {
+    for (Socket s : sockets) {
+      try {
+        s.setSoLinger(true, 0);
+      } catch (IOException e) {
+        // already closed
+      }
+      close(s);
+    }
+    sockets.clear();
+  }
+
+  private static void close(Socket s) {
+    try {
+      s.close();
+    } catch (IOException e) {
+      // already closed
+    }
+  }
+
+  @Override
+  public void close() {
+    resetAll();
+    try {
+      listener.close();
+    } catch (IOException e) {
+      // already closed
+    }
+  }
+}
