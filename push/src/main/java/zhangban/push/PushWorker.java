@@ -49,7 +49,7 @@ public final class PushWorker extends VerticleBase {
       from due where j.id = due.id
       returning j.id, j.device_id, j.token, j.message, j.attempts
       """;
-  /** One statement (one commit) for every job of a round that FCM accepted. */
+  /** One statement (one commit) for the jobs FCM accepted since the last such statement. */
   private static final String SENT = """
       update push_job j set status = 'sent', fcm_message_id = v.message_id, last_error = null, lease_until = null,
         updated_at = $3
@@ -221,41 +221,72 @@ public final class PushWorker extends VerticleBase {
 
   private record Claimed(long id, UUID deviceId, String token, JsonObject message, int attempts) {}
 
+  /**
+   * Sends a round and records each outcome as it comes, not after the round's slowest send: only
+   * the sends really in flight when a process dies are sent again after their lease. Completes
+   * when every outcome of the round is recorded.
+   */
   private Future<Void> sendAll(List<Claimed> jobs) {
-    List<Future<SendOutcome>> all = new ArrayList<>(jobs.size());
+    List<Future<Void>> recorded = new ArrayList<>(jobs.size());
     for (Claimed job : jobs) {
       long started = System.nanoTime();
-      all.add(gateway.send(PushMessage.fromJson(job.token(), job.message()))
-          .onSuccess(outcome -> latency.record(System.nanoTime() - started, TimeUnit.NANOSECONDS)));
-    }
-    return Future.join(all).transform(ar -> {
-      List<Long> sentIds = new ArrayList<>();
-      List<String> messageIds = new ArrayList<>();
-      List<Future<Void>> others = new ArrayList<>();
-      for (int i = 0; i < jobs.size(); i++) {
-        Future<SendOutcome> f = all.get(i);
-        SendOutcome outcome = f.succeeded() ? f.result()
-            : new SendOutcome.Retry("UNKNOWN", java.util.Optional.empty(), String.valueOf(f.cause()));
-        if (outcome instanceof SendOutcome.Sent sentOutcome) {
-          sentIds.add(jobs.get(i).id());
-          messageIds.add(sentOutcome.messageId());
-        } else {
-          Claimed job = jobs.get(i);
-          SendOutcome failure = outcome;
-          Instant at = clock.instant();
-          countFailure(job, failure);
-          others.add(persistently("recording push job " + job.id(), () -> recordFailure(job, failure, at)));
+      recorded.add(gateway.send(PushMessage.fromJson(job.token(), job.message())).transform(ar -> {
+        if (ar.succeeded()) {
+          latency.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
         }
-      }
-      sent.increment(sentIds.size());
-      Tuple sentRows = Tuple.of(sentIds.toArray(Long[]::new), messageIds.toArray(String[]::new),
-          utc(clock.instant()), settings.workerId());
-      Future<Void> sentRecorded = sentIds.isEmpty() ? Future.succeededFuture()
-          : persistently("recording " + sentIds.size() + " sent push jobs",
-              () -> pool.preparedQuery(SENT).execute(sentRows).mapEmpty());
-      others.add(sentRecorded);
-      return Future.join(others).mapEmpty();
-    });
+        SendOutcome outcome = ar.succeeded() ? ar.result()
+            : new SendOutcome.Retry("UNKNOWN", java.util.Optional.empty(), String.valueOf(ar.cause()));
+        return record(job, outcome);
+      }));
+    }
+    return Future.join(recorded).mapEmpty();
+  }
+
+  private Future<Void> record(Claimed job, SendOutcome outcome) {
+    if (outcome instanceof SendOutcome.Sent accepted) {
+      sent.increment();
+      return recordSent(job.id(), accepted.messageId());
+    }
+    countFailure(job, outcome);
+    Instant at = clock.instant();
+    return persistently("recording push job " + job.id(), () -> recordFailure(job, outcome, at));
+  }
+
+  /** A job FCM accepted, waiting for the statement that records it. */
+  private record Accepted(long id, String messageId, Promise<Void> recorded) {}
+
+  /** Accepted jobs not yet written; written together, one statement at a time. */
+  private List<Accepted> accepted = new ArrayList<>();
+  private boolean writingAccepted;
+
+  /**
+   * Sent jobs are written in one statement as soon as the previous such statement is done: those
+   * accepted while one is in flight go together in the next. At most one statement's time passes
+   * between FCM's answer and its record.
+   */
+  private Future<Void> recordSent(long id, String messageId) {
+    Promise<Void> recorded = Promise.promise();
+    accepted.add(new Accepted(id, messageId, recorded));
+    if (!writingAccepted) {
+      writeAccepted();
+    }
+    return recorded.future();
+  }
+
+  private void writeAccepted() {
+    List<Accepted> batch = accepted;
+    accepted = new ArrayList<>();
+    writingAccepted = true;
+    Tuple rows = Tuple.of(batch.stream().map(Accepted::id).toArray(Long[]::new),
+        batch.stream().map(Accepted::messageId).toArray(String[]::new), utc(clock.instant()), settings.workerId());
+    persistently("recording " + batch.size() + " sent push jobs", () -> pool.preparedQuery(SENT).execute(rows).mapEmpty())
+        .onComplete(ar -> {
+          writingAccepted = false;
+          batch.forEach(a -> a.recorded().tryComplete());
+          if (!accepted.isEmpty()) {
+            writeAccepted();
+          }
+        });
   }
 
   /**

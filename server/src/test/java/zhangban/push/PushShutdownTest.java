@@ -39,6 +39,31 @@ class PushShutdownTest {
   }
 
   @Test
+  void aSendFcmAcceptedIsRecordedWhileAnotherOfItsRoundIsStillInFlight() {
+    // a crash now would send again only what is really in flight: the slow send, not the fast one
+    TestServer server = TestServer.startWithGateway(Map.of(), PushFixtures.gateway(fake, Duration.ofSeconds(60)));
+    try {
+      PushFixtures fx = new PushFixtures(server, fake);
+      String subject = "citizen-two-phones";
+      String fast = "fast-phone-" + UUID.randomUUID();
+      String slow = "slow-phone-" + UUID.randomUUID();
+      fx.register(subject, UUID.randomUUID(), fast, "android", "zh-CN");
+      fx.register(subject, UUID.randomUUID(), slow, "ios", "zh-CN");
+      fake.hold(slow);
+      fx.submitted(subject); // one notice, a push to each phone, claimed in one round
+      Poll.until("both sends reached FCM", () -> fake.receivedCount(slow) == 1 && fake.deliveredCount(fast) == 1);
+      long fastJob = server.count("select max(id) from push_job where token = $1", fast);
+      long slowJob = server.count("select max(id) from push_job where token = $1", slow);
+      fx.awaitStatus(fastJob, "sent");
+      assertEquals("sending", fx.status(slowJob), "the slow send is still in flight");
+      assertEquals(1, fake.release(slow, 200, null));
+      fx.awaitStatus(slowJob, "sent");
+    } finally {
+      server.close();
+    }
+  }
+
+  @Test
   void aSlowSendWhoseLeaseRunsOutIsNotClaimedAgainByItsOwnWorker() {
     TestServer server = TestServer.startWithGateway(Map.of("PUSH_LEASE_SECONDS", "60", "PUSH_POLL_MS", "100"),
         PushFixtures.gateway(fake, Duration.ofSeconds(30)));
