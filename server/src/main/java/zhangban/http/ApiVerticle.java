@@ -252,7 +252,10 @@ public final class ApiVerticle extends VerticleBase {
       }
     });
     String type = rc.request().getHeader("Content-Type");
-    Buffer body = rc.body() == null ? null : rc.body().buffer();
+    // a body sent to an operation that takes none means nothing and is not read
+    Operation operation = contract.findOperation(rc.request().path(), rc.request().method());
+    Buffer body = rc.body() == null || operation == null || operation.getRequestBody() == null ? null
+        : rc.body().buffer();
     boolean json = type != null && type.toLowerCase().contains("json");
     boolean text = json || (type != null && type.toLowerCase().startsWith("text/"));
     if (text && body != null && body.length() > 0 && !Utf8.isValid(body.getBytes())) {
