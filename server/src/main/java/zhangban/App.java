@@ -149,10 +149,12 @@ public final class App implements AutoCloseable {
       LOG.info("Statistics read from {}:{}", config.statsDatabase().get().host(), config.statsDatabase().get().port());
     }
 
-    Optional<DevTokens> devTokens = config.devMode()
-        ? Optional.of(DevTokens.loadOrCreate(config.dataDir(), clock)) : Optional.empty();
+    // DEV_MODE: the demo tokens' key lives with the embedded database in the data folder; on an
+    // external database it is shared through it (read after migrations), so every replica takes them
+    java.util.concurrent.atomic.AtomicReference<DevTokens> devTokens = new java.util.concurrent.atomic.AtomicReference<>(
+        config.devMode() && database.embedded() ? DevTokens.loadOrCreate(config.dataDir(), clock) : null);
     JwksKeys keys = new JwksKeys(vertx, config.jwt().jwksUrl(), config.jwt().jwksFile(),
-        devTokens.map(t -> List.<com.nimbusds.jose.jwk.JWK>of(t.publicKey())).orElse(List.of()),
+        devTokens.get() == null ? List.of() : List.<com.nimbusds.jose.jwk.JWK>of(devTokens.get().publicKey()),
         config.jwt().jwksMinRefetchSeconds(), clock);
     TokenVerifier verifier = new TokenVerifier(keys, config.jwt().issuers(), config.jwt().audiences(),
         config.jwt().clockSkewSeconds(), config.jwt().maxLifetimeSeconds(), clock);
@@ -186,7 +188,7 @@ public final class App implements AutoCloseable {
     // a push-worker process serves health and metrics only; the other operations answer 501
     List<Consumer<RouterBuilder>> features = !config.role().servesApi() ? List.of(ops::mount) : List.of(
         ops::mount,
-        new IdentityApi(pool, devTokens)::mount,
+        new IdentityApi(pool, () -> Optional.ofNullable(devTokens.get()))::mount,
         new CatalogApi(catalog)::mount,
         new CalendarApi(calendar)::mount,
         new FilingApi(filing, new Materials(filing, vertx), new Supervision(filing), config.uploadsDir(),
@@ -209,6 +211,12 @@ public final class App implements AutoCloseable {
         .compose(id -> keys.load())
         .compose(v -> vertx.executeBlocking(() -> {
           database.migrate();
+          if (config.devMode() && !database.embedded()) {
+            try (java.sql.Connection c = database.connect()) {
+              devTokens.set(DevTokens.sharedThrough(c, clock));
+            }
+            keys.trust(devTokens.get().publicKey());
+          }
           // the demo users with a quarter of rated history for the dashboard, and the statistics
           // rebuilt from it, all in one transaction
           if (config.demoData() && database.loadDemoDataOnce(config.zone(),

@@ -138,6 +138,16 @@ public final class Database {
     return resource(classpathResource);
   }
 
+  /** A plain JDBC connection, for blocking start-up work; the caller closes it. */
+  public Connection connect() throws SQLException {
+    return DriverManager.getConnection(jdbcUrl(), target.user(), target.password());
+  }
+
+  /** Whether this is the embedded PostgreSQL (in the data folder) rather than a configured one. */
+  public boolean embedded() {
+    return embedded != null;
+  }
+
   public PgConnectOptions connectOptions() {
     return new PgConnectOptions()
         .setHost(target.host())

@@ -18,9 +18,10 @@ public final class IdentityApi {
   private static final String DEMO_USER = "select id, name, roles, department, uscc from demo_user where id = $1";
 
   private final Pool pool;
-  private final Optional<DevTokens> devTokens;
+  /** Present in DEV_MODE once start-up has read the key. */
+  private final java.util.function.Supplier<Optional<DevTokens>> devTokens;
 
-  public IdentityApi(Pool pool, Optional<DevTokens> devTokens) {
+  public IdentityApi(Pool pool, java.util.function.Supplier<Optional<DevTokens>> devTokens) {
     this.pool = pool;
     this.devTokens = devTokens;
   }
@@ -57,7 +58,7 @@ public final class IdentityApi {
 
   /** Outside DEV_MODE these operations answer exactly as an unknown path does. */
   private DevTokens requireDevMode() {
-    return devTokens.orElseThrow(() -> ApiException.notFound("No such resource."));
+    return devTokens.get().orElseThrow(() -> ApiException.notFound("No such resource."));
   }
 
   private static DevTokens.DemoUser demoUser(Row r) {

@@ -27,7 +27,7 @@ public final class JwksKeys {
   private final Vertx vertx;
   private final Optional<URI> url;
   private final Optional<Path> file;
-  private final List<JWK> fixedKeys;
+  private final List<JWK> fixedKeys;  // copy-on-write: trust() may add one after start
   private final long minRefetchMillis;
   private final Clock clock;
   private final WebClient client;
@@ -40,13 +40,21 @@ public final class JwksKeys {
     this.vertx = vertx;
     this.url = url;
     this.file = file;
-    this.fixedKeys = List.copyOf(fixedKeys);
+    this.fixedKeys = new java.util.concurrent.CopyOnWriteArrayList<>(fixedKeys);
     this.minRefetchMillis = minRefetchSeconds * 1000;
     this.clock = clock;
     this.client = url.isPresent()
         ? WebClient.create(vertx, new WebClientOptions().setConnectTimeout(3000).setIdleTimeout(10))
         : null;
     current.set(new JWKSet(this.fixedKeys));
+  }
+
+  /** Trusts one more key from now on, as if it had been given at construction (the shared dev key). */
+  public void trust(JWK key) {
+    fixedKeys.add(key);
+    List<JWK> keys = new ArrayList<>(current.get().getKeys());
+    keys.add(key);
+    current.set(new JWKSet(keys));
   }
 
   public JWKSet current() {

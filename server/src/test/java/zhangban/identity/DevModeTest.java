@@ -152,7 +152,29 @@ class DevModeTest {
   @Test
   void withoutDevModeNoDevKeyIsCreated() {
     assertEquals(false, java.nio.file.Files.exists(prod.dataDir.resolve("dev-signing-key.jwk.json")));
-    assertEquals(true, java.nio.file.Files.exists(dev.dataDir.resolve("dev-signing-key.jwk.json")));
+    assertEquals(0, prod.count("select count(*) from dev_signing_key"));
+    // on a configured database the key is kept there, for every replica, and not in a file
+    assertEquals(1, dev.count("select count(*) from dev_signing_key"));
+    assertEquals(false, java.nio.file.Files.exists(dev.dataDir.resolve("dev-signing-key.jwk.json")));
+  }
+
+  @Test
+  void aDemoTokenFromOneReplicaIsAcceptedByAnotherOnTheSameDatabase() {
+    String token = issue(dev, new JsonObject().put("user", "citizen-zhang")).getString("token");
+    try (TestServer replica = dev.sibling(Map.of("DEV_MODE", "true"), null)) {
+      assertEquals("citizen-zhang", replica.api.get("/me").token(token).send().expect(200).json().getString("subject"));
+      String theirs = issue(replica, new JsonObject().put("user", "admin-zhou")).getString("token");
+      dev.api.get("/me").token(theirs).send().expect(200);
+    }
+  }
+
+  @Test
+  void withTheEmbeddedDatabaseTheKeyFileIsTheOwnersAlone() throws Exception {
+    try (TestServer embedded = TestServer.startEmbedded(Map.of("DEV_MODE", "true"))) {
+      java.nio.file.Path key = embedded.dataDir.resolve("dev-signing-key.jwk.json");
+      assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
+          java.nio.file.Files.getPosixFilePermissions(key)));
+    }
   }
 
   @Test
