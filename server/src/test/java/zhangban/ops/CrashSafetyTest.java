@@ -157,6 +157,10 @@ class CrashSafetyTest {
       assertEquals(total, acked.journeys.get());
       assertAcknowledgedWritesKept(db, acked, total);
       assertPushesDeliveredOnce(db, fcm, Set.of());
+      // the requests that met the outage, with their connections busy, were told to come back
+      assertTrue(client.serverErrors().keySet().stream().allMatch(status -> status == 503),
+          "every failure during the restart is a 503: " + client.serverErrors());
+      assertEquals(0, client.withoutRetryAfter(), "a 503 without Retry-After: " + client.lastWithoutRetryAfter());
     } finally {
       servers.forEach(ServerProcess::close);
       pg.close();

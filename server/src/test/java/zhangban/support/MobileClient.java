@@ -41,6 +41,27 @@ public final class MobileClient {
     this.giveUpAfter = giveUpAfter;
   }
 
+  private final java.util.Map<Integer, java.util.concurrent.atomic.AtomicLong> serverErrors =
+      new java.util.concurrent.ConcurrentHashMap<>();
+  private final java.util.concurrent.atomic.AtomicLong withoutRetryAfter = new java.util.concurrent.atomic.AtomicLong();
+  private volatile String lastWithoutRetryAfter;
+
+  /** How many answers of each 5xx status came (each was tried again). */
+  public java.util.Map<Integer, Long> serverErrors() {
+    java.util.Map<Integer, Long> out = new java.util.TreeMap<>();
+    serverErrors.forEach((status, n) -> out.put(status, n.get()));
+    return out;
+  }
+
+  /** 503 answers without Retry-After, and the body of the last of them. */
+  public long withoutRetryAfter() {
+    return withoutRetryAfter.get();
+  }
+
+  public String lastWithoutRetryAfter() {
+    return lastWithoutRetryAfter;
+  }
+
   /** Requests sent again after no answer or a 5xx. */
   public long retries() {
     return retries.get();
@@ -83,6 +104,11 @@ public final class MobileClient {
         HttpResponse<String> r = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() < 500) {
           return new Reply(r.statusCode(), r.body());
+        }
+        serverErrors.computeIfAbsent(r.statusCode(), k -> new java.util.concurrent.atomic.AtomicLong()).incrementAndGet();
+        if (r.statusCode() == 503 && r.headers().firstValue("Retry-After").isEmpty()) {
+          withoutRetryAfter.incrementAndGet();
+          lastWithoutRetryAfter = r.body();
         }
         last = base + " answered " + r.statusCode() + ": " + r.body();
       } catch (IOException e) {
