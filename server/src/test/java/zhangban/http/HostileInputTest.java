@@ -93,26 +93,27 @@ class HostileInputTest {
     byte[] body = truncatedMultipart(1024 * 1024);
     // the client goes away half way through
     try (Socket s = socket()) {
-      OutputStream out = s.getOutputStream();
-      out.write(uploadHead(draftId, citizen, body.length + 1000).getBytes(StandardCharsets.US_ASCII));
-      out.write(body, 0, body.length / 2);
-      out.flush();
-      Poll.until("the upload is being spooled", () -> !spooled().isEmpty());
+      sendHalfAnUpload(s, body);
     }
     Poll.until("the cut-off upload's spool file is removed", () -> spooled().isEmpty());
     // the client stalls half way through: the idle timeout (3 s here) closes the connection
     try (Socket s = socket()) {
-      OutputStream out = s.getOutputStream();
-      out.write(uploadHead(draftId, citizen, body.length + 1000).getBytes(StandardCharsets.US_ASCII));
-      out.write(body, 0, body.length / 2);
-      out.flush();
-      Poll.until("the upload is being spooled", () -> !spooled().isEmpty());
+      sendHalfAnUpload(s, body);
       s.setSoTimeout(15_000);
       long start = System.nanoTime();
       assertEquals(-1, drain(s.getInputStream()), "the server closes the stalled connection");
       assertTrue(System.nanoTime() - start < 12_000_000_000L);
     }
     Poll.until("the stalled upload's spool file is removed", () -> spooled().isEmpty());
+  }
+
+  /** The head of an upload of more than {@code body}, then half of it, until it is being spooled. */
+  static void sendHalfAnUpload(Socket s, byte[] body) throws IOException {
+    OutputStream out = s.getOutputStream();
+    out.write(uploadHead(draftId, citizen, body.length + 1000).getBytes(StandardCharsets.US_ASCII));
+    out.write(body, 0, body.length / 2);
+    out.flush();
+    Poll.until("the upload is being spooled", () -> !spooled().isEmpty());
   }
 
   @Test
