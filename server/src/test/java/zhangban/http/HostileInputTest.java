@@ -107,6 +107,17 @@ class HostileInputTest {
     Poll.until("the stalled upload's spool file is removed", () -> spooled().isEmpty());
   }
 
+  @Test
+  void theStartUpSweepRemovesWhatAKilledProcessLeftAndNothingBeingWritten() throws IOException {
+    Path dir = Files.createTempDirectory("zb-sweep");
+    Path left = Files.writeString(dir.resolve("upload-left"), "half a file");
+    Files.setLastModifiedTime(left, java.nio.file.attribute.FileTime.from(java.time.Instant.now().minusSeconds(3600)));
+    Path live = Files.writeString(dir.resolve("upload-live"), "being written");
+    FileUploads.sweep(dir, java.time.Duration.ofMinutes(10));
+    assertEquals(false, Files.exists(left));
+    assertEquals(true, Files.exists(live), "a sibling's upload in progress is left alone");
+  }
+
   /** The head of an upload of more than {@code body}, then half of it, until it is being spooled. */
   static void sendHalfAnUpload(Socket s, byte[] body) throws IOException {
     OutputStream out = s.getOutputStream();
