@@ -1,0 +1,246 @@
+package zhangban.rating;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.BiFunction;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import zhangban.support.Api;
+import zhangban.support.PushFixtures;
+import zhangban.support.TestServer;
+
+/**
+ * Every operation that addresses an object by its id, called by every kind of caller on an object
+ * that belongs to someone else (a citizen's application, rating, case, notification and device,
+ * handled by the 民政局): the status each gets is the table below, every cell asserted, each on a
+ * fresh object, and every refusal leaves every table as it was. The owner's column is the control:
+ * the same request is allowed to the one it belongs to.
+ */
+class AuthorizationMatrixTest {
+  /** Columns: who calls. */
+  static final List<String> CALLERS = List.of("anonymous", "owner", "citizen", "enterprise", "officer-other",
+      "officer", "manager", "admin", "integration");
+
+  /**
+   * Rows: operation, then the status for each caller in {@link #CALLERS} order. 404 where the
+   * caller may not know the object exists, 403 where they may see it but not do this. Besides:
+   * a draft is its applicant's alone (officers and managers see applications once submitted);
+   * staff are refused rating whatever the application (403 staff-cannot-rate, which says nothing
+   * of the object); a rectification case is the department's and the managers' work, the rater
+   * follows it through the rating; the owner's submit passes authorization and then finds the
+   * draft without its materials (422).
+   */
+  static final String EXPECTED = """
+      operation                  anonymous owner citizen enterprise officer-other officer manager admin integration
+      getApplication             401       200   404     404        404           200     200     404   404
+      getApplicationTimeline     401       200   404     404        404           200     200     404   404
+      listApplicationMaterials   401       200   404     404        404           200     200     404   404
+      updateApplicationForm      401       200   404     404        404           404     404     404   404
+      submitApplication          401       422   404     404        404           404     404     404   404
+      withdrawApplication        401       200   404     404        404           403     403     404   404
+      acceptApplication          401       403   404     404        404           200     403     404   404
+      rejectApplication          401       403   404     404        404           200     403     404   404
+      uploadMaterial             401       200   404     404        404           404     404     404   404
+      downloadMaterial           401       200   404     404        404           200     200     404   404
+      removeMaterial             401       409   404     404        404           403     403     404   404
+      recordIntegrationEvent     401       403   403     403        403           403     403     403   404
+      listApplicationRatings     401       200   404     404        404           200     200     404   404
+      rateApplication            401       201   404     404        403           403     403     403   403
+      getRating                  401       200   404     404        404           200     200     404   404
+      followUpRating             401       409   404     404        404           404     404     404   404
+      getRectificationCase       401       404   404     404        404           200     200     404   404
+      claimRectificationCase     401       404   404     404        404           200     403     404   404
+      appealRectificationCase    401       404   404     404        404           200     403     404   404
+      markNotificationRead       401       200   404     404        404           404     404     404   404
+      unregisterDevice           401       204   404     404        404           404     404     404   404
+      registerDevice             401       200   404     404        404           404     404     404   404
+      """;
+
+  static TestServer server;
+  static Api api;
+  static PushFixtures filing;
+  static RatingFixtures fx;
+  static Map<String, Supplier<String>> tokens = new LinkedHashMap<>();
+  static final String OWNER = "citizen-matrix-owner";
+
+  @BeforeAll
+  static void start() {
+    // the owner rates a fresh application in many cells: the per-user rating rate is not under test
+    server = TestServer.start(Map.of("RATING_CALLS_PER_MINUTE", "100000"));
+    api = server.api;
+    filing = new PushFixtures(server, null);
+    fx = new RatingFixtures(server, filing);
+    tokens.put("anonymous", () -> null);
+    tokens.put("owner", () -> fx.citizen(OWNER));
+    tokens.put("citizen", () -> fx.citizen("citizen-matrix-other"));
+    tokens.put("enterprise", () -> fx.enterprise("enterprise-matrix"));
+    tokens.put("officer-other", () -> fx.officer("officer-matrix-gaj", "GAJ"));
+    tokens.put("officer", () -> fx.officer("officer-matrix-mzj", "MZJ"));
+    tokens.put("manager", fx::manager);
+    tokens.put("admin", fx::admin);
+    tokens.put("integration", () -> fx.integration("integration-matrix-zjj", "ZJJ"));
+  }
+
+  @AfterAll
+  static void stop() {
+    server.close();
+  }
+
+  /** Each operation: a fresh object of the owner's, then the request as {@code token} sends it. */
+  static final Map<String, BiFunction<String, Fresh, Api.Response>> OPERATIONS = new LinkedHashMap<>();
+
+  /** The owner's objects, made afresh for each cell. */
+  record Fresh(Supplier<String> draft, Supplier<String> submitted, Supplier<String> completed,
+               Supplier<JsonObject> poorRating) {}
+
+  static {
+    OPERATIONS.put("getApplication", (t, f) -> api.get("/applications/" + f.submitted().get()).token(t).send());
+    OPERATIONS.put("getApplicationTimeline", (t, f) ->
+        api.get("/applications/" + f.submitted().get() + "/timeline").token(t).send());
+    OPERATIONS.put("listApplicationMaterials", (t, f) ->
+        api.get("/applications/" + f.submitted().get() + "/materials").token(t).send());
+    OPERATIONS.put("updateApplicationForm", (t, f) -> api.put("/applications/" + f.draft().get() + "/form").token(t)
+        .json(new JsonObject().put("form", new JsonObject().put("partnerName", "李娜"))));
+    OPERATIONS.put("submitApplication", (t, f) -> api.post("/applications/" + f.draft().get() + "/submit").token(t)
+        .idempotencyKey("matrix-" + UUID.randomUUID()).send());
+    OPERATIONS.put("withdrawApplication", (t, f) ->
+        api.post("/applications/" + f.submitted().get() + "/withdraw").token(t).send());
+    OPERATIONS.put("acceptApplication", (t, f) ->
+        api.post("/applications/" + f.submitted().get() + "/accept").token(t).send());
+    OPERATIONS.put("rejectApplication", (t, f) -> api.post("/applications/" + f.submitted().get() + "/reject")
+        .token(t).json(new JsonObject().put("reason", "材料不齐")));
+    OPERATIONS.put("uploadMaterial", (t, f) -> api.put("/applications/" + f.draft().get() + "/materials/id_card")
+        .token(t).multipart(io.vertx.ext.web.multipart.MultipartForm.create()
+            .binaryFileUpload("file", "card.pdf", io.vertx.core.buffer.Buffer.buffer("%PDF-1.4 matrix"), "application/pdf")));
+    OPERATIONS.put("downloadMaterial", (t, f) ->
+        api.get("/applications/" + f.submitted().get() + "/materials/id_card/content").token(t).send());
+    OPERATIONS.put("removeMaterial", (t, f) ->
+        api.delete("/applications/" + f.submitted().get() + "/materials/id_card").token(t).send());
+    // an approval system of another department reports on this application
+    OPERATIONS.put("recordIntegrationEvent", (t, f) -> api.post("/integration/applications/"
+        + fx.number(f.submitted().get()) + "/events").token(t)
+        .json(new JsonObject().put("eventId", "matrix-" + UUID.randomUUID()).put("action", "accept")));
+    OPERATIONS.put("listApplicationRatings", (t, f) ->
+        api.get("/applications/" + f.completed().get() + "/ratings").token(t).send());
+    OPERATIONS.put("rateApplication", (t, f) -> fx.rate(t, f.completed().get(),
+        fx.withVersion(RatingFixtures.rating(5))));
+    OPERATIONS.put("getRating", (t, f) ->
+        api.get("/ratings/" + f.poorRating().get().getString("id")).token(t).send());
+    // the case is still open: the owner's follow-up comes after the reply (409), nobody else's at all
+    OPERATIONS.put("followUpRating", (t, f) -> api.post("/ratings/" + f.poorRating().get().getString("id")
+        + "/follow-up").token(t).json(new JsonObject().put("satisfaction", "satisfied")));
+    OPERATIONS.put("getRectificationCase", (t, f) ->
+        api.get("/rectification-cases/" + fx.caseOf(f.poorRating().get())).token(t).send());
+    OPERATIONS.put("claimRectificationCase", (t, f) ->
+        api.post("/rectification-cases/" + fx.caseOf(f.poorRating().get()) + "/claim").token(t).send());
+    OPERATIONS.put("appealRectificationCase", (t, f) ->
+        api.post("/rectification-cases/" + fx.caseOf(f.poorRating().get()) + "/appeal").token(t)
+            .json(new JsonObject().put("reason", "mistaken").put("explanation", "该申请人当天并未来办理")));
+    OPERATIONS.put("markNotificationRead", (t, f) -> {
+      f.submitted().get(); // the owner is told of the submission
+      String id = api.get("/me/notifications?limit=1").token(fx.citizen(OWNER)).send().expect(200).items()
+          .getJsonObject(0).getString("id");
+      return api.post("/me/notifications/" + id + "/read").token(t).send();
+    });
+    OPERATIONS.put("unregisterDevice", (t, f) -> {
+      UUID device = UUID.randomUUID();
+      filing.register(OWNER, device, "matrix-token-" + device, "android", "zh-CN");
+      return api.delete("/me/devices/" + device).token(t).send();
+    });
+    OPERATIONS.put("registerDevice", (t, f) -> {
+      UUID device = UUID.randomUUID();
+      filing.register(OWNER, device, "matrix-token-" + device, "android", "zh-CN");
+      return api.put("/me/devices/" + device).token(t).json(new JsonObject().put("token", "other-" + UUID.randomUUID())
+          .put("platform", "ios").put("locale", "zh-CN").put("appVersion", "1.0.0"));
+    });
+  }
+
+  @Test
+  void everyCallerGetsTheStatusInTheTableOnSomeoneElsesObjects() {
+    Map<String, List<Integer>> expected = new LinkedHashMap<>();
+    String[] lines = EXPECTED.strip().split("\n");
+    assertEquals(CALLERS, List.of(lines[0].trim().split("\\s+")).subList(1, CALLERS.size() + 1));
+    for (int i = 1; i < lines.length; i++) {
+      String[] cells = lines[i].trim().split("\\s+");
+      List<Integer> statuses = new ArrayList<>();
+      for (int c = 1; c < cells.length; c++) {
+        statuses.add(Integer.parseInt(cells[c]));
+      }
+      assertEquals(CALLERS.size(), statuses.size(), cells[0]);
+      expected.put(cells[0], statuses);
+    }
+    assertEquals(OPERATIONS.keySet(), expected.keySet(), "every operation has a row, every row an operation");
+
+    List<String> wrong = new ArrayList<>();
+    StringBuilder observed = new StringBuilder();
+    for (var op : OPERATIONS.entrySet()) {
+      observed.append(String.format("%-26s", op.getKey()));
+      for (int c = 0; c < CALLERS.size(); c++) {
+        String caller = CALLERS.get(c);
+        Fresh fresh = fresh();
+        Api.Response r;
+        Map<String, Long> before;
+        // the object is made before the snapshot: only the request itself is measured
+        Fresh made = materialise(op.getKey(), fresh);
+        before = server.snapshot();
+        r = op.getValue().apply(tokens.get(caller).get(), made);
+        int want = expected.get(op.getKey()).get(c);
+        observed.append(String.format(" %-" + Math.max(3, caller.length()) + "d", r.status()));
+        if (r.status() != want) {
+          wrong.add(op.getKey() + " as " + caller + ": " + r.status() + " (expected " + want + ") " + r.body());
+        } else if (r.status() >= 400 && !before.equals(server.snapshot())) {
+          wrong.add(op.getKey() + " as " + caller + ": refused with " + r.status() + " but the database changed");
+        }
+      }
+      observed.append('\n');
+    }
+    if (!wrong.isEmpty()) {
+      fail(wrong.size() + " cells differ:\n  " + String.join("\n  ", wrong) + "\nobserved:\n" + observed);
+    }
+  }
+
+  /** Objects made on first use and kept for the cell. */
+  static Fresh fresh() {
+    return new Fresh(
+        memo(() -> filing.draft(OWNER)),
+        memo(() -> filing.submitted(OWNER)),
+        memo(() -> fx.completed(OWNER)),
+        memo(() -> fx.poorRating(OWNER)));
+  }
+
+  /** Makes the object the operation needs now, so that making it is not counted as the request's change. */
+  static Fresh materialise(String operation, Fresh f) {
+    switch (operation) {
+      case "updateApplicationForm", "submitApplication", "uploadMaterial" -> f.draft().get();
+      case "listApplicationRatings", "rateApplication" -> f.completed().get();
+      case "getRating", "followUpRating", "getRectificationCase", "claimRectificationCase",
+           "appealRectificationCase" -> f.poorRating().get();
+      case "unregisterDevice", "registerDevice" -> { }
+      default -> f.submitted().get();
+    }
+    return f;
+  }
+
+  static <T> Supplier<T> memo(Supplier<T> make) {
+    return new Supplier<>() {
+      private T value;
+
+      @Override
+      public synchronized T get() {
+        if (value == null) {
+          value = make.get();
+        }
+        return value;
+      }
+    };
+  }
+}
