@@ -49,6 +49,10 @@ class AuthorizationMatrixTest {
       withdrawApplication        401       200   404     404        404           403     403     404   404
       acceptApplication          401       403   404     404        404           200     403     404   404
       rejectApplication          401       403   404     404        404           200     403     404   404
+      startReview                401       403   404     404        404           200     403     404   404
+      approveApplication         401       403   404     404        404           200     403     404   404
+      denyApplication            401       403   404     404        404           200     403     404   404
+      completeApplication        401       403   404     404        404           200     403     404   404
       uploadMaterial             401       200   404     404        404           404     404     404   404
       downloadMaterial           401       200   404     404        404           200     200     404   404
       removeMaterial             401       409   404     404        404           403     403     404   404
@@ -60,6 +64,11 @@ class AuthorizationMatrixTest {
       getRectificationCase       401       404   404     404        404           200     200     404   404
       claimRectificationCase     401       404   404     404        404           200     403     404   404
       appealRectificationCase    401       404   404     404        404           200     403     404   404
+      verifyRectificationCase    401       404   404     404        404           200     403     404   404
+      rectifyRectificationCase   401       404   404     404        404           200     403     404   404
+      replyRectificationCase     401       404   404     404        404           200     403     404   404
+      followUpAfterReply         401       200   404     404        404           404     404     404   404
+      decideRectificationAppeal  401       404   404     404        404           403     200     404   404
       markNotificationRead       401       200   404     404        404           404     404     404   404
       unregisterDevice           401       204   404     404        404           404     404     404   404
       registerDevice             401       200   404     404        404           404     404     404   404
@@ -99,8 +108,15 @@ class AuthorizationMatrixTest {
   static final Map<String, BiFunction<String, Fresh, Api.Response>> OPERATIONS = new LinkedHashMap<>();
 
   /** The owner's objects, made afresh for each cell. */
-  record Fresh(Supplier<String> draft, Supplier<String> submitted, Supplier<String> completed,
-               Supplier<JsonObject> poorRating) {}
+  record Fresh(Supplier<String> draft, Supplier<String> submitted, Supplier<String> accepted,
+               Supplier<String> inReview, Supplier<String> approved, Supplier<String> completed,
+               Supplier<JsonObject> poorRating, Supplier<String> claimedCase, Supplier<String> verifiedCase,
+               Supplier<String> rectifiedCase, Supplier<String> repliedCase, Supplier<String> appealedCase) {}
+
+  /** The handling department's officer of the table's "officer" column. */
+  static String departmentOfficer() {
+    return fx.officer("officer-matrix-mzj", "MZJ");
+  }
 
   static {
     OPERATIONS.put("getApplication", (t, f) -> api.get("/applications/" + f.submitted().get()).token(t).send());
@@ -118,6 +134,14 @@ class AuthorizationMatrixTest {
         api.post("/applications/" + f.submitted().get() + "/accept").token(t).send());
     OPERATIONS.put("rejectApplication", (t, f) -> api.post("/applications/" + f.submitted().get() + "/reject")
         .token(t).json(new JsonObject().put("reason", "材料不齐")));
+    OPERATIONS.put("startReview", (t, f) ->
+        api.post("/applications/" + f.accepted().get() + "/start-review").token(t).send());
+    OPERATIONS.put("approveApplication", (t, f) ->
+        api.post("/applications/" + f.inReview().get() + "/approve").token(t).send());
+    OPERATIONS.put("denyApplication", (t, f) -> api.post("/applications/" + f.inReview().get() + "/deny").token(t)
+        .json(new JsonObject().put("reason", "不符合条件")));
+    OPERATIONS.put("completeApplication", (t, f) -> api.post("/applications/" + f.approved().get() + "/complete")
+        .token(t).json(new JsonObject().put("result", new JsonObject().put("kind", "notice"))));
     OPERATIONS.put("uploadMaterial", (t, f) -> api.put("/applications/" + f.draft().get() + "/materials/id_card")
         .token(t).multipart(io.vertx.ext.web.multipart.MultipartForm.create()
             .binaryFileUpload("file", "card.pdf", io.vertx.core.buffer.Buffer.buffer("%PDF-1.4 matrix"), "application/pdf")));
@@ -145,6 +169,19 @@ class AuthorizationMatrixTest {
     OPERATIONS.put("appealRectificationCase", (t, f) ->
         api.post("/rectification-cases/" + fx.caseOf(f.poorRating().get()) + "/appeal").token(t)
             .json(new JsonObject().put("reason", "mistaken").put("explanation", "该申请人当天并未来办理")));
+    OPERATIONS.put("verifyRectificationCase", (t, f) -> api.post("/rectification-cases/" + f.claimedCase().get()
+        + "/verify").token(t).json(RatingFixtures.verification(server.clock.instant())));
+    OPERATIONS.put("rectifyRectificationCase", (t, f) -> api.post("/rectification-cases/" + f.verifiedCase().get()
+        + "/rectify").token(t).json(RatingFixtures.rectification()));
+    OPERATIONS.put("replyRectificationCase", (t, f) -> api.post("/rectification-cases/" + f.rectifiedCase().get()
+        + "/reply").token(t).json(RatingFixtures.reply()));
+    OPERATIONS.put("followUpAfterReply", (t, f) -> {
+      f.repliedCase().get();
+      return api.post("/ratings/" + f.poorRating().get().getString("id") + "/follow-up").token(t)
+          .json(new JsonObject().put("satisfaction", "satisfied"));
+    });
+    OPERATIONS.put("decideRectificationAppeal", (t, f) -> api.post("/rectification-cases/" + f.appealedCase().get()
+        + "/appeal/decision").token(t).json(new JsonObject().put("decision", "upheld").put("note", "核实为误评")));
     OPERATIONS.put("markNotificationRead", (t, f) -> {
       f.submitted().get(); // the owner is told of the submission
       String id = api.get("/me/notifications?limit=1").token(fx.citizen(OWNER)).send().expect(200).items()
@@ -210,11 +247,31 @@ class AuthorizationMatrixTest {
 
   /** Objects made on first use and kept for the cell. */
   static Fresh fresh() {
-    return new Fresh(
-        memo(() -> filing.draft(OWNER)),
-        memo(() -> filing.submitted(OWNER)),
-        memo(() -> fx.completed(OWNER)),
-        memo(() -> fx.poorRating(OWNER)));
+    Supplier<String> submitted = memo(() -> filing.submitted(OWNER));
+    Supplier<String> accepted = memo(() -> act(submitted.get(), "accept", null));
+    Supplier<String> inReview = memo(() -> act(accepted.get(), "start-review", null));
+    Supplier<String> approved = memo(() -> act(inReview.get(), "approve", null));
+    Supplier<JsonObject> poor = memo(() -> fx.poorRating(OWNER));
+    Supplier<String> claimed = memo(() -> caseStep(fx.caseOf(poor.get()), "claim", null));
+    Supplier<String> verified = memo(() -> caseStep(claimed.get(), "verify",
+        RatingFixtures.verification(server.clock.instant())));
+    Supplier<String> rectified = memo(() -> caseStep(verified.get(), "rectify", RatingFixtures.rectification()));
+    Supplier<String> replied = memo(() -> caseStep(rectified.get(), "reply", RatingFixtures.reply()));
+    Supplier<String> appealed = memo(() -> caseStep(fx.caseOf(poor.get()), "appeal",
+        new JsonObject().put("reason", "mistaken").put("explanation", "该申请人当天并未来办理")));
+    return new Fresh(memo(() -> filing.draft(OWNER)), submitted, accepted, inReview, approved,
+        memo(() -> fx.completed(OWNER)), poor, claimed, verified, rectified, replied, appealed);
+  }
+
+  private static String act(String id, String action, JsonObject body) {
+    var call = api.post("/applications/" + id + "/" + action).token(departmentOfficer());
+    (body == null ? call.send() : call.json(body)).expect(200);
+    return id;
+  }
+
+  private static String caseStep(String caseId, String step, JsonObject body) {
+    fx.step(departmentOfficer(), caseId, step, body);
+    return caseId;
   }
 
   /** Makes the object the operation needs now, so that making it is not counted as the request's change. */
@@ -224,6 +281,14 @@ class AuthorizationMatrixTest {
       case "listApplicationRatings", "rateApplication" -> f.completed().get();
       case "getRating", "followUpRating", "getRectificationCase", "claimRectificationCase",
            "appealRectificationCase" -> f.poorRating().get();
+      case "startReview" -> f.accepted().get();
+      case "approveApplication", "denyApplication" -> f.inReview().get();
+      case "completeApplication" -> f.approved().get();
+      case "verifyRectificationCase" -> f.claimedCase().get();
+      case "rectifyRectificationCase" -> f.verifiedCase().get();
+      case "replyRectificationCase" -> f.rectifiedCase().get();
+      case "followUpAfterReply" -> f.repliedCase().get();
+      case "decideRectificationAppeal" -> f.appealedCase().get();
       case "unregisterDevice", "registerDevice" -> { }
       default -> f.submitted().get();
     }
