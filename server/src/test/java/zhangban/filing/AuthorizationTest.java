@@ -499,6 +499,20 @@ class AuthorizationTest {
   }
 
   @Test
+  void anEventIdIsTheReportingSystemsOwn() {
+    String other = server.tokens.token("integration-zhujian-2", "住建局二号系统", List.of("integration"), "ZJJ", null);
+    String number = numberOf(housingSubmitted(zhang));
+    String eventId = key("evt");
+    JsonObject first = event(integration, number, accept(eventId)).expect(200).json();
+    assertEquals("accepted", first.getString("state"));
+    // another system's event of the same id is its own: accepting an accepted application is a conflict
+    Api.Response theirs = event(other, number, accept(eventId)).expect(409);
+    assertEquals("https://zhangban.gov.cn/problems/invalid-transition", theirs.json().getString("type"));
+    // the first system's retry replays its own answer
+    assertEquals(first, event(integration, number, accept(eventId)).expect(200).json());
+  }
+
+  @Test
   void onlyIntegrationClientsReportEvents() {
     String number = numberOf(housingSubmitted(zhang));
     Map<String, Long> before = server.snapshot();
