@@ -49,6 +49,16 @@ final class InlineRequestValidator extends RequestValidatorImpl {
 
   /** As {@link RequestValidatorImpl#validate(ValidatableRequest, String)} does it on its worker. */
   private ValidatedRequest validate(ValidatableRequest request, Operation operation) {
+    RequestParameter body = request.getBody();
+    if (body != null && !body.isNull() && body.isBuffer()) {
+      JsonShape.objectWithMoreMembersThan(body.getBuffer().getBytes(), JsonShape.MAX_OBJECT_MEMBERS)
+          .ifPresent(pointer -> {
+            String message = "An object may have at most " + JsonShape.MAX_OBJECT_MEMBERS + " members.";
+            throw new ApiException(400, "validation", "The request does not match the contract", message,
+                new io.vertx.core.json.JsonObject().put("errors", new io.vertx.core.json.JsonArray()
+                    .add(ApiException.fieldError(pointer, message))));
+          });
+    }
     Map<String, RequestParameter> cookies = new HashMap<>(request.getCookies().size());
     Map<String, RequestParameter> headers = new HashMap<>(request.getHeaders().size());
     Map<String, RequestParameter> path = new HashMap<>(request.getPathParameters().size());
