@@ -7,16 +7,23 @@ import java.util.IdentityHashMap;
 import java.util.Map;
 
 /**
- * A connection that does not finish sending its first request's line and headers in time is
- * closed (slowloris: a few bytes now and then keep the idle timeout from firing). Later requests on
- * a kept-alive connection are bounded by the idle timeout. One instance per event loop: the
- * connections of a server instance and their requests are all handled on its thread. A
- * connection that goes away before its first request stays here until its timer fires.
+ * A connection must send each request's line and headers in time: the first within the deadline
+ * of its opening, each next one within one to two deadlines of the previous answer. A client
+ * that trickles a few bytes now and then (slowloris) never trips the idle timeout, and is closed
+ * here. While the server is still answering, the connection is not held to it. One instance per
+ * event loop: a server instance's connections and their requests are all handled on its thread.
  */
 final class HeaderDeadline {
   private final Vertx vertx;
   private final long millis;
-  private final Map<HttpConnection, Long> timers = new IdentityHashMap<>();
+  private final Map<HttpConnection, Watch> watched = new IdentityHashMap<>();
+
+  /** One connection: its latest request, and whether it was already found waiting for the next. */
+  private static final class Watch {
+    HttpServerRequest current;
+    boolean waitingSeen;
+    long timer = -1;
+  }
 
   HeaderDeadline(Vertx vertx, long millis) {
     this.vertx = vertx;
@@ -24,18 +31,48 @@ final class HeaderDeadline {
   }
 
   void opened(HttpConnection connection) {
-    // not the connection's close handler: Vert.x reports a close there that is not the socket's
-    timers.put(connection, vertx.setTimer(millis, t -> {
-      if (timers.remove(connection) != null) {
-        connection.close();
+    Watch watch = new Watch();
+    watch.waitingSeen = true; // nothing to answer yet: the first request's headers are due within one deadline
+    watched.put(connection, watch);
+    arm(connection, watch);
+    connection.closeHandler(v -> {
+      Watch gone = watched.remove(connection);
+      if (gone != null) {
+        vertx.cancelTimer(gone.timer);
       }
-    }));
+    });
   }
 
   void arrived(HttpServerRequest request) {
-    Long timer = timers.remove(request.connection());
-    if (timer != null) {
-      vertx.cancelTimer(timer);
+    Watch watch = watched.get(request.connection());
+    if (watch != null) {
+      watch.current = request;
+      watch.waitingSeen = false;
+      vertx.cancelTimer(watch.timer);
+      arm(request.connection(), watch);
+    }
+  }
+
+  private void arm(HttpConnection connection, Watch watch) {
+    watch.timer = vertx.setTimer(millis, t -> check(connection, watch));
+  }
+
+  private void check(HttpConnection connection, Watch watch) {
+    if (watched.get(connection) != watch) {
+      return;
+    }
+    HttpServerRequest current = watch.current;
+    boolean busy = current != null && (!current.isEnded() || !current.response().ended());
+    if (busy) {
+      // a body still coming (the idle timeout watches it) or an answer still being made
+      arm(connection, watch);
+    } else if (!watch.waitingSeen) {
+      // answered at some point in the last deadline: give the next request a whole one
+      watch.waitingSeen = true;
+      arm(connection, watch);
+    } else {
+      watched.remove(connection);
+      connection.close();
     }
   }
 }

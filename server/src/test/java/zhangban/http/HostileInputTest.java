@@ -162,6 +162,43 @@ class HostileInputTest {
     api.get("/items").token(citizen).send().expect(200);
   }
 
+  @Test
+  void theNextRequestOnAKeptAliveConnectionHasADeadlineToo() throws Exception {
+    try (Socket s = socket()) {
+      s.setSoTimeout(15_000);
+      OutputStream out = s.getOutputStream();
+      out.write("GET /health/live HTTP/1.1\r\nHost: localhost\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      InputStream in = s.getInputStream();
+      byte[] buf = new byte[4096];
+      assertTrue(in.read(buf) > 0, "the first request is answered");
+      long start = System.nanoTime();
+      out.write("GET /items HTTP/1.1\r\nHost: localhost\r\n".getBytes(StandardCharsets.US_ASCII));
+      boolean closed = false;
+      for (int i = 0; i < 24 && !closed; i++) {
+        try {
+          out.write('X');
+          out.flush();
+          Thread.sleep(500);
+        } catch (IOException e) {
+          closed = true;
+        }
+      }
+      if (!closed) {
+        s.setSoTimeout(100);
+        try {
+          closed = in.read(buf) == -1;
+        } catch (SocketTimeoutException e) {
+          closed = false;
+        } catch (IOException e) {
+          closed = true;
+        }
+      }
+      assertTrue(closed, "trickling the next request's headers for 12 s is cut off (deadline 2 s, at most twice)");
+      assertTrue(System.nanoTime() - start < 12_500_000_000L);
+    }
+  }
+
   // ---- validation stays linear and bounded --------------------------------------------------
 
   @Test
