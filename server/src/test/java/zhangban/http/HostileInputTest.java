@@ -130,32 +130,9 @@ class HostileInputTest {
   @Test
   void headersThatNeverFinishAreCutOff() throws Exception {
     try (Socket s = socket()) {
-      s.setSoTimeout(15_000);
-      OutputStream out = s.getOutputStream();
       long start = System.nanoTime();
-      out.write("GET /items HTTP/1.1\r\nHost: localhost\r\n".getBytes(StandardCharsets.US_ASCII));
-      // a byte every half second keeps the idle timeout from firing; the header deadline (2 s) does not wait
-      boolean closed = false;
-      for (int i = 0; i < 20 && !closed; i++) {
-        try {
-          out.write('X');
-          out.flush();
-        } catch (IOException e) {
-          closed = true;
-        }
-        Thread.sleep(500);
-      }
-      if (!closed) {
-        s.setSoTimeout(100);
-        try {
-          closed = s.getInputStream().read() == -1;
-        } catch (SocketTimeoutException e) {
-          closed = false;
-        } catch (IOException e) {
-          closed = true;
-        }
-      }
-      assertTrue(closed, "a connection trickling its headers for 10 s is closed");
+      s.getOutputStream().write("GET /items HTTP/1.1\r\nHost: localhost\r\n".getBytes(StandardCharsets.US_ASCII));
+      assertTrue(trickledUntilClosed(s, 20), "a connection trickling its headers for 10 s is closed");
       assertTrue(System.nanoTime() - start < 10_500_000_000L);
     }
     // a request sent at once is served as always
@@ -169,33 +146,37 @@ class HostileInputTest {
       OutputStream out = s.getOutputStream();
       out.write("GET /health/live HTTP/1.1\r\nHost: localhost\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
       out.flush();
-      InputStream in = s.getInputStream();
-      byte[] buf = new byte[4096];
-      assertTrue(in.read(buf) > 0, "the first request is answered");
+      assertTrue(s.getInputStream().read(new byte[4096]) > 0, "the first request is answered");
       long start = System.nanoTime();
       out.write("GET /items HTTP/1.1\r\nHost: localhost\r\n".getBytes(StandardCharsets.US_ASCII));
-      boolean closed = false;
-      for (int i = 0; i < 24 && !closed; i++) {
-        try {
-          out.write('X');
-          out.flush();
-          Thread.sleep(500);
-        } catch (IOException e) {
-          closed = true;
-        }
-      }
-      if (!closed) {
-        s.setSoTimeout(100);
-        try {
-          closed = in.read(buf) == -1;
-        } catch (SocketTimeoutException e) {
-          closed = false;
-        } catch (IOException e) {
-          closed = true;
-        }
-      }
-      assertTrue(closed, "trickling the next request's headers for 12 s is cut off (deadline 2 s, at most twice)");
+      assertTrue(trickledUntilClosed(s, 24), "trickling the next request's headers for 12 s is cut off "
+          + "(deadline 2 s, at most twice)");
       assertTrue(System.nanoTime() - start < 12_500_000_000L);
+    }
+  }
+
+  /**
+   * Sends a byte every half second, {@code bytes} times at most (which keeps the idle timeout from
+   * firing); answers whether the server closed the connection meanwhile.
+   */
+  static boolean trickledUntilClosed(Socket s, int bytes) throws InterruptedException, IOException {
+    OutputStream out = s.getOutputStream();
+    for (int i = 0; i < bytes; i++) {
+      try {
+        out.write('X');
+        out.flush();
+      } catch (IOException e) {
+        return true;
+      }
+      Thread.sleep(500);
+    }
+    s.setSoTimeout(100);
+    try {
+      return s.getInputStream().read() == -1;
+    } catch (SocketTimeoutException e) {
+      return false;
+    } catch (IOException e) {
+      return true;
     }
   }
 
