@@ -36,8 +36,9 @@ class AuthorizationMatrixTest {
    * a draft is its applicant's alone (officers and managers see applications once submitted);
    * staff are refused rating whatever the application (403 staff-cannot-rate, which says nothing
    * of the object); a rectification case is the department's and the managers' work, the rater
-   * follows it through the rating; the owner's submit passes authorization and then finds the
-   * draft without its materials (422).
+   * follows it through the rating. Where the control is a 422 the caller passed authorization and
+   * met the domain's rules: the owner's submit finds the draft without its materials, the
+   * officer's 容缺 acceptance finds the marriage item allows none.
    */
   static final String EXPECTED = """
       operation                  anonymous owner citizen enterprise officer-other officer manager admin integration
@@ -49,6 +50,9 @@ class AuthorizationMatrixTest {
       withdrawApplication        401       200   404     404        404           403     403     404   404
       acceptApplication          401       403   404     404        404           200     403     404   404
       rejectApplication          401       403   404     404        404           200     403     404   404
+      requestSupplement          401       403   404     404        404           200     403     404   404
+      acceptApplicationWithMissing 401     403   404     404        404           422     403     404   404
+      resubmitApplication        401       200   404     404        404           403     403     404   404
       startReview                401       403   404     404        404           200     403     404   404
       approveApplication         401       403   404     404        404           200     403     404   404
       denyApplication            401       403   404     404        404           200     403     404   404
@@ -108,7 +112,7 @@ class AuthorizationMatrixTest {
   static final Map<String, BiFunction<String, Fresh, Api.Response>> OPERATIONS = new LinkedHashMap<>();
 
   /** The owner's objects, made afresh for each cell. */
-  record Fresh(Supplier<String> draft, Supplier<String> submitted, Supplier<String> accepted,
+  record Fresh(Supplier<String> draft, Supplier<String> submitted, Supplier<String> supplied, Supplier<String> accepted,
                Supplier<String> inReview, Supplier<String> approved, Supplier<String> completed,
                Supplier<JsonObject> poorRating, Supplier<String> claimedCase, Supplier<String> verifiedCase,
                Supplier<String> rectifiedCase, Supplier<String> repliedCase, Supplier<String> appealedCase) {}
@@ -134,6 +138,13 @@ class AuthorizationMatrixTest {
         api.post("/applications/" + f.submitted().get() + "/accept").token(t).send());
     OPERATIONS.put("rejectApplication", (t, f) -> api.post("/applications/" + f.submitted().get() + "/reject")
         .token(t).json(new JsonObject().put("reason", "材料不齐")));
+    OPERATIONS.put("requestSupplement", (t, f) -> api.post("/applications/" + f.submitted().get()
+        + "/request-supplement").token(t).json(supplementRequest()));
+    OPERATIONS.put("acceptApplicationWithMissing", (t, f) -> api.post("/applications/" + f.submitted().get()
+        + "/accept-with-missing").token(t).json(new JsonObject()
+            .put("missingMaterials", new io.vertx.core.json.JsonArray().add("photo")).put("supplementDeadline", "2026-12-10")));
+    OPERATIONS.put("resubmitApplication", (t, f) ->
+        api.post("/applications/" + f.supplied().get() + "/resubmit").token(t).send());
     OPERATIONS.put("startReview", (t, f) ->
         api.post("/applications/" + f.accepted().get() + "/start-review").token(t).send());
     OPERATIONS.put("approveApplication", (t, f) ->
@@ -259,8 +270,19 @@ class AuthorizationMatrixTest {
     Supplier<String> replied = memo(() -> caseStep(rectified.get(), "reply", RatingFixtures.reply()));
     Supplier<String> appealed = memo(() -> caseStep(fx.caseOf(poor.get()), "appeal",
         new JsonObject().put("reason", "mistaken").put("explanation", "该申请人当天并未来办理")));
-    return new Fresh(memo(() -> filing.draft(OWNER)), submitted, accepted, inReview, approved,
+    // supplements asked for the ID card, and the owner has uploaded it again
+    Supplier<String> supplied = memo(() -> {
+      String id = act(submitted.get(), "request-supplement", supplementRequest());
+      filing.upload(OWNER, id, "id_card");
+      return id;
+    });
+    return new Fresh(memo(() -> filing.draft(OWNER)), submitted, supplied, accepted, inReview, approved,
         memo(() -> fx.completed(OWNER)), poor, claimed, verified, rectified, replied, appealed);
+  }
+
+  private static JsonObject supplementRequest() {
+    return new JsonObject().put("items", new io.vertx.core.json.JsonArray()
+        .add(new JsonObject().put("materialCode", "id_card").put("reason", "照片不清晰")));
   }
 
   private static String act(String id, String action, JsonObject body) {
@@ -281,6 +303,7 @@ class AuthorizationMatrixTest {
       case "listApplicationRatings", "rateApplication" -> f.completed().get();
       case "getRating", "followUpRating", "getRectificationCase", "claimRectificationCase",
            "appealRectificationCase" -> f.poorRating().get();
+      case "resubmitApplication" -> f.supplied().get();
       case "startReview" -> f.accepted().get();
       case "approveApplication", "denyApplication" -> f.inReview().get();
       case "completeApplication" -> f.approved().get();
