@@ -214,18 +214,7 @@ class AuthorizationMatrixTest {
 
   @Test
   void everyCallerGetsTheStatusInTheTableOnSomeoneElsesObjects() {
-    Map<String, List<Integer>> expected = new LinkedHashMap<>();
-    String[] lines = EXPECTED.strip().split("\n");
-    assertEquals(CALLERS, List.of(lines[0].trim().split("\\s+")).subList(1, CALLERS.size() + 1));
-    for (int i = 1; i < lines.length; i++) {
-      String[] cells = lines[i].trim().split("\\s+");
-      List<Integer> statuses = new ArrayList<>();
-      for (int c = 1; c < cells.length; c++) {
-        statuses.add(Integer.parseInt(cells[c]));
-      }
-      assertEquals(CALLERS.size(), statuses.size(), cells[0]);
-      expected.put(cells[0], statuses);
-    }
+    Map<String, List<Integer>> expected = table(EXPECTED);
     assertEquals(OPERATIONS.keySet(), expected.keySet(), "every operation has a row, every row an operation");
 
     List<String> wrong = new ArrayList<>();
@@ -254,6 +243,94 @@ class AuthorizationMatrixTest {
     if (!wrong.isEmpty()) {
       fail(wrong.size() + " cells differ:\n  " + String.join("\n  ", wrong) + "\nobserved:\n" + observed);
     }
+  }
+
+  /**
+   * Reads of a department's work, asked for 民政局 (MZJ) by every caller: the status, and for
+   * whoever is not of that department nor a manager, that nothing of MZJ is in the answer. An
+   * officer of another department asking for MZJ is refused; the ranking, which takes no
+   * department, ranks the officer's own; citizens and enterprises list their own applications
+   * (the owner's are MZJ's, and theirs to see).
+   */
+  static final String EXPECTED_DEPARTMENT_READS = """
+      operation                  anonymous owner citizen enterprise officer-other officer manager admin integration
+      getRatingStats             401       403   403     403        403           200     200     403   403
+      exportRatingStats          401       403   403     403        403           200     200     403   403
+      getRatingRanking           401       403   403     403        200           200     200     403   403
+      getPoorRatingTags          401       403   403     403        403           200     200     403   403
+      getRectificationStats      401       403   403     403        403           200     200     403   403
+      exportRatings              401       403   403     403        403           403     200     403   403
+      overdueReport              401       403   403     403        403           403     200     403   403
+      listApplications           401       200   200     200        403           200     200     403   403
+      listRectificationCases     401       403   403     403        403           200     200     403   403
+      """;
+
+  static final Map<String, java.util.function.Function<String, Api.Response>> DEPARTMENT_READS = new LinkedHashMap<>();
+
+  static {
+    String range = "from=2026-11-01&to=2026-11-30";
+    DEPARTMENT_READS.put("getRatingStats", t -> api.get("/stats/ratings?" + range + "&department=MZJ&groupBy=department")
+        .token(t).send());
+    DEPARTMENT_READS.put("exportRatingStats", t -> api.get("/stats/ratings.csv?" + range
+        + "&department=MZJ&groupBy=department").token(t).send());
+    DEPARTMENT_READS.put("getRatingRanking", t -> api.get("/stats/ratings/ranking?" + range
+        + "&by=department&minSample=1").token(t).send());
+    DEPARTMENT_READS.put("getPoorRatingTags", t -> api.get("/stats/ratings/tags?" + range + "&department=MZJ")
+        .token(t).send());
+    DEPARTMENT_READS.put("getRectificationStats", t -> api.get("/stats/rectification?department=MZJ").token(t).send());
+    DEPARTMENT_READS.put("exportRatings", t -> api.get("/exports/ratings.csv?" + range + "&department=MZJ")
+        .token(t).send());
+    DEPARTMENT_READS.put("overdueReport", t -> api.get("/supervision/overdue?department=MZJ").token(t).send());
+    DEPARTMENT_READS.put("listApplications", t -> api.get("/applications?department=MZJ").token(t).send());
+    DEPARTMENT_READS.put("listRectificationCases", t -> api.get("/rectification-cases?department=MZJ").token(t)
+        .send());
+  }
+
+  @Test
+  void aDepartmentsWorkIsReadOnlyByItAndTheManagers() {
+    JsonObject poor = fx.poorRating(OWNER); // MZJ has a rating, a poor one, and its case
+    String marker = poor.getString("id");
+    Map<String, List<Integer>> expected = table(EXPECTED_DEPARTMENT_READS);
+    assertEquals(DEPARTMENT_READS.keySet(), expected.keySet());
+    List<String> wrong = new ArrayList<>();
+    StringBuilder observed = new StringBuilder();
+    for (var op : DEPARTMENT_READS.entrySet()) {
+      observed.append(String.format("%-26s", op.getKey()));
+      for (int c = 0; c < CALLERS.size(); c++) {
+        String caller = CALLERS.get(c);
+        Api.Response r = op.getValue().apply(tokens.get(caller).get());
+        observed.append(String.format(" %-" + Math.max(3, caller.length()) + "d", r.status()));
+        int want = expected.get(op.getKey()).get(c);
+        String body = r.body() == null ? "" : r.body().toString();
+        boolean seesMzj = caller.equals("officer") || caller.equals("manager")
+            || (caller.equals("owner") && op.getKey().equals("listApplications"));
+        if (r.status() != want) {
+          wrong.add(op.getKey() + " as " + caller + ": " + r.status() + " (expected " + want + ") " + body);
+        } else if (!seesMzj && r.status() == 200 && (body.contains("MZJ") || body.contains("民政") || body.contains(marker))) {
+          wrong.add(op.getKey() + " as " + caller + ": the answer shows MZJ's work: " + body);
+        }
+      }
+      observed.append('\n');
+    }
+    if (!wrong.isEmpty()) {
+      fail(wrong.size() + " cells differ:\n  " + String.join("\n  ", wrong) + "\nobserved:\n" + observed);
+    }
+  }
+
+  static Map<String, List<Integer>> table(String text) {
+    Map<String, List<Integer>> out = new LinkedHashMap<>();
+    String[] lines = text.strip().split("\n");
+    assertEquals(CALLERS, List.of(lines[0].trim().split("\\s+")).subList(1, CALLERS.size() + 1));
+    for (int i = 1; i < lines.length; i++) {
+      String[] cells = lines[i].trim().split("\\s+");
+      List<Integer> statuses = new ArrayList<>();
+      for (int c = 1; c < cells.length; c++) {
+        statuses.add(Integer.parseInt(cells[c]));
+      }
+      assertEquals(CALLERS.size(), statuses.size(), cells[0]);
+      out.put(cells[0], statuses);
+    }
+    return out;
   }
 
   /** Objects made on first use and kept for the cell. */
