@@ -333,6 +333,78 @@ class AuthorizationMatrixTest {
     return out;
   }
 
+  /** Administration: the admin's alone, whoever else asks. */
+  static final String EXPECTED_ADMINISTRATION = """
+      operation                  anonymous owner citizen enterprise officer-other officer manager admin integration
+      createDepartment           401       403   403     403        403           403     403     201   403
+      createServiceItem          401       403   403     403        403           403     403     201   403
+      publishServiceItemVersion  401       403   403     403        403           403     403     200   403
+      retireServiceItem          401       403   403     403        403           403     403     200   403
+      putCalendarYear            401       403   403     403        403           403     403     200   403
+      publishRatingTags          401       403   403     403        403           403     403     201   403
+      pushStats                  401       403   403     403        403           403     403     200   403
+      listDeadLetters            401       403   403     403        403           403     403     200   403
+      requeueDeadLetters         401       403   403     403        403           403     403     200   403
+      """;
+
+  static final java.util.concurrent.atomic.AtomicInteger SEQUENCE = new java.util.concurrent.atomic.AtomicInteger();
+  static final Map<String, java.util.function.Function<String, Api.Response>> ADMINISTRATION = new LinkedHashMap<>();
+
+  static {
+    ADMINISTRATION.put("createDepartment", t -> api.post("/departments").token(t)
+        .json(new JsonObject().put("code", "ADM" + SEQUENCE.incrementAndGet()).put("name", "测试局")));
+    ADMINISTRATION.put("createServiceItem", t -> api.post("/items").token(t)
+        .json(zhangban.support.CatalogInputs.item("ADM-" + SEQUENCE.incrementAndGet(), "测试事项")));
+    ADMINISTRATION.put("publishServiceItemVersion", t -> {
+      String code = adminItem();
+      return api.put("/items/" + code).token(t).json(zhangban.support.CatalogInputs.item(code, "改名的事项"));
+    });
+    ADMINISTRATION.put("retireServiceItem", t -> api.post("/items/" + adminItem() + "/retire").token(t).send());
+    ADMINISTRATION.put("putCalendarYear", t -> api.put("/calendar/2031").token(t).json(new JsonObject()
+        .put("source", "测试安排").put("holidays", new io.vertx.core.json.JsonArray().add("2031-01-01"))
+        .put("adjustedWorkdays", new io.vertx.core.json.JsonArray())));
+    ADMINISTRATION.put("publishRatingTags", t -> {
+      JsonObject current = api.get("/rating-tags").token(fx.admin()).send().expect(200).json();
+      return api.put("/admin/rating-tags").token(t)
+          .json(new JsonObject().put("note", "原样再发布").put("tags", current.getJsonArray("tags")));
+    });
+    ADMINISTRATION.put("pushStats", t -> api.get("/admin/push/stats").token(t).send());
+    ADMINISTRATION.put("listDeadLetters", t -> api.get("/admin/push/dead-letters").token(t).send());
+    ADMINISTRATION.put("requeueDeadLetters", t -> api.post("/admin/push/dead-letters/requeue").token(t)
+        .json(new JsonObject().put("ids", new io.vertx.core.json.JsonArray().add(Long.MAX_VALUE))));
+  }
+
+  /** A fresh item of the admin's, for the cell. */
+  static String adminItem() {
+    String code = "ADM-" + SEQUENCE.incrementAndGet();
+    api.post("/items").token(fx.admin()).json(zhangban.support.CatalogInputs.item(code, "测试事项")).expect(201);
+    return code;
+  }
+
+  @Test
+  void administrationIsTheAdminsAlone() {
+    Map<String, List<Integer>> expected = table(EXPECTED_ADMINISTRATION);
+    assertEquals(ADMINISTRATION.keySet(), expected.keySet());
+    List<String> wrong = new ArrayList<>();
+    StringBuilder observed = new StringBuilder();
+    for (var op : ADMINISTRATION.entrySet()) {
+      observed.append(String.format("%-26s", op.getKey()));
+      for (int c = 0; c < CALLERS.size(); c++) {
+        String caller = CALLERS.get(c);
+        Api.Response r = op.getValue().apply(tokens.get(caller).get());
+        observed.append(String.format(" %-" + Math.max(3, caller.length()) + "d", r.status()));
+        int want = expected.get(op.getKey()).get(c);
+        if (r.status() != want) {
+          wrong.add(op.getKey() + " as " + caller + ": " + r.status() + " (expected " + want + ") " + r.body());
+        }
+      }
+      observed.append('\n');
+    }
+    if (!wrong.isEmpty()) {
+      fail(wrong.size() + " cells differ:\n  " + String.join("\n  ", wrong) + "\nobserved:\n" + observed);
+    }
+  }
+
   /** Objects made on first use and kept for the cell. */
   static Fresh fresh() {
     Supplier<String> submitted = memo(() -> filing.submitted(OWNER));
