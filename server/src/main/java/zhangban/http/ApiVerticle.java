@@ -205,7 +205,7 @@ public final class ApiVerticle extends VerticleBase {
       return;
     }
     if (isMultipart(rc)) {
-      Operation operation = contract.findOperation(rc.request().path(), rc.request().method());
+      Operation operation = operation(rc);
       if (operation == null || !MULTIPART_OPERATIONS.contains(operation.getOperationId())) {
         rc.response().putHeader("Connection", "close");
         Problems.send(rc, ApiException.unsupportedMediaType("This operation does not take a multipart body."));
@@ -253,7 +253,7 @@ public final class ApiVerticle extends VerticleBase {
     });
     String type = rc.request().getHeader("Content-Type");
     // a body sent to an operation that takes none means nothing and is not read
-    Operation operation = contract.findOperation(rc.request().path(), rc.request().method());
+    Operation operation = operation(rc);
     Buffer body = rc.body() == null || operation == null || operation.getRequestBody() == null ? null
         : rc.body().buffer();
     boolean json = type != null && type.toLowerCase().contains("json");
@@ -336,7 +336,7 @@ public final class ApiVerticle extends VerticleBase {
    * Remove with a vertx-openapi that takes query values as they are.
    */
   private void presentQueryToValidator(RoutingContext rc) {
-    Operation operation = contract.findOperation(rc.request().path(), rc.request().method());
+    Operation operation = operation(rc);
     if (operation != null) {
       Set<String> strings = new HashSet<>();
       JsonArray notIntegers = new JsonArray();
@@ -365,6 +365,20 @@ public final class ApiVerticle extends VerticleBase {
           strings.contains(e.getKey()) ? Json.encode(e.getValue()) : e.getValue(), StandardCharsets.UTF_8)));
     }
     rc.next();
+  }
+
+  private static final String OPERATION_KEY = "zhangban.operation";
+  private static final Object NO_OPERATION = new Object();
+
+  /** The contract's operation for this request, or null; looked up once per request. */
+  private Operation operation(RoutingContext rc) {
+    Object known = rc.get(OPERATION_KEY);
+    if (known == null) {
+      Operation found = contract.findOperation(rc.request().path(), rc.request().method());
+      rc.put(OPERATION_KEY, found == null ? NO_OPERATION : found);
+      return found;
+    }
+    return known == NO_OPERATION ? null : (Operation) known;
   }
 
   /** A chunked JSON body has no Content-Length to check up front: check what arrived. */
