@@ -9,7 +9,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * All configuration, read once from the environment. Every key is documented in the README.
+ * All configuration, read once from the environment. Every key is documented in docs/configuration.md.
  */
 public record Config(
     String host,
@@ -76,7 +76,7 @@ public record Config(
 
   /**
    * 好差评 and 差评整改 rules; every number of the rules is here, with the default of the
-   * national documents (see the README's configuration table).
+   * national documents (see docs/configuration.md).
    */
   public record Rating(
       java.util.Set<String> stages,

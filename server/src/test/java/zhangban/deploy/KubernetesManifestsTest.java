@@ -57,7 +57,7 @@ class KubernetesManifestsTest {
   /** Paths only the cluster may ask: probes, the scrape, and the development endpoints. */
   static final Pattern INTERNAL_PATHS = Pattern.compile("/health/.*|/metrics|/dev/.*");
 
-  /** Variables for the JVM, not the server: the README's Deploy section documents each. */
+  /** Variables for the JVM, not the server: docs/deploy.md documents each. */
   static final Set<String> RUNTIME_VARIABLES = Set.of("JAVA_TOOL_OPTIONS");
 
   /** Seconds after both drains for releasing leases, closing the pool and the JVM's exit. */
@@ -128,9 +128,9 @@ class KubernetesManifestsTest {
   @MethodSource("overlays")
   void everyVariableIsAConfigurationKeyOrADocumentedJvmVariable(String overlay) throws IOException {
     Set<String> keys = readmeConfigurationKeys();
-    String deploy = readmeSection("## Deploy");
+    String deploy = docsPage("deploy.md");
     for (String v : RUNTIME_VARIABLES) {
-      assertTrue(deploy.contains("| `" + v + "` |"), v + " is set in the manifests: document it in the README's Deploy section");
+      assertTrue(deploy.contains("| `" + v + "` |"), v + " is set in the manifests: document it in docs/deploy.md");
     }
     RenderedManifests m = RenderedManifests.of(overlay);
     for (Container c : appContainers(m)) {
@@ -138,7 +138,7 @@ class KubernetesManifestsTest {
       assertEquals(List.of(), env.problems(), c + ": variables that would not get the value meant");
       List<String> unknown = env.values().keySet().stream()
           .filter(k -> !keys.contains(k) && !RUNTIME_VARIABLES.contains(k)).toList();
-      assertEquals(List.of(), unknown, c + ": variables that are neither in the README's configuration table nor "
+      assertEquals(List.of(), unknown, c + ": variables that are neither in the configuration table (docs/configuration.md) nor "
           + RUNTIME_VARIABLES);
     }
   }
@@ -529,10 +529,10 @@ class KubernetesManifestsTest {
     return app;
   }
 
-  /** The variables of the README's configuration table (first column). */
+  /** The variables of the configuration table (docs/configuration.md) (first column). */
   static Set<String> readmeConfigurationKeys() throws IOException {
     Set<String> keys = new TreeSet<>();
-    Matcher row = Pattern.compile("(?m)^\\|([^|\\n]*)\\|").matcher(readmeSection("## Configuration"));
+    Matcher row = Pattern.compile("(?m)^\\|([^|\\n]*)\\|").matcher(docsPage("configuration.md"));
     while (row.find()) {
       Matcher key = Pattern.compile("`([A-Z][A-Z0-9_]*)`").matcher(row.group(1));
       while (key.find()) {
@@ -543,11 +543,7 @@ class KubernetesManifestsTest {
     return keys;
   }
 
-  private static String readmeSection(String heading) throws IOException {
-    String readme = Files.readString(Path.of("../README.md"));
-    int start = readme.indexOf("\n" + heading + "\n");
-    assertTrue(start >= 0, "README has no section " + heading);
-    int end = readme.indexOf("\n## ", start + heading.length() + 1);
-    return readme.substring(start, end < 0 ? readme.length() : end);
+  private static String docsPage(String name) throws IOException {
+    return Files.readString(Path.of("../docs", name));
   }
 }
