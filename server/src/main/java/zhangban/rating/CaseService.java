@@ -59,6 +59,23 @@ public final class CaseService {
             else 'none' end)
       """;
 
+  /**
+   * A queue of cases, newest first, on day $1: each filter applies when its parameter is given
+   * (department $2, state $3, warning $4, appeal state $5, escalated $6), then the page after the
+   * cursor ($7, $8), at most $9 rows.
+   */
+  private static final String LIST = SELECT + """
+      where ($2::text is null or c.department = $2)
+        and ($3::text is null or c.state = $3)
+        and ($4::text is null or """ + WARNING_SQL + """
+       = $4)
+        and ($5::text is null or c.appeal_state = $5)
+        and ($6::boolean is null or (c.escalated_at is not null) = $6)
+        and ($7::timestamptz is null or (c.opened_at, c.id) < ($7, $8::uuid))
+      order by c.opened_at desc, c.id desc
+      limit $9
+      """;
+
   private final Pool pool;
   private final CalendarStore calendar;
   private final Notifier notifier;
@@ -152,37 +169,12 @@ public final class CaseService {
       throw ApiException.forbidden("Only officers and managers see rectification cases.");
     }
     LocalDate today = today();
-    List<Object> args = new ArrayList<>();
-    args.add(today);
-    StringBuilder sql = new StringBuilder(SELECT).append(" where true");
-    if (department != null) {
-      args.add(department);
-      sql.append(" and c.department = $").append(args.size());
-    }
-    if (f.state().isPresent()) {
-      args.add(f.state().get());
-      sql.append(" and c.state = $").append(args.size());
-    }
-    if (f.warning().isPresent()) {
-      args.add(f.warning().get());
-      sql.append(" and ").append(WARNING_SQL).append(" = $").append(args.size());
-    }
-    if (f.appeal().isPresent()) {
-      args.add(f.appeal().get());
-      sql.append(" and c.appeal_state = $").append(args.size());
-    }
-    if (f.escalated().isPresent()) {
-      sql.append(f.escalated().get() ? " and c.escalated_at is not null" : " and c.escalated_at is null");
-    }
-    if (f.cursor().isPresent()) {
-      Cursors.TimeAndId after = Cursors.decodeTimeAndId(f.cursor().get());
-      args.add(after.at());
-      args.add(after.id());
-      sql.append(" and (c.opened_at, c.id) < ($").append(args.size() - 1).append(", $").append(args.size()).append(")");
-    }
-    args.add(f.limit() + 1);
-    sql.append(" order by c.opened_at desc, c.id desc limit $").append(args.size());
-    return pool.preparedQuery(sql.toString()).execute(Tuple.from(args)).map(rows -> {
+    Cursors.TimeAndId after = f.cursor().map(Cursors::decodeTimeAndId).orElse(null);
+    Tuple args = Tuple.of(today, department, f.state().orElse(null), f.warning().orElse(null),
+        f.appeal().orElse(null), f.escalated().orElse(null))
+        .addValue(after == null ? null : after.at()).addValue(after == null ? null : after.id())
+        .addValue(f.limit() + 1);
+    return pool.preparedQuery(LIST).execute(args).map(rows -> {
       List<JsonObject> items = new ArrayList<>();
       String next = null;
       for (Row r : rows) {
