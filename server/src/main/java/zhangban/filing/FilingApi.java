@@ -124,7 +124,6 @@ public final class FilingApi {
   }
 
   private static ApiException validation(String pointer, String message) {
-    return new ApiException(400, "validation", "The request does not match the contract", message,
-        new JsonObject().put("errors", new io.vertx.core.json.JsonArray().add(ApiException.fieldError(pointer, message))));
+    return ApiException.invalid(pointer, message);
   }
 }

@@ -56,6 +56,17 @@ public final class ApiException extends RuntimeException {
         new JsonObject().put("errors", fieldErrors));
   }
 
+  /** The request breaks the contract at these fields; the first one's message is the detail. */
+  public static ApiException invalid(JsonArray fieldErrors) {
+    return new ApiException(400, "validation", "The request does not match the contract",
+        fieldErrors.getJsonObject(0).getString("message"), new JsonObject().put("errors", fieldErrors));
+  }
+
+  /** The request breaks the contract at one field. */
+  public static ApiException invalid(String pointer, String message) {
+    return invalid(new JsonArray().add(fieldError(pointer, message)));
+  }
+
   public static JsonObject fieldError(String pointer, String message) {
     return new JsonObject().put("pointer", pointer).put("message", message);
   }

@@ -278,8 +278,7 @@ public final class ApiVerticle extends VerticleBase {
       }
     }
     if (!errors.isEmpty()) {
-      Problems.send(rc, new ApiException(400, "validation", "The request does not match the contract",
-          errors.getJsonObject(0).getString("message"), new JsonObject().put("errors", errors)));
+      Problems.send(rc, ApiException.invalid(errors));
       return;
     }
     rc.next();
@@ -354,8 +353,7 @@ public final class ApiVerticle extends VerticleBase {
         }
       }
       if (!notIntegers.isEmpty()) {
-        Problems.send(rc, new ApiException(400, "validation", "The request does not match the contract",
-            notIntegers.getJsonObject(0).getString("message"), new JsonObject().put("errors", notIntegers)));
+        Problems.send(rc, ApiException.invalid(notIntegers));
         return;
       }
       MultiMap params = rc.request().params();

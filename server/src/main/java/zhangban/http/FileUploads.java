@@ -8,7 +8,6 @@ import io.vertx.core.file.AsyncFile;
 import io.vertx.core.file.OpenOptions;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.io.IOException;
@@ -157,8 +156,7 @@ public final class FileUploads {
   }
 
   private static ApiException badPart(String message) {
-    return new ApiException(400, "validation", "The request does not match the contract", message,
-        new JsonObject().put("errors", new JsonArray().add(ApiException.fieldError("/body/file", message))));
+    return ApiException.invalid("/body/file", message);
   }
 
   private static ApiException storageFailed(Throwable e) {

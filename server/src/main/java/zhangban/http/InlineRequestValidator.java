@@ -53,10 +53,7 @@ final class InlineRequestValidator extends RequestValidatorImpl {
     if (body != null && !body.isNull() && body.isBuffer()) {
       JsonShape.objectWithMoreMembersThan(body.getBuffer().getBytes(), JsonShape.MAX_OBJECT_MEMBERS)
           .ifPresent(pointer -> {
-            String message = "An object may have at most " + JsonShape.MAX_OBJECT_MEMBERS + " members.";
-            throw new ApiException(400, "validation", "The request does not match the contract", message,
-                new io.vertx.core.json.JsonObject().put("errors", new io.vertx.core.json.JsonArray()
-                    .add(ApiException.fieldError(pointer, message))));
+            throw ApiException.invalid(pointer, "An object may have at most " + JsonShape.MAX_OBJECT_MEMBERS + " members.");
           });
     }
     Map<String, RequestParameter> cookies = new HashMap<>(request.getCookies().size());
