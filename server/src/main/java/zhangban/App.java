@@ -180,7 +180,7 @@ public final class App implements AutoCloseable {
     TagDictionary dictionary = new TagDictionary(pool, clock);
     CaseService cases = new CaseService(pool, calendar, notifier, idempotency, config.rating(), config.warningRatio(),
         rollups, clock, config.zone());
-    RatingService ratings = new RatingService(pool, dictionary, cases, config.rating(), rollups, clock);
+    RatingService ratings = new RatingService(pool, dictionary, cases, config.rating(), rollups, clock, config.zone());
     Buffer contractText = Buffer.buffer(zhangban.api.Contract.text());
     OpsApi ops = new OpsApi(pool, migrated::get, app.draining::get, registry, contractText, config.readyTimeoutMillis(),
         new JsonObject().put("devMode", config.devMode()).put("push", push.describe())
@@ -221,7 +221,7 @@ public final class App implements AutoCloseable {
           // rebuilt from it, all in one transaction
           if (config.demoData() && database.loadDemoDataOnce(config.zone(),
               Database.script("/db/demo/demo-history.sql"), "delete from stat_rollup",
-              "delete from stat_rollup_pending", "delete from stat_rollup_delta", "delete from stat_tag_rollup",
+              "delete from stat_rollup_delta", "delete from stat_tag_rollup",
               Rollups.REBUILD, Rollups.REBUILD_TAGS)) {
             LOG.info("Loaded demo data");
           }

@@ -38,6 +38,7 @@ import zhangban.stats.Rollups;
 public final class CaseService {
   public static final List<String> RUNNING = List.of("open", "claimed", "verified", "rectified");
 
+  /** A case with its rating and appeal, as every view of a case shows it. */
   private static final String SELECT = """
       select c.*, r.level, r.stage, r.channel, r.tags, r.comment, r.rated_at, r.excluded, r.rater_subject,
              r.rater_name, r.follow_up, r.follow_up_comment, r.follow_up_at, r.officer_subject,
@@ -48,27 +49,29 @@ public final class CaseService {
       from rectification_case c
       join rating r on r.id = c.rating_id
       left join case_appeal ap on ap.case_id = c.id
-      """;
-  /** The warning of a case on day $1, as SQL, for filtering queues. */
-  public static final String WARNING_SQL = """
-      (case when (c.state in ('open', 'claimed') and $1::date > c.verify_deadline)
-                 or (c.state in ('open', 'claimed', 'verified', 'rectified') and $1::date > c.reply_deadline) then 'red'
-            when (c.state in ('open', 'claimed') and $1::date >= c.verify_warning_from)
-                 or (c.state in ('open', 'claimed', 'verified', 'rectified') and $1::date >= c.reply_warning_from)
-              then 'yellow'
-            else 'none' end)
-      """;
+      """;  private static final String BY_ID = SELECT + "where c.id = $1";
+  /** The case locked for a step: its rating and appeal are read, not locked. */
+  private static final String BY_ID_FOR_UPDATE = SELECT + "where c.id = $1 for update of c";
 
   /**
    * A queue of cases, newest first, on day $1: each filter applies when its parameter is given
-   * (department $2, state $3, warning $4, appeal state $5, escalated $6), then the page after the
+   * (department $2, state $3, warning $4 as the database function {@code
+   * rectification_case_warning} tells it, appeal state $5, escalated $6), then the page after the
    * cursor ($7, $8), at most $9 rows.
    */
-  private static final String LIST = SELECT + """
+  private static final String LIST = """
+      select c.*, r.level, r.stage, r.channel, r.tags, r.comment, r.rated_at, r.excluded, r.rater_subject,
+             r.rater_name, r.follow_up, r.follow_up_comment, r.follow_up_at, r.officer_subject,
+             ap.reason as appeal_reason, ap.explanation as appeal_explanation, ap.evidence as appeal_evidence,
+             ap.filed_by as appeal_filed_by, ap.filed_at as appeal_filed_at, ap.decision as appeal_decision,
+             ap.decision_note as appeal_decision_note, ap.decided_by as appeal_decided_by,
+             ap.decided_at as appeal_decided_at
+      from rectification_case c
+      join rating r on r.id = c.rating_id
+      left join case_appeal ap on ap.case_id = c.id
       where ($2::text is null or c.department = $2)
         and ($3::text is null or c.state = $3)
-        and ($4::text is null or """ + WARNING_SQL + """
-       = $4)
+        and ($4::text is null or rectification_case_warning(c, $1::date) = $4)
         and ($5::text is null or c.appeal_state = $5)
         and ($6::boolean is null or (c.escalated_at is not null) = $6)
         and ($7::timestamptz is null or (c.opened_at, c.id) < ($7, $8::uuid))
@@ -195,7 +198,7 @@ public final class CaseService {
   }
 
   private Future<Row> visible(SqlClient c, Principal p, UUID id, boolean lock) {
-    String sql = lock ? SELECT + " where c.id = $1 for update of c" : SELECT + " where c.id = $1";
+    String sql = lock ? BY_ID_FOR_UPDATE : BY_ID;
     return c.preparedQuery(sql).execute(Tuple.of(id)).map(rows -> {
       Row r = rows.size() == 0 ? null : rows.iterator().next();
       if (r == null || !(p.has(Role.MANAGER) || isDepartmentOf(p, r))) {

@@ -12,6 +12,7 @@ import io.vertx.sqlclient.Tuple;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.time.ZoneId;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -46,143 +47,158 @@ public final class RatingService {
 
   /**
    * What the rules of a rating ask, in one statement: the reply kept under the idempotency key
-   * ($2 the claimant, $3 the key), the application ($1, by the column named), the invitation of
-   * the stage ($4) and the current tag dictionary's version.
+   * ($2 the claimant, $3 the key), the application (by its id $1, or else by its number $5), the
+   * invitation of the stage ($4) and the current tag dictionary's version.
    */
-  private static String before(String applicationBy) {
-    return """
-        select k.operation as stored_operation, k.request_hash as stored_hash, k.body as stored_body,
-               (select max(version) from rating_tag_dictionary) as dictionary_now, x.*
-        from (select 1) one
-        left join idempotency_record k on k.subject = $2 and k.key = $3
-        left join lateral (
-          select a.id, a.department, a.applicant_subject, a.applicant_uscc, i.state as invitation_state,
-                 i.reached_at, i.window_ends_at
-          from application a
-          left join rating_invitation i on i.application_id = a.id and i.stage = $4
-          where a.%s = $1) x on true
-        """.formatted(applicationBy);
-  }
-  private static final String BEFORE_BY_ID = before("id");
-  private static final String BEFORE_BY_NUMBER = before("number");
-
-  /** The columns of a rating a submission writes. */
-  private static final List<String> COLUMNS = List.of("id", "application_id", "application_number", "stage", "level",
-      "poor", "channel", "channel_group", "tags", "dictionary_version", "comment", "rater_subject", "rater_name",
-      "department", "region", "officer_subject", "item_code", "item_version", "source", "import_client",
-      "external_id", "defaulted", "rated_at", "created_at");
-  /**
-   * The columns the write takes from the application and the stage's invitation it finds ({@code
-   * taken}), as they are at the write: a rating needs no read before it.
-   */
-  private static final Map<String, String> FOUND = Map.of("application_number", "t.number",
-      "rater_name", "t.applicant_name", "department", "t.department", "region", "t.region",
-      "officer_subject", "t.officer_subject", "item_code", "t.item_code", "item_version", "t.item_version");
-  /** The columns that are parameters ($1 on, in this order), with their types. */
-  private static final List<String> GIVEN = COLUMNS.stream().filter(c -> !FOUND.containsKey(c)).toList();
-  private static final Map<String, String> GIVEN_TYPES = Map.ofEntries(Map.entry("id", "uuid"),
-      Map.entry("application_id", "uuid"), Map.entry("stage", "text"), Map.entry("level", "smallint"),
-      Map.entry("poor", "boolean"), Map.entry("channel", "text"), Map.entry("channel_group", "text"),
-      Map.entry("tags", "text[]"), Map.entry("dictionary_version", "int"), Map.entry("comment", "text"),
-      Map.entry("rater_subject", "text"), Map.entry("source", "text"), Map.entry("import_client", "text"),
-      Map.entry("external_id", "text"), Map.entry("defaulted", "boolean"), Map.entry("rated_at", "timestamptz"),
-      Map.entry("created_at", "timestamptz"));
-  /** The parameters after the columns: the audit (4), the reply kept (5), the time zone, the deltas. */
-  private static final int AUDIT = GIVEN.size() + 1;
-  private static final int KEPT = AUDIT + 4;
-  private static final int ZONE = KEPT + 5;
-  private static final int DELTAS = ZONE + 1;
-  /** A poor rating's case: its id, the day it opens, the deadlines and their first yellow days, the audit details. */
-  private static final int CASE = DELTAS + Rollups.COUNTERS.size();
-
-  /** The parameter of a given column. */
-  private static String given(String column) {
-    return "$" + (GIVEN.indexOf(column) + 1);
-  }
+  private static final String BEFORE = """
+      select k.operation as stored_operation, k.request_hash as stored_hash, k.body as stored_body,
+             (select max(version) from rating_tag_dictionary) as dictionary_now, x.*
+      from (select 1) one
+      left join idempotency_record k on k.subject = $2 and k.key = $3
+      left join lateral (
+        select a.id, a.department, a.applicant_subject, a.applicant_uscc, i.state as invitation_state,
+               i.reached_at, i.window_ends_at
+        from application a
+        left join rating_invitation i on i.application_id = a.id and i.stage = $4
+        where a.id = coalesce($1::uuid, (select id from application where number = $5::text))) x on true
+      """;
 
   /**
-   * All of a rating in one statement, atomic without a transaction around it, with the rules
+   * All of a good rating in one statement, atomic without a transaction around it, with the rules
    * that the data decide checked by the statement itself: the stage's invitation is taken if it
    * is still open, in its window, the application's applicant is the rater, the dictionary
-   * version named is still the current one and the idempotency key unused; only then the rating
-   * (the {@link #GIVEN} columns, the others {@link #FOUND}), its audit ({@link #AUDIT}: action,
-   * actor, role, details), the reply kept under the key ({@link #KEPT}: claimant, key, operation,
-   * hash, and the body, which the application's number, department and item complete) and the
-   * counts ({@link #ZONE}, {@link #DELTAS}) are written; for a poor rating also its case ({@link
-   * #CASE}) with the audit row of its opening. Answers the rating's row, the columns it found,
-   * or none: then a rule refused it (or it lost a race: the invitation taken, the dictionary
-   * changed) and a read must say why. A key another request has just claimed fails it with a
-   * unique violation. The invitation's row lock orders two ratings of one stage.
+   * version named is still the current one and the idempotency key unused; only then are written
+   * the rating ($1–$17; its application's number, applicant, department, region, officer and item
+   * are taken from the rows the statement finds), its audit ($18–$21: action, actor, role,
+   * details), its delta for the statistics (counted on its day in time zone $27) and the reply
+   * kept under the key ($22–$26: claimant, key, operation, hash, and the body, which the
+   * application's number, department and item complete). Answers those four, or no row: then a
+   * rule refused it (or it lost a race: the invitation taken, the dictionary changed) and a read
+   * must say why. A key another request has just claimed fails it with a unique violation. The
+   * invitation's row lock orders two ratings of one stage.
    */
-  private static String write(boolean poor) {
-    StringBuilder values = new StringBuilder();
-    for (String c : COLUMNS) {
-      values.append(values.isEmpty() ? "" : ", ")
-          .append(FOUND.containsKey(c) ? FOUND.get(c) : given(c) + "::" + GIVEN_TYPES.get(c));
-    }
-    String at = given("rated_at");
-    return """
-        with taken as (
-          update rating_invitation i set state = 'rated'
-          from application a join department d on d.code = a.department
-          where i.application_id = $2 and i.stage = %2$s and i.state = 'open'
-            and i.window_ends_at > %3$s and i.reached_at <= %3$s + interval '300 seconds'
-            and (%4$s::int is null or %4$s = (select max(version) from rating_tag_dictionary))
-            and a.id = $2 and a.applicant_subject = %5$s
-            and not exists (select 1 from idempotency_record k where k.subject = $%7$d and k.key = $%8$d)
-          returning a.number, a.applicant_name, i.department, d.region, i.officer_subject, a.item_code,
-                    a.item_version),
-        rated as (
-          insert into rating (%1$s)
-          select %6$s from taken t
-          returning id, application_number, rated_at, created_at, department, channel, item_code, item_version,
-                    officer_subject, tags, comment),
-        %9$s
-        audited as (
-          insert into rating_audit (rating_id, case_id, action, actor, actor_role, note, details, at)
-          select rating_id, case_id, action, actor, actor_role, note, details, at from (
-            select 1 as step, id as rating_id, null::uuid as case_id, $%10$d::text as action, $%11$d::text as actor,
-                   $%12$d::text as actor_role, comment as note, $%13$d::jsonb as details, created_at as at from rated
-            %14$s) steps
-          order by step),
-        %15$s
-        kept as (
-          insert into idempotency_record (subject, key, operation, request_hash, status, body)
-          select $%7$d::text, $%8$d::text, $%16$d::text, $%17$d::text, 201, $%18$d::jsonb
-                 || jsonb_build_object('applicationNumber', application_number, 'department', department,
-                                       'itemCode', item_code, 'itemVersion', item_version)
-          from rated)
-        select application_number, department, item_code, item_version%19$s from rated
-        """.formatted(String.join(", ", COLUMNS), given("stage"), at, given("dictionary_version"),
-        given("rater_subject"), values, KEPT, KEPT + 1, poor ? OPEN_CASE : "", AUDIT, AUDIT + 1, AUDIT + 2,
-        AUDIT + 3, poor ? CASE_OPENED : "", Rollups.ratingMembers("rated", ZONE, DELTAS, poor), KEPT + 2, KEPT + 3,
-        KEPT + 4, poor ? """
-            ,
-                   (select v.name from service_item_version v where v.item_code = rated.item_code
-                      and v.version = rated.item_version) as item_name""" : "");
-  }
-  /** A poor rating's case, opened by the statement that writes the rating. */
-  private static final String OPEN_CASE = """
+  private static final String WRITE = """
+      with taken as (
+        update rating_invitation i set state = 'rated'
+        from application a join department d on d.code = a.department
+        where i.application_id = $2 and i.stage = $3 and i.state = 'open'
+          and i.window_ends_at > $16 and i.reached_at <= $16 + interval '300 seconds'
+          and ($9::int is null or $9 = (select max(version) from rating_tag_dictionary))
+          and a.id = $2 and a.applicant_subject = $11
+          and not exists (select 1 from idempotency_record k where k.subject = $22 and k.key = $23)
+        returning a.number, a.applicant_name, i.department, d.region, i.officer_subject, a.item_code, a.item_version),
+      rated as (
+        insert into rating (id, application_id, application_number, stage, level, poor, channel, channel_group, tags,
+          dictionary_version, comment, rater_subject, rater_name, department, region, officer_subject, item_code,
+          item_version, source, import_client, external_id, defaulted, rated_at, created_at)
+        select $1::uuid, $2::uuid, t.number, $3::text, $4::smallint, $5::boolean, $6::text, $7::text, $8::text[],
+               $9::int, $10::text, $11::text, t.applicant_name, t.department, t.region, t.officer_subject,
+               t.item_code, t.item_version, $12::text, $13::text, $14::text, $15::boolean, $16::timestamptz,
+               $17::timestamptz
+        from taken t
+        returning id, application_number, level, rated_at, created_at, department, channel, item_code, item_version,
+                  officer_subject, comment),
+      audited as (
+        insert into rating_audit (rating_id, case_id, action, actor, actor_role, note, details, at)
+        select id, null, $18::text, $19::text, $20::text, comment, $21::jsonb, created_at from rated),
+      counted as (
+        insert into stat_rollup_delta (day, department, channel, item, officer, active, l1, l2, l3, l4, l5)
+        select (rated_at at time zone $27::text)::date, department, channel, item_code, coalesce(officer_subject, ''),
+               1, (level = 1)::int, (level = 2)::int, (level = 3)::int, (level = 4)::int, (level = 5)::int
+        from rated),
+      kept as (
+        insert into idempotency_record (subject, key, operation, request_hash, status, body)
+        select $22::text, $23::text, $24::text, $25::text, 201, $26::jsonb
+               || jsonb_build_object('applicationNumber', application_number, 'department', department,
+                                     'itemCode', item_code, 'itemVersion', item_version)
+        from rated)
+      select application_number, department, item_code, item_version from rated
+      """;
+
+  /**
+   * All of a poor rating in one statement, as {@link #WRITE}, and its rectification case: the case
+   * ($28 its id, $29 the day it opens, $30–$33 the verify and reply deadlines and their first
+   * yellow days) with the audit row of its opening after the rating's own (its details $34, to
+   * which the department is added), and the rating's reasons counted for the statistics. Answers
+   * also the item's name, for the notice to the department.
+   */
+  private static final String WRITE_POOR = """
+      with taken as (
+        update rating_invitation i set state = 'rated'
+        from application a join department d on d.code = a.department
+        where i.application_id = $2 and i.stage = $3 and i.state = 'open'
+          and i.window_ends_at > $16 and i.reached_at <= $16 + interval '300 seconds'
+          and ($9::int is null or $9 = (select max(version) from rating_tag_dictionary))
+          and a.id = $2 and a.applicant_subject = $11
+          and not exists (select 1 from idempotency_record k where k.subject = $22 and k.key = $23)
+        returning a.number, a.applicant_name, i.department, d.region, i.officer_subject, a.item_code, a.item_version),
+      rated as (
+        insert into rating (id, application_id, application_number, stage, level, poor, channel, channel_group, tags,
+          dictionary_version, comment, rater_subject, rater_name, department, region, officer_subject, item_code,
+          item_version, source, import_client, external_id, defaulted, rated_at, created_at)
+        select $1::uuid, $2::uuid, t.number, $3::text, $4::smallint, $5::boolean, $6::text, $7::text, $8::text[],
+               $9::int, $10::text, $11::text, t.applicant_name, t.department, t.region, t.officer_subject,
+               t.item_code, t.item_version, $12::text, $13::text, $14::text, $15::boolean, $16::timestamptz,
+               $17::timestamptz
+        from taken t
+        returning id, application_number, level, rated_at, created_at, department, channel, item_code, item_version,
+                  officer_subject, tags, comment),
       opened as (
         insert into rectification_case (id, rating_id, application_id, application_number, department, state,
           opened_at, opened_on, verify_deadline, verify_warning_from, reply_deadline, reply_warning_from)
-        select $%1$d::uuid, id, $2::uuid, application_number, department, 'open', created_at, $%2$d::date,
-               $%3$d::date, $%4$d::date, $%5$d::date, $%6$d::date
-        from rated),""".formatted(CASE, CASE + 1, CASE + 2, CASE + 3, CASE + 4, CASE + 5);
-  /** The audit row of the case's opening, after the rating's own; its details name the department. */
-  private static final String CASE_OPENED = """
-      union all
-      select 2, id, $%1$d::uuid, 'case_opened', '%3$s', '%3$s', null,
-             jsonb_build_object('department', department) || $%2$d::jsonb, created_at from rated
-      """.formatted(CASE, CASE + 6, Audit.SYSTEM);
-  private static final String WRITE = write(false);
-  private static final String WRITE_POOR = write(true);
+        select $28::uuid, id, $2::uuid, application_number, department, 'open', created_at, $29::date,
+               $30::date, $31::date, $32::date, $33::date
+        from rated),
+      audited as (
+        insert into rating_audit (rating_id, case_id, action, actor, actor_role, note, details, at)
+        select rating_id, case_id, action, actor, actor_role, note, details, at from (
+          select 1 as step, id as rating_id, null::uuid as case_id, $18::text as action, $19::text as actor,
+                 $20::text as actor_role, comment as note, $21::jsonb as details, created_at as at
+          from rated
+          union all
+          select 2, id, $28::uuid, 'case_opened', 'system', 'system', null,
+                 jsonb_build_object('department', department) || $34::jsonb, created_at
+          from rated) steps
+        order by step),
+      counted as (
+        insert into stat_rollup_delta (day, department, channel, item, officer, active, l1, l2, l3, l4, l5, poor)
+        select (rated_at at time zone $27::text)::date, department, channel, item_code, coalesce(officer_subject, ''),
+               1, (level = 1)::int, (level = 2)::int, (level = 3)::int, (level = 4)::int, (level = 5)::int, 1
+        from rated),
+      reasons_counted as (
+        insert into stat_tag_rollup as s (dim, grain, period, department, channel, key, tag, poor)
+        select 'dept', g.grain, case g.grain when 'day' then r.day else date_trunc('month', r.day)::date end,
+               r.department, r.channel, '', t.tag, 1
+        from (select (rated_at at time zone $27::text)::date as day, department, channel, tags from rated) r
+        cross join unnest(r.tags) t(tag)
+        cross join (values (1, 'day'), (2, 'month')) g(o, grain)
+        order by t.tag, g.o
+        on conflict (dim, grain, period, department, channel, key, tag) do update set poor = s.poor + excluded.poor),
+      kept as (
+        insert into idempotency_record (subject, key, operation, request_hash, status, body)
+        select $22::text, $23::text, $24::text, $25::text, 201, $26::jsonb
+               || jsonb_build_object('applicationNumber', application_number, 'department', department,
+                                     'itemCode', item_code, 'itemVersion', item_version)
+        from rated)
+      select application_number, department, item_code, item_version,
+             (select v.name from service_item_version v
+              where v.item_code = rated.item_code and v.version = rated.item_version) as item_name
+      from rated
+      """;
 
   static final String SELECT = """
       select r.*, c.id as case_id, c.state as case_state, c.reply as case_reply, c.replied_at as case_replied_at,
              c.close_reason as case_close_reason
       from rating r left join rectification_case c on c.rating_id = r.id
       """;
+  private static final String BY_ID = SELECT + "where r.id = $1";
+  private static final String BY_ID_FOR_UPDATE = SELECT + "where r.id = $1 for update of r";
+  private static final String OF_APPLICATION = SELECT + "where r.application_id = $1 order by r.rated_at";
+  private static final String STAGES_OF_APPLICATION = """
+      select stage, reached_at, window_ends_at, state from rating_invitation where application_id = $1
+      order by reached_at
+      """;
+
 
   private final Pool pool;
   private final TagDictionary dictionary;
@@ -191,10 +207,12 @@ public final class RatingService {
   private final Clock clock;
   private final CallLimiter limiter;
   private final Rollups rollups;
+  private final ZoneId zone;
 
   public RatingService(Pool pool, TagDictionary dictionary, CaseService cases,
-                       Config.Rating rules, Rollups rollups, Clock clock) {
+                       Config.Rating rules, Rollups rollups, Clock clock, ZoneId zone) {
     this.rollups = rollups;
+    this.zone = zone;
     this.pool = pool;
     this.dictionary = dictionary;
     this.cases = cases;
@@ -219,7 +237,7 @@ public final class RatingService {
       throw ApiException.forbidden("Only citizens and enterprise members rate.");
     }
     Draft d = draft(in, in.getString("channel", "app"), clock.instant());
-    return straight(new Submission(BEFORE_BY_ID, applicationId, p.subject(), key, "rateApplication",
+    return straight(new Submission(applicationId, null, p.subject(), key, "rateApplication",
         Idempotency.hash("rateApplication", applicationId.toString(), in), p.subject(), "applicant", null, null,
         p.primaryRole(), a -> {
           if (a.getUUID("id") == null || !canSeeAsApplicant(p, a)) {
@@ -247,7 +265,7 @@ public final class RatingService {
     }
     String externalId = in.getString("externalId");
     String number = in.getString("applicationNumber");
-    return submit(new Submission(BEFORE_BY_NUMBER, number, client.subject(), "rating:" + externalId, "importRating",
+    return submit(new Submission(null, number, client.subject(), "rating:" + externalId, "importRating",
         Idempotency.hash("importRating", externalId, in), in.getString("raterSubject"), "import", client.subject(),
         externalId, Role.INTEGRATION.wire(), a -> {
           String dept = client.department().orElse("");
@@ -280,11 +298,11 @@ public final class RatingService {
   }
 
   /**
-   * A rating as it arrives: how its application is found ({@code before} by {@code application})
+   * A rating as it arrives: its application (by id in the app, by number from an import)
    * and checked ({@code check} throws what the caller may not do), who brings it, and the key and
    * hash its reply is kept under.
    */
-  private record Submission(String before, Object application, String claimant, String key, String operation,
+  private record Submission(UUID applicationId, String applicationNumber, String claimant, String key, String operation,
                             String hash, String rater, String source, String client, String externalId,
                             String actorRole, Consumer<Row> check) {}
 
@@ -329,7 +347,8 @@ public final class RatingService {
    */
   private Future<JsonObject> submit(Submission s, Draft d, int attempt) {
     Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
-    return pool.preparedQuery(s.before()).execute(Tuple.of(s.application(), s.claimant(), s.key(), d.stage()))
+    return pool.preparedQuery(BEFORE).execute(Tuple.of(s.applicationId(), s.claimant(), s.key(), d.stage(),
+            s.applicationNumber()))
         .compose(rows -> {
           Row a = rows.iterator().next();
           if (a.getString("stored_operation") != null) {
@@ -362,28 +381,35 @@ public final class RatingService {
   private Future<JsonObject> write(Submission s, Draft d, UUID applicationId, Integer version, Instant now) {
     boolean poor = rules.isPoor(d.level());
     UUID caseId = UUID.randomUUID();
-    List<Object> values = Arrays.asList(UUID.randomUUID(), applicationId, d.stage(), (short) d.level(), poor,
-        d.channel(), ONLINE.contains(d.channel()) ? "online" : "offline", d.tags().toArray(new String[0]), version,
-        d.comment(), s.rater(), s.source(), s.client(), s.externalId(), false, CaseService.utc(d.ratedAt()),
-        CaseService.utc(now));
+    UUID id = UUID.randomUUID();
+    String channelGroup = ONLINE.contains(d.channel()) ? "online" : "offline";
+    List<Object> params = new ArrayList<>(Arrays.asList(id, applicationId, d.stage(), (short) d.level(), poor,
+        d.channel(), channelGroup, d.tags().toArray(new String[0]), version, d.comment(), s.rater(), s.source(),
+        s.client(), s.externalId(), false, CaseService.utc(d.ratedAt()), CaseService.utc(now)));
     Map<String, Object> columns = new HashMap<>();
-    for (int i = 0; i < GIVEN.size(); i++) {
-      columns.put(GIVEN.get(i), values.get(i));
-    }
+    columns.put("id", id);
+    columns.put("application_id", applicationId);
+    columns.put("stage", d.stage());
+    columns.put("level", d.level());
+    columns.put("poor", poor);
+    columns.put("channel", d.channel());
+    columns.put("tags", d.tags().toArray(new String[0]));
+    columns.put("dictionary_version", version);
+    columns.put("comment", d.comment());
+    columns.put("source", s.source());
+    columns.put("defaulted", false);
     columns.put("excluded", false);
+    columns.put("rated_at", CaseService.utc(d.ratedAt()));
     if (poor) {
       columns.put("case_id", caseId);
       columns.put("case_state", "open");
     }
     // what the statement finds (number, department, item) it adds to the reply it keeps, and to this one
     JsonObject reply = view(columns::get, false);
-    Rollups.Delta delta = Rollups.Delta.of("active", 1).and(Rollups.Delta.level(d.level()), 1);
-    List<Object> params = new ArrayList<>(values);
     params.addAll(Arrays.asList("import".equals(s.source()) ? "imported" : "rated",
         s.client() != null ? s.client() : s.rater(), s.actorRole(), new JsonObject().put("level", d.level())
             .put("channel", d.channel()).put("tags", new JsonArray(d.tags())).put("externalId", s.externalId()),
-        s.claimant(), s.key(), s.operation(), s.hash(), reply));
-    params.addAll(rollups.ratingParams(poor ? delta.and("poor", 1) : delta));
+        s.claimant(), s.key(), s.operation(), s.hash(), reply, zone.getId()));
     if (!poor) {
       return pool.preparedQuery(WRITE).execute(Tuple.from(params)).map(rows -> found(written(rows), reply));
     }
@@ -511,7 +537,7 @@ public final class RatingService {
       throw ApiException.unprocessable("The comment is too long.", new JsonArray().add(ApiException.fieldError(
           "/comment", "At most " + rules.commentMaxChars() + " characters.")));
     }
-    return pool.withTransaction(tx -> tx.preparedQuery(SELECT + " where r.id = $1 for update of r")
+    return pool.withTransaction(tx -> tx.preparedQuery(BY_ID_FOR_UPDATE)
         .execute(Tuple.of(ratingId)).compose(rows -> {
           Row r = rows.size() == 0 ? null : rows.iterator().next();
           if (r == null || !r.getString("rater_subject").equals(p.subject())) {
@@ -559,11 +585,8 @@ public final class RatingService {
 
   /** The ratings and open invitations of an application the caller may see (visibility by filing). */
   public Future<JsonObject> forApplication(Principal p, UUID applicationId) {
-    return pool.preparedQuery(SELECT + " where r.application_id = $1 order by r.rated_at").execute(Tuple.of(applicationId))
-        .compose(rows -> pool.preparedQuery("""
-                select stage, reached_at, window_ends_at, state from rating_invitation where application_id = $1
-                order by reached_at
-                """).execute(Tuple.of(applicationId))
+    return pool.preparedQuery(OF_APPLICATION).execute(Tuple.of(applicationId))
+        .compose(rows -> pool.preparedQuery(STAGES_OF_APPLICATION).execute(Tuple.of(applicationId))
             .map(invitations -> {
               JsonArray ratings = new JsonArray();
               for (Row r : rows) {
@@ -587,7 +610,7 @@ public final class RatingService {
   }
 
   private static Future<Row> byId(SqlClient c, UUID id) {
-    return c.preparedQuery(SELECT + " where r.id = $1").execute(Tuple.of(id))
+    return c.preparedQuery(BY_ID).execute(Tuple.of(id))
         .map(rows -> rows.size() == 0 ? null : rows.iterator().next());
   }
 

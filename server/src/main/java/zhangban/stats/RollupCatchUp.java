@@ -25,7 +25,7 @@ public final class RollupCatchUp extends VerticleBase {
   private static final String BACKLOG = """
       select count(*) as pending,
              coalesce(extract(epoch from now() - min(written_at)), 0)::bigint as oldest
-      from (select written_at from stat_rollup_delta union all select written_at from stat_rollup_pending) d
+      from stat_rollup_delta
       """;
 
   private final Pool pool;

@@ -14,7 +14,12 @@ import java.util.UUID;
  * Keeps the statistics rollups current: every change that counts leaves its delta, in its own
  * transaction, in {@code stat_rollup_delta}, and {@link RollupCatchUp} folds the deltas in batches
  * ({@link #fold}) into the day and month rows of each dimension (department and channel, item,
- * officer). Reads add the deltas not yet folded ({@link #deltaRows}), so a statistic never lags.
+ * officer). Reads add the deltas not yet folded (the database function {@code stat_rollup_range}),
+ * so a statistic never lags. How the tables fit together: {@code docs/statistics.md}.
+ *
+ * <p>{@code stat_rollup_delta} is where other features leave what they count. They do it through
+ * this class ({@link #rating}, {@link #invited}, {@link #poorTags}), except the rating's own write,
+ * which is one statement for speed and inserts its delta and poor reasons there itself.
  *
  * <p>Items and officers also have month rows for all channels together (grain {@link #MONTH_ALL},
  * channel {@link #ALL_CHANNELS}, a partition of their own): a year's ranking of 2,000 officers then
@@ -36,6 +41,12 @@ public final class Rollups {
   public static final List<String> COUNTERS = List.of("invited", "active", "defaulted", "excluded_count",
       "l1", "l2", "l3", "l4", "l5", "poor", "poor_verified", "poor_rectified", "poor_on_time",
       "appeals_filed", "appeals_upheld", "follow_ups", "follow_up_sum");
+  /** The channel of the month and quarter rows of items and officers that count every channel. */
+  public static final String ALL_CHANNELS = "*";
+  /** The grain of the month rows of all channels together. */
+  public static final String MONTH_ALL = "month-all";
+  /** The grain of the quarter rows of items and officers, all channels together. */
+  public static final String QUARTER_ALL = "quarter-all";
 
   /** What one change adds; unnamed counters add nothing. */
   public static final class Delta {
@@ -61,6 +72,7 @@ public final class Rollups {
       return values.values().stream().allMatch(v -> v == 0);
     }
 
+    /** The seventeen counters in {@link #COUNTERS} order. */
     List<Object> params() {
       List<Object> out = new ArrayList<>();
       for (String c : COUNTERS) {
@@ -70,154 +82,89 @@ public final class Rollups {
     }
   }
 
-  /** One rating's attribution: its Shanghai day, department, channel, item and officer. */
-  private static final String RATING_SOURCE = """
-      select (rated_at at time zone $2)::date as day, department, channel, item_code,
-             coalesce(officer_subject, '') as officer, tags
+  /**
+   * The delta of rating $1, counted on its day in time zone $2: the counters $3 to $19 in {@link
+   * #COUNTERS} order, for its department, channel, item and officer.
+   */
+  static final String RATING_DELTA = """
+      insert into stat_rollup_delta (day, department, channel, item, officer, invited, active, defaulted,
+        excluded_count, l1, l2, l3, l4, l5, poor, poor_verified, poor_rectified, poor_on_time, appeals_filed,
+        appeals_upheld, follow_ups, follow_up_sum)
+      select (rated_at at time zone $2)::date, department, channel, item_code, coalesce(officer_subject, ''),
+             $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19
       from rating where id = $1
       """;
-  /** A transaction invited to rate: the day it reached the stage; no channel yet. */
-  private static final String INVITATION_SOURCE = """
-      select (i.reached_at at time zone $2)::date as day, i.department, '' as channel, a.item_code,
-             coalesce(i.officer_subject, '') as officer, '{}'::text[] as tags
+
+  /**
+   * A transaction ($1) invited to rate at stage $3, counted on the day it reached it in time zone
+   * $2; it has no channel yet.
+   */
+  static final String INVITATION_DELTA = """
+      insert into stat_rollup_delta (day, department, channel, item, officer, invited)
+      select (i.reached_at at time zone $2)::date, i.department, '', a.item_code, coalesce(i.officer_subject, ''), 1
       from rating_invitation i join application a on a.id = i.application_id
       where i.application_id = $1 and i.stage = $3
       """;
-  /** The channel of the month rows of items and officers that count every channel. */
-  public static final String ALL_CHANNELS = "*";
-  /** The grain of those rows. */
-  public static final String MONTH_ALL = "month-all";
-  /** The grain of the quarter rows of items and officers, all channels together. */
-  public static final String QUARTER_ALL = "quarter-all";
-  /** Each row a change counts in, in the order they are touched. */
-  private static final String ROWS = rows("true");
-  /** The rows of all channels together. */
-  private static final String ALL_CHANNEL_ROWS = rows("d.all_channels");
 
-  private static String rows(String which) {
-    return """
-        (select * from (values (1, 'dept', 'day', false), (2, 'dept', 'month', false), (3, 'item', 'day', false),
-                (4, 'item', 'month', false), (5, 'item', 'month-all', true), (6, 'item', 'quarter-all', true),
-                (7, 'officer', 'day', false), (8, 'officer', 'month', false), (9, 'officer', 'month-all', true),
-                (10, 'officer', 'quarter-all', true)) d(o, dim, grain, all_channels) where %s) d
-        """.formatted(which);
-  }
-  /** The first day of the row's period: from its grain ({@code d.grain}) and the day counted. */
-  private static String period(String day) {
-    return "case d.grain when 'day' then " + day + " when '" + QUARTER_ALL + "' then date_trunc('quarter', " + day
-        + ")::date else date_trunc('month', " + day + ")::date end";
-  }
-
-  private static String counterList(String prefix) {
-    return String.join(", ", COUNTERS.stream().map(c -> prefix + c).toList());
-  }
-
-  private static String sets() {
-    return String.join(", ", COUNTERS.stream().map(c -> c + " = s." + c + " + excluded." + c).toList());
-  }
-
-  private static String deltas(int firstDelta) {
-    StringBuilder values = new StringBuilder();
-    for (int i = 0; i < COUNTERS.size(); i++) {
-      values.append(", $").append(firstDelta + i).append("::bigint");
-    }
-    return values.toString();
-  }
-
-  /** Leaves the deltas ($firstDelta on) of each change in {@code source} in {@code stat_rollup_delta}. */
-  private static String delta(String source, int firstDelta) {
-    return "insert into stat_rollup_delta (day, department, channel, item, officer, " + counterList("") + ")\n"
-        + "select r.day, r.department, r.channel, r.item_code, r.officer" + deltas(firstDelta) + " from " + source + " r";
-  }
-
-  /** Adds {@code count} (SQL) to each reason tag of each rating in {@code source}. */
-  private static String tags(String source, String count) {
-    return """
-        insert into stat_tag_rollup as s (dim, grain, period, department, channel, key, tag, poor)
-        select 'dept', g.grain, case when g.grain = 'day' then r.day else date_trunc('month', r.day)::date end,
-               r.department, r.channel, '', t.tag, %s::bigint
-        from %s r
-        cross join unnest(r.tags) t(tag)
-        cross join (values (1, 'day'), (2, 'month')) g(o, grain)
-        order by t.tag, g.o
-        on conflict (dim, grain, period, department, channel, key, tag) do update set poor = s.poor + excluded.poor
-        """.formatted(count, source);
-  }
+  /** Adds $3 (1, or -1 when it is excluded) to each reason tag of poor rating $1, on its day in time zone $2. */
+  static final String POOR_TAGS = """
+      insert into stat_tag_rollup as s (dim, grain, period, department, channel, key, tag, poor)
+      select 'dept', g.grain, case g.grain when 'day' then r.day else date_trunc('month', r.day)::date end,
+             r.department, r.channel, '', t.tag, $3::bigint
+      from (select (rated_at at time zone $2)::date as day, department, channel, tags from rating where id = $1) r
+      cross join unnest(r.tags) t(tag)
+      cross join (values (1, 'day'), (2, 'month')) g(o, grain)
+      order by t.tag, g.o
+      on conflict (dim, grain, period, department, channel, key, tag) do update set poor = s.poor + excluded.poor
+      """;
 
   /**
-   * Members of a WITH that count a rating the same statement inserts, for a statement that does
-   * all of a rating at once: {@code inserted} names the member returning the rating's row (at
-   * least rated_at, department, channel, item_code, officer_subject, tags); $tzParam is the time
-   * zone, the deltas are $firstDelta and the sixteen after it; with {@code poor}, its reason tags
-   * are counted too. Ends with a comma.
+   * Folds up to $1 deltas, oldest first, into every rollup row they count in, and deletes them, in
+   * one statement; answers how many it took. Each delta counts in ten rows: department (with its
+   * channel), item and officer, by day and by month, and for items and officers the month and
+   * quarter rows of all channels. Deltas another fold has taken are skipped, and rows are updated in
+   * one fixed order, so folds running at once neither wait on nor deadlock with each other.
    */
-  public static String ratingMembers(String inserted, int tzParam, int firstDelta, boolean poor) {
-    return "rollup_source as (select (rated_at at time zone $" + tzParam + "::text)::date as day, department, channel, "
-        + "item_code, coalesce(officer_subject, '') as officer, tags from " + inserted + "),\n"
-        + "rollup_delta as (" + delta("rollup_source", firstDelta) + "),\n"
-        + (poor ? "rollup_tags as (" + tags("rollup_source", "1") + "),\n" : "");
-  }
-
-  /** The parameters of {@link #ratingMembers}, in order: the time zone, then the delta's counters. */
-  public List<Object> ratingParams(Delta delta) {
-    List<Object> params = new ArrayList<>();
-    params.add(zone);
-    params.addAll(delta.params());
-    return params;
-  }
-
-  /**
-   * Folds up to $1 deltas of {@code table}, oldest first, into the rollup rows {@code rows} and
-   * deletes them, in one statement; answers how many it took. Deltas another fold has taken are
-   * skipped, and rows are updated in one fixed order, so folds running at once neither wait on nor
-   * deadlock with each other.
-   */
-  private static String fold(String table, String channel, String rows) {
-    return "with taken as (delete from " + table + " where id in (select id from " + table
-        + " order by id limit $1 for update skip locked) returning *),\n"
-        + "folded as (insert into stat_rollup as s (dim, grain, period, department, channel, key, " + counterList("")
-        + ")\nselect d.dim, d.grain, " + period("r.day") + ", r.department, "
-        + "case when d.all_channels then '" + ALL_CHANNELS + "' else " + channel + " end, "
-        + "case d.dim when 'dept' then '' when 'item' then r.item else r.officer end, "
-        + String.join(", ", COUNTERS.stream().map(c -> "sum(r." + c + ")").toList())
-        + "\nfrom taken r cross join " + rows + "group by 1, 2, 3, 4, 5, 6 order by 1, 2, 3, 4, 5, 6\n"
-        + "on conflict (dim, grain, period, department, channel, key) do update set " + sets() + " returning 1)\n"
-        + "select (select count(*) from taken) as taken";
-  }
-  /** Folds deltas into every row they count in. */
-  static final String FOLD = fold("stat_rollup_delta", "r.channel", ROWS);
-  /**
-   * Folds the deltas that processes of the version before {@code stat_rollup_delta} left (they
-   * counted the rows of one channel themselves) into the rows of all channels.
-   */
-  static final String FOLD_EARLIER = fold("stat_rollup_pending", "''", ALL_CHANNEL_ROWS);
-
-  /**
-   * The deltas not yet folded, shaped as rows of {@code stat_rollup} of dimension {@code dim} (a
-   * parameter) with grain 'delta', their own channel and their day as period: statistics add
-   * these over the days they read.
-   */
-  public static String deltaRows(String dim) {
-    return "select " + dim + "::text as dim, 'delta'::text as grain, day as period, department, channel, case "
-        + dim + "::text when 'dept' then '' when 'item' then item else officer end as key, " + counterList("")
-        + " from stat_rollup_delta where true";
-  }
-
-  /**
-   * The deltas of the version before {@code stat_rollup_delta} not yet folded, shaped as rows of
-   * all channels of dimension {@code dim} (item or officer): statistics that read the rows of all
-   * channels add these over the same days.
-   */
-  public static String earlierDeltaRows(String dim) {
-    return "select " + dim + "::text as dim, 'pending'::text as grain, day as period, department, '" + ALL_CHANNELS
-        + "'::text as channel, case " + dim + "::text when 'item' then item else officer end as key, "
-        + counterList("") + " from stat_rollup_pending where true";
-  }
-
-  /** One statement each: the delta ($3 or $4 on) of the rating or invitation its source finds, left to be folded. */
-  private static final String RATING = delta("(" + RATING_SOURCE + ")", 3);
-  private static final String INVITATION = delta("(" + INVITATION_SOURCE + ")", 4);
-  private static final String TAGS = tags("(" + RATING_SOURCE + ")", "$3");
+  static final String FOLD = """
+      with taken as (
+        delete from stat_rollup_delta
+        where id in (select id from stat_rollup_delta order by id limit $1 for update skip locked)
+        returning *),
+      folded as (
+        insert into stat_rollup as s (dim, grain, period, department, channel, key, invited, active, defaulted,
+          excluded_count, l1, l2, l3, l4, l5, poor, poor_verified, poor_rectified, poor_on_time, appeals_filed,
+          appeals_upheld, follow_ups, follow_up_sum)
+        select d.dim, d.grain,
+               case d.grain when 'day' then r.day when 'quarter-all' then date_trunc('quarter', r.day)::date
+                            else date_trunc('month', r.day)::date end,
+               r.department,
+               case when d.all_channels then '*' else r.channel end,
+               case d.dim when 'dept' then '' when 'item' then r.item else r.officer end,
+               sum(r.invited), sum(r.active), sum(r.defaulted), sum(r.excluded_count), sum(r.l1), sum(r.l2),
+               sum(r.l3), sum(r.l4), sum(r.l5), sum(r.poor), sum(r.poor_verified), sum(r.poor_rectified),
+               sum(r.poor_on_time), sum(r.appeals_filed), sum(r.appeals_upheld), sum(r.follow_ups),
+               sum(r.follow_up_sum)
+        from taken r
+        cross join (values ('dept', 'day', false), ('dept', 'month', false), ('item', 'day', false),
+                           ('item', 'month', false), ('item', 'month-all', true), ('item', 'quarter-all', true),
+                           ('officer', 'day', false), ('officer', 'month', false), ('officer', 'month-all', true),
+                           ('officer', 'quarter-all', true)) d(dim, grain, all_channels)
+        group by 1, 2, 3, 4, 5, 6
+        order by 1, 2, 3, 4, 5, 6
+        on conflict (dim, grain, period, department, channel, key) do update set
+          invited = s.invited + excluded.invited, active = s.active + excluded.active,
+          defaulted = s.defaulted + excluded.defaulted, excluded_count = s.excluded_count + excluded.excluded_count,
+          l1 = s.l1 + excluded.l1, l2 = s.l2 + excluded.l2, l3 = s.l3 + excluded.l3, l4 = s.l4 + excluded.l4,
+          l5 = s.l5 + excluded.l5, poor = s.poor + excluded.poor,
+          poor_verified = s.poor_verified + excluded.poor_verified,
+          poor_rectified = s.poor_rectified + excluded.poor_rectified,
+          poor_on_time = s.poor_on_time + excluded.poor_on_time,
+          appeals_filed = s.appeals_filed + excluded.appeals_filed,
+          appeals_upheld = s.appeals_upheld + excluded.appeals_upheld,
+          follow_ups = s.follow_ups + excluded.follow_ups, follow_up_sum = s.follow_up_sum + excluded.follow_up_sum
+        returning 1)
+      select (select count(*) from taken) as taken
+      """;
 
   /**
    * Every counted fact, one row each, straight from the raw tables ($1 the time zone): each rating
@@ -256,20 +203,37 @@ public final class Rollups {
         from rating_invitation i join application a on a.id = i.application_id
       """;
 
-  /** Recomputes every rollup row from the raw tables ($1 the time zone), e.g. after a bulk load. */
+  /**
+   * Recomputes every rollup row from the raw tables ($1 the time zone), e.g. after a bulk load:
+   * {@link #RAW_ROWS} summed into the same ten rows as {@link #FOLD}.
+   */
   public static final String REBUILD = """
-      insert into stat_rollup (dim, grain, period, department, channel, key, %s)
-      select d.dim, d.grain, %s,
-             rr.department, case when d.all_channels then '%s' else rr.channel end,
-             case d.dim when 'dept' then '' when 'item' then rr.item else rr.officer end, %s
-      from (%s) rr
-      cross join %s
+      insert into stat_rollup (dim, grain, period, department, channel, key, invited, active, defaulted,
+        excluded_count, l1, l2, l3, l4, l5, poor, poor_verified, poor_rectified, poor_on_time, appeals_filed,
+        appeals_upheld, follow_ups, follow_up_sum)
+      select d.dim, d.grain,
+             case d.grain when 'day' then rr.day when 'quarter-all' then date_trunc('quarter', rr.day)::date
+                          else date_trunc('month', rr.day)::date end,
+             rr.department,
+             case when d.all_channels then '*' else rr.channel end,
+             case d.dim when 'dept' then '' when 'item' then rr.item else rr.officer end,
+             sum(rr.invited), sum(rr.active), sum(rr.defaulted), sum(rr.excluded_count), sum(rr.l1), sum(rr.l2),
+             sum(rr.l3), sum(rr.l4), sum(rr.l5), sum(rr.poor), sum(rr.poor_verified), sum(rr.poor_rectified),
+             sum(rr.poor_on_time), sum(rr.appeals_filed), sum(rr.appeals_upheld), sum(rr.follow_ups),
+             sum(rr.follow_up_sum)
+      from (
+      """ + RAW_ROWS + """
+      ) rr
+      cross join (values ('dept', 'day', false), ('dept', 'month', false), ('item', 'day', false),
+                         ('item', 'month', false), ('item', 'month-all', true), ('item', 'quarter-all', true),
+                         ('officer', 'day', false), ('officer', 'month', false), ('officer', 'month-all', true),
+                         ('officer', 'quarter-all', true)) d(dim, grain, all_channels)
       group by 1, 2, 3, 4, 5, 6
-      """.formatted(String.join(", ", COUNTERS), period("rr.day"), ALL_CHANNELS,
-          String.join(", ", COUNTERS.stream().map(c -> "sum(rr." + c + ")").toList()), RAW_ROWS, ROWS);
+      """;
+  /** Recomputes every reason-tag row from the raw ratings ($1 the time zone). */
   public static final String REBUILD_TAGS = """
       insert into stat_tag_rollup (dim, grain, period, department, channel, key, tag, poor)
-      select 'dept', g.grain, case when g.grain = 'day' then rr.day else date_trunc('month', rr.day)::date end,
+      select 'dept', g.grain, case g.grain when 'day' then rr.day else date_trunc('month', rr.day)::date end,
              rr.department, rr.channel, '', t.tag, count(*)
       from (select (r.rated_at at time zone $1)::date as day, r.department, r.channel, r.tags
             from rating r where r.poor and not r.excluded) rr
@@ -287,7 +251,6 @@ public final class Rollups {
   /** Replaces every rollup row by the sums of the raw tables, in {@code tx}. */
   public Future<Void> rebuild(SqlClient tx) {
     return tx.query("delete from stat_rollup").execute()
-        .compose(v -> tx.query("delete from stat_rollup_pending").execute())
         .compose(v -> tx.query("delete from stat_rollup_delta").execute())
         .compose(v -> tx.query("delete from stat_tag_rollup").execute())
         .compose(v -> tx.preparedQuery(REBUILD).execute(Tuple.of(zone)))
@@ -302,25 +265,21 @@ public final class Rollups {
     }
     List<Object> params = new ArrayList<>(List.of(ratingId, zone));
     params.addAll(delta.params());
-    return tx.preparedQuery(RATING).execute(Tuple.from(params)).mapEmpty();
+    return tx.preparedQuery(RATING_DELTA).execute(Tuple.from(params)).mapEmpty();
   }
 
-  /** Folds up to {@code limit} deltas (and as many of the earlier version's) into the rows; answers how many. */
+  /** Folds up to {@code limit} deltas into the rows; answers how many. */
   public static Future<Integer> fold(SqlClient tx, int limit) {
-    return tx.preparedQuery(FOLD_EARLIER).execute(Tuple.of(limit))
-        .compose(earlier -> tx.preparedQuery(FOLD).execute(Tuple.of(limit)).map(rows ->
-            (int) (rows.iterator().next().getLong("taken") + earlier.iterator().next().getLong("taken"))));
+    return tx.preparedQuery(FOLD).execute(Tuple.of(limit)).map(rows -> rows.iterator().next().getLong("taken").intValue());
   }
 
   /** Adds {@code count} (1, or -1 when the rating is excluded) to each reason tag of a poor rating. */
   public Future<Void> poorTags(SqlClient tx, UUID ratingId, long count) {
-    return tx.preparedQuery(TAGS).execute(Tuple.of(ratingId, zone, count)).mapEmpty();
+    return tx.preparedQuery(POOR_TAGS).execute(Tuple.of(ratingId, zone, count)).mapEmpty();
   }
 
   /** Counts a transaction that reached a rateable stage. */
   public Future<Void> invited(SqlClient tx, UUID applicationId, String stage) {
-    List<Object> params = new ArrayList<>(List.of(applicationId, zone, stage));
-    params.addAll(Delta.of("invited", 1).params());
-    return tx.preparedQuery(INVITATION).execute(Tuple.from(params)).mapEmpty();
+    return tx.preparedQuery(INVITATION_DELTA).execute(Tuple.of(applicationId, zone, stage)).mapEmpty();
   }
 }

@@ -11,6 +11,7 @@ import java.time.LocalDate;
 import java.time.ZoneId;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,7 +22,6 @@ import java.util.TreeMap;
 import zhangban.http.ApiException;
 import zhangban.identity.Principal;
 import zhangban.identity.Role;
-import zhangban.rating.CaseService;
 
 /**
  * 好差评 statistics from the rollups: never a scan of raw ratings. A range sums the month rows of
@@ -29,26 +29,88 @@ import zhangban.rating.CaseService;
  */
 public final class StatsService {
   static final int MAX_RANGE_DAYS = 3 * 366;
-  private static final String SUMS;
+
+  /*
+   * Counters are summed as int (to a bigint): PostgreSQL sums bigints as numeric, and making and
+   * casting 17 numerics per group cost a ranking of 2,000 officers a third of its time. A single
+   * rollup row counts at most one department's ratings or invitations of one quarter, far below
+   * the int's 2,147,483,647; were it ever above, the statistic would fail with "integer out of
+   * range" rather than be wrong.
+   */
 
   /**
-   * The sum of a counter over rollup rows. Summed as int (to a bigint): PostgreSQL sums bigints
-   * as numeric, and making and casting 17 numerics per group cost a ranking of 2,000 officers a
-   * third of its time. A single rollup row counts at most one department's ratings or
-   * invitations of one quarter, far below the int's 2,147,483,647; were it ever above, the
-   * statistic would fail with "integer out of range" rather than be wrong.
+   * The indicators of a range ($1–$10, {@link Periods#params}), per group ($11: none, department,
+   * channel, or the key of the dimension: item or officer) and bucket ($12: none, day, week, month).
    */
-  static String sum(String counter) {
-    return "sum(r." + counter + "::int4)";
-  }
+  private static final String GROUPS = """
+      select case $11::text when 'none' then null when 'department' then r.department when 'channel' then r.channel
+                            else r.key end as grp,
+             case $12::text when 'day' then r.period when 'week' then date_trunc('week', r.period)::date
+                            when 'month' then date_trunc('month', r.period)::date end as bucket,
+             sum(r.invited::int4) as invited, sum(r.active::int4) as active, sum(r.defaulted::int4) as defaulted,
+             sum(r.excluded_count::int4) as excluded_count, sum(r.l1::int4) as l1, sum(r.l2::int4) as l2,
+             sum(r.l3::int4) as l3, sum(r.l4::int4) as l4, sum(r.l5::int4) as l5, sum(r.poor::int4) as poor,
+             sum(r.poor_verified::int4) as poor_verified, sum(r.poor_rectified::int4) as poor_rectified,
+             sum(r.poor_on_time::int4) as poor_on_time, sum(r.appeals_filed::int4) as appeals_filed,
+             sum(r.appeals_upheld::int4) as appeals_upheld, sum(r.follow_ups::int4) as follow_ups,
+             sum(r.follow_up_sum::int4) as follow_up_sum
+      from stat_rollup_range($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) r
+      group by 1, 2
+      order by 2 nulls first, 1 nulls first
+      """;
 
-  static {
-    StringBuilder sb = new StringBuilder();
-    for (String c : Rollups.COUNTERS) {
-      sb.append(", ").append(sum(c)).append(" as ").append(c);
-    }
-    SUMS = sb.toString();
-  }
+  /**
+   * Groups of a range ($1–$10) ranked by 好评率, the share of active ratings at the good levels
+   * ($13), best or worst first ($14), then by the number of active ratings: the groups ($11:
+   * department, channel, or the key of the dimension; officers known by name only) with at least
+   * $12 active ratings, at most $15.
+   */
+  private static final String RANKING = """
+      select g.* from (
+        select case $11::text when 'department' then r.department when 'channel' then r.channel else r.key end as grp,
+               sum(r.invited::int4) as invited, sum(r.active::int4) as active, sum(r.defaulted::int4) as defaulted,
+               sum(r.excluded_count::int4) as excluded_count, sum(r.l1::int4) as l1, sum(r.l2::int4) as l2,
+               sum(r.l3::int4) as l3, sum(r.l4::int4) as l4, sum(r.l5::int4) as l5, sum(r.poor::int4) as poor,
+               sum(r.poor_verified::int4) as poor_verified, sum(r.poor_rectified::int4) as poor_rectified,
+               sum(r.poor_on_time::int4) as poor_on_time, sum(r.appeals_filed::int4) as appeals_filed,
+               sum(r.appeals_upheld::int4) as appeals_upheld, sum(r.follow_ups::int4) as follow_ups,
+               sum(r.follow_up_sum::int4) as follow_up_sum
+        from stat_rollup_range($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) r
+        where not ($11::text = 'officer' and r.key = '')
+        group by 1
+        having sum(r.active::int4) >= $12) g
+      cross join lateral (
+        select ((1 = any($13::int[]))::int * g.l1 + (2 = any($13::int[]))::int * g.l2
+                + (3 = any($13::int[]))::int * g.l3 + (4 = any($13::int[]))::int * g.l4
+                + (5 = any($13::int[]))::int * g.l5)::float8 / g.active as good_share) s
+      order by case when $14::text = 'worst' then s.good_share end asc,
+               case when $14::text = 'best' then s.good_share end desc,
+               g.active desc, g.grp
+      limit $15
+      """;
+
+  /** The reasons named in counted poor ratings of a range ($1–$6), most named first, at most $7. */
+  private static final String POOR_TAGS = """
+      select r.tag, sum(r.poor::int4) as n
+      from stat_tag_rollup_range($1, $2, $3, $4, $5, $6) r
+      group by 1
+      having sum(r.poor::int4) > 0
+      order by 2 desc, 1
+      limit $7
+      """;
+
+  /**
+   * Rectification cases on day $1 counted by department, state, warning, appeal state and
+   * escalation, of department $2 when given.
+   */
+  private static final String CASES = """
+      select c.department, d.name, c.state, rectification_case_running(c) as running,
+             rectification_case_warning(c, $1::date) as warning, c.appeal_state,
+             c.escalated_at is not null as escalated, count(*)::bigint as n
+      from rectification_case c join department d on d.code = c.department
+      where $2::text is null or c.department = $2
+      group by 1, 2, 3, 4, 5, 6, 7
+      """;
 
   /** What a statistic covers. {@code department} is already the caller's scope. */
   public record Query(LocalDate from, LocalDate to, String groupBy, String bucket, Optional<String> department,
@@ -99,69 +161,49 @@ public final class StatsService {
   // ---- the range over rollup rows ---------------------------------------------------------------
 
   /**
-   * The rollup rows of a range as a derived table {@code r}: index range scans of the month rows of
-   * the whole months and of the day rows before and after them, so that each reads only its rows.
-   * Items and officers without a channel filter read the rows of all channels together, and, when
-   * {@code quarters} allows it (no bucket finer than the range), whole quarters from quarter rows;
-   * with them the earlier version's deltas of those days not yet folded into them. The deltas not
-   * yet folded into any row are added over the whole range.
+   * How the days [from, end) of a range are read from the rollups (the database functions {@code
+   * stat_rollup_range} and {@code stat_tag_rollup_range}): rows of {@code monthGrain} for the whole
+   * months [monthFrom, monthTo), except the whole quarters [quarterFrom, quarterTo) read from
+   * quarter rows; day rows for the edges; and the deltas not yet folded over the whole range.
+   * Items and officers without a channel filter read the rows of all channels together, with
+   * quarters when {@code quarters} allows it (no bucket finer than the range); everything else the
+   * month rows of one channel, without quarters. With {@code dayRowsOnly} (day and week buckets)
+   * every day is read from day rows.
    */
-  private record Range(String from, List<Object> params) {}
+  record Periods(LocalDate from, LocalDate end, String monthGrain, LocalDate monthFrom, LocalDate monthTo,
+                 LocalDate quarterFrom, LocalDate quarterTo) {
+    static Periods of(LocalDate from, LocalDate to, boolean dayRowsOnly, boolean allChannels, boolean quarters) {
+      LocalDate end = to.plusDays(1);
+      LocalDate monthFrom = from.getDayOfMonth() == 1 ? from : from.withDayOfMonth(1).plusMonths(1);
+      LocalDate monthTo = end.getDayOfMonth() == 1 ? end : end.withDayOfMonth(1);
+      if (dayRowsOnly || !monthFrom.isBefore(monthTo)) {
+        monthFrom = end;
+        monthTo = end;
+      }
+      LocalDate quarterFrom = monthFrom.plusMonths((3 - (monthFrom.getMonthValue() - 1) % 3) % 3);
+      LocalDate quarterTo = monthTo.minusMonths((monthTo.getMonthValue() - 1) % 3);
+      if (!allChannels || !quarters || !quarterFrom.isBefore(quarterTo)) {
+        quarterFrom = monthTo;
+        quarterTo = monthTo;
+      }
+      return new Periods(from, end, allChannels ? Rollups.MONTH_ALL : "month", monthFrom, monthTo, quarterFrom,
+          quarterTo);
+    }
 
-  private static Range range(String table, String dim, LocalDate from, LocalDate to, boolean dayRowsOnly,
-                             boolean quarters, Optional<String> department, Optional<String> channel,
-                             List<Object> params) {
-    LocalDate fullFrom = from.getDayOfMonth() == 1 ? from : from.withDayOfMonth(1).plusMonths(1);
-    LocalDate end = to.plusDays(1);
-    LocalDate fullTo = end.getDayOfMonth() == 1 ? end : end.withDayOfMonth(1);
-    if (dayRowsOnly || !fullFrom.isBefore(fullTo)) {
-      fullFrom = end;
-      fullTo = end;
+    /** The ten parameters of {@code stat_rollup_range}: dimension, the periods, department and channel. */
+    List<Object> params(String dim, Optional<String> department, Optional<String> channel) {
+      return new ArrayList<>(Arrays.asList(dim, from, end, monthGrain, monthFrom, monthTo, quarterFrom, quarterTo,
+          department.orElse(null), channel.orElse(null)));
     }
-    int n = params.size();
-    params.addAll(List.of(dim, fullFrom, fullTo, from, end));
-    StringBuilder filter = new StringBuilder();
-    if (department.isPresent()) {
-      params.add(department.get());
-      filter.append(" and department = $").append(params.size());
-    }
+  }
+
+  /** The periods of a range of {@code stat_rollup} rows of dimension {@code dim}. */
+  private static Periods periods(String dim, LocalDate from, LocalDate to, boolean dayRowsOnly, boolean quarters,
+                                 Optional<String> channel) {
     // month rows of items and officers: those of the channel asked for, else those of all channels
     // together (their own grain); every other row is of one channel
-    boolean allChannels = channel.isEmpty() && table.equals("stat_rollup") && !dim.equals("dept");
-    if (channel.isPresent()) {
-      params.add(channel.get());
-      filter.append(" and channel = $").append(params.size());
-    }
-    String d = "$" + (n + 1);
-    String rows = "select * from " + table + " where dim = " + d + " and grain = ";
-    // the deltas of the whole range not yet folded into the rows (counts of ratings only; reason tags have none)
-    String deltas = table.equals("stat_rollup")
-        ? " union all " + Rollups.deltaRows(d) + " and day >= $" + (n + 4) + " and day < $" + (n + 5) + filter : "";
-    String days = " union all " + rows + "'day' and period >= $" + (n + 4) + " and period < $" + (n + 2) + filter
-        + " union all " + rows + "'day' and period >= $" + (n + 3) + " and period < $" + (n + 5) + filter + deltas
-        + ") r";
-    if (!allChannels) {
-      return new Range("(" + rows + "'month' and period >= $" + (n + 2) + " and period < $" + (n + 3) + filter
-          + days, params);
-    }
-    // whole quarters inside the whole months; none: both bounds at the end, so every month is a month row
-    LocalDate quarterFrom = fullFrom.plusMonths((3 - (fullFrom.getMonthValue() - 1) % 3) % 3);
-    LocalDate quarterTo = fullTo.minusMonths((fullTo.getMonthValue() - 1) % 3);
-    if (!quarters || !quarterFrom.isBefore(quarterTo)) {
-      quarterFrom = fullTo;
-      quarterTo = fullTo;
-    }
-    params.add(quarterFrom);
-    String qFrom = "$" + params.size();
-    params.add(quarterTo);
-    String qTo = "$" + params.size();
-    String months = rows + "'" + Rollups.MONTH_ALL + "' and period >= ";
-    return new Range("(" + months + "$" + (n + 2) + " and period < " + qFrom + filter
-        + " union all " + rows + "'" + Rollups.QUARTER_ALL + "' and period >= " + qFrom + " and period < " + qTo + filter
-        + " union all " + months + qTo + " and period < $" + (n + 3) + filter
-        // the deltas of the version before stat_rollup_delta not yet folded into those rows, of the same days
-        + " union all " + Rollups.earlierDeltaRows(d) + " and day >= $" + (n + 2) + " and day < $" + (n + 3) + filter
-        + days, params);
+    boolean allChannels = channel.isEmpty() && !dim.equals("dept");
+    return Periods.of(from, to, dayRowsOnly, allChannels, quarters);
   }
 
   private static String dim(String groupBy) {
@@ -169,24 +211,6 @@ public final class StatsService {
       case "item" -> "item";
       case "officer" -> "officer";
       default -> "dept";
-    };
-  }
-
-  private static String groupColumn(String groupBy) {
-    return switch (groupBy) {
-      case "none" -> "null::text";
-      case "department" -> "r.department";
-      case "channel" -> "r.channel";
-      default -> "r.key";
-    };
-  }
-
-  private static String bucketColumn(String bucket) {
-    return switch (bucket) {
-      case "day" -> "r.period";
-      case "week" -> "date_trunc('week', r.period)::date";
-      case "month" -> "date_trunc('month', r.period)::date";
-      default -> "null::date";
     };
   }
 
@@ -198,11 +222,11 @@ public final class StatsService {
   public Future<List<Group>> groups(Query q) {
     checkRange(q.from(), q.to());
     boolean dayRows = q.bucket().equals("day") || q.bucket().equals("week");
-    Range range = range("stat_rollup", dim(q.groupBy()), q.from(), q.to(), dayRows, q.bucket().equals("none"),
-        q.department(), q.channel(), new ArrayList<>());
-    String sql = "select " + groupColumn(q.groupBy()) + " as grp, " + bucketColumn(q.bucket()) + " as bucket" + SUMS
-        + " from " + range.from() + " group by 1, 2 order by 2 nulls first, 1 nulls first";
-    return pool.preparedQuery(sql).execute(Tuple.from(range.params())).map(rows -> {
+    String dim = dim(q.groupBy());
+    List<Object> params = periods(dim, q.from(), q.to(), dayRows, q.bucket().equals("none"), q.channel())
+        .params(dim, q.department(), q.channel());
+    params.addAll(List.of(q.groupBy(), q.bucket()));
+    return pool.preparedQuery(GROUPS).execute(Tuple.from(params)).map(rows -> {
       List<Group> out = new ArrayList<>();
       for (Row r : rows) {
         out.add(new Group(r.getString("grp"), r.getLocalDate("bucket"), Indicators.of(r)));
@@ -244,23 +268,11 @@ public final class StatsService {
     checkRange(from, to);
     int min = minSample.orElse(defaultMinSample);
     String groupBy = by.equals("department") ? "department" : by;
-    List<Object> params = new ArrayList<>();
-    Range range = range("stat_rollup", dim(groupBy), from, to, false, true, department, channel, params);
-    StringBuilder good = new StringBuilder();
-    for (int l : new java.util.TreeSet<>(goodLevels)) {
-      good.append(good.length() == 0 ? "" : " + ").append(sum("l" + l));
-    }
-    params.add(min);
-    int minParam = params.size();
-    params.add(limit);
-    int limitParam = params.size();
-    String direction = order.equals("worst") ? "asc" : "desc";
-    String sql = "select " + groupColumn(groupBy) + " as grp" + SUMS + " from " + range.from()
-        + (groupBy.equals("officer") ? " where r.key <> ''" : "")
-        + " group by 1 having " + sum("active") + " >= $" + minParam
-        + " order by (" + good + ")::float8 / " + sum("active") + " " + direction + ", " + sum("active")
-        + " desc, 1 limit $" + limitParam;
-    return pool.preparedQuery(sql).execute(Tuple.from(params)).compose(rows -> {
+    String dim = dim(groupBy);
+    List<Object> params = periods(dim, from, to, false, true, channel).params(dim, department, channel);
+    params.addAll(Arrays.asList(groupBy, min, goodLevels.toArray(Integer[]::new), order.equals("worst") ? "worst" : "best",
+        limit));
+    return pool.preparedQuery(RANKING).execute(Tuple.from(params)).compose(rows -> {
       List<Group> groups = new ArrayList<>();
       for (Row r : rows) {
         groups.add(new Group(r.getString("grp"), null, Indicators.of(r)));
@@ -283,13 +295,11 @@ public final class StatsService {
   public Future<JsonObject> poorTags(LocalDate from, LocalDate to, int limit, Optional<String> department,
                                      Optional<String> channel) {
     checkRange(from, to);
-    List<Object> params = new ArrayList<>();
-    Range range = range("stat_tag_rollup", "dept", from, to, false, false, department, channel, params);
-    params.add(limit);
-    String tags = "select r.tag, " + sum("poor") + " as n from " + range.from()
-        + " group by 1 having " + sum("poor") + " > 0 order by 2 desc, 1 limit $" + params.size();
+    Periods periods = periods("dept", from, to, false, false, channel);
+    Tuple params = Tuple.of(from, periods.end(), periods.monthFrom(), periods.monthTo(), department.orElse(null),
+        channel.orElse(null)).addValue(limit);
     Query q = new Query(from, to, "none", "none", department, channel);
-    return groups(q).compose(groups -> pool.preparedQuery(tags).execute(Tuple.from(params))
+    return groups(q).compose(groups -> pool.preparedQuery(POOR_TAGS).execute(params)
         .compose(rows -> labels().map(labels -> {
           long poor = groups.stream().mapToLong(g -> g.indicators().get("poor")).sum();
           JsonArray out = new JsonArray();
@@ -305,17 +315,7 @@ public final class StatsService {
 
   public Future<JsonObject> rectification(Optional<String> department) {
     LocalDate today = LocalDate.ofInstant(clock.instant(), zone);
-    List<Object> params = new ArrayList<>(List.of(today));
-    String where = "";
-    if (department.isPresent()) {
-      params.add(department.get());
-      where = " where c.department = $2";
-    }
-    String sql = "select c.department, d.name, c.state, " + CaseService.WARNING_SQL + " as warning, c.appeal_state,"
-        + " c.escalated_at is not null as escalated, count(*)::bigint as n"
-        + " from rectification_case c join department d on d.code = c.department" + where
-        + " group by 1, 2, 3, 4, 5, 6";
-    return pool.preparedQuery(sql).execute(Tuple.from(params)).map(rows -> {
+    return pool.preparedQuery(CASES).execute(Tuple.of(today, department.orElse(null))).map(rows -> {
       Map<String, Long> byState = new LinkedHashMap<>();
       for (String s : List.of("open", "claimed", "verified", "rectified", "replied", "closed")) {
         byState.put(s, 0L);
@@ -328,7 +328,7 @@ public final class StatsService {
         long n = r.getLong("n");
         String state = r.getString("state");
         byState.merge(state, n, Long::sum);
-        boolean running = CaseService.RUNNING.contains(state);
+        boolean running = r.getBoolean("running");
         if ("pending".equals(r.getString("appeal_state"))) {
           appealsPending += n;
         }

@@ -1,0 +1,113 @@
+-- 1. stat_rollup_pending served only the rolling update from the version before stat_rollup_delta
+--    (V17): processes of that version left deltas there for the month and quarter rows of all
+--    channels of items and officers. Any left are folded into those rows here, and the table goes.
+insert into stat_rollup as s (dim, grain, period, department, channel, key, invited, active, defaulted,
+  excluded_count, l1, l2, l3, l4, l5, poor, poor_verified, poor_rectified, poor_on_time, appeals_filed,
+  appeals_upheld, follow_ups, follow_up_sum)
+select d.dim, d.grain,
+       case d.grain when 'quarter-all' then date_trunc('quarter', p.day)::date else date_trunc('month', p.day)::date end,
+       p.department, '*', case d.dim when 'item' then p.item else p.officer end,
+       sum(p.invited), sum(p.active), sum(p.defaulted), sum(p.excluded_count), sum(p.l1), sum(p.l2), sum(p.l3),
+       sum(p.l4), sum(p.l5), sum(p.poor), sum(p.poor_verified), sum(p.poor_rectified), sum(p.poor_on_time),
+       sum(p.appeals_filed), sum(p.appeals_upheld), sum(p.follow_ups), sum(p.follow_up_sum)
+from stat_rollup_pending p
+cross join (values ('item', 'month-all'), ('item', 'quarter-all'), ('officer', 'month-all'),
+                   ('officer', 'quarter-all')) d(dim, grain)
+group by 1, 2, 3, 4, 5, 6
+on conflict (dim, grain, period, department, channel, key) do update set
+  invited = s.invited + excluded.invited, active = s.active + excluded.active,
+  defaulted = s.defaulted + excluded.defaulted, excluded_count = s.excluded_count + excluded.excluded_count,
+  l1 = s.l1 + excluded.l1, l2 = s.l2 + excluded.l2, l3 = s.l3 + excluded.l3, l4 = s.l4 + excluded.l4,
+  l5 = s.l5 + excluded.l5, poor = s.poor + excluded.poor, poor_verified = s.poor_verified + excluded.poor_verified,
+  poor_rectified = s.poor_rectified + excluded.poor_rectified, poor_on_time = s.poor_on_time + excluded.poor_on_time,
+  appeals_filed = s.appeals_filed + excluded.appeals_filed, appeals_upheld = s.appeals_upheld + excluded.appeals_upheld,
+  follow_ups = s.follow_ups + excluded.follow_ups, follow_up_sum = s.follow_up_sum + excluded.follow_up_sum;
+drop table stat_rollup_pending;
+
+-- 2. The rollup rows that count in a range of days, for the statistics (stats feature). A range
+--    [p_from, p_end) is read as: rows of grain p_month_grain ('month', or 'month-all' for items and
+--    officers over all channels) for [p_month_from, p_quarter_from) and [p_quarter_to, p_month_to);
+--    'quarter-all' rows for [p_quarter_from, p_quarter_to); day rows for the edges [p_from,
+--    p_month_from) and [p_month_to, p_end); and the deltas of the whole range not yet folded
+--    (grain 'delta'). Without whole quarters, both quarter bounds equal p_month_to; without whole
+--    months, all four month and quarter bounds equal p_end. Department and channel filter when given.
+--    A plain SQL function of one SELECT: PostgreSQL inlines it into the statement that reads it,
+--    so each part is an index range scan of one partition, as if written out there.
+create function stat_rollup_range(p_dim text, p_from date, p_end date, p_month_grain text, p_month_from date,
+                                   p_month_to date, p_quarter_from date, p_quarter_to date, p_department text,
+                                   p_channel text)
+returns setof stat_rollup
+language sql stable
+as $$
+  select * from stat_rollup
+  where dim = p_dim and grain = p_month_grain and period >= p_month_from and period < p_quarter_from
+    and (p_department is null or department = p_department) and (p_channel is null or channel = p_channel)
+  union all
+  select * from stat_rollup
+  where dim = p_dim and grain = 'quarter-all' and period >= p_quarter_from and period < p_quarter_to
+    and (p_department is null or department = p_department) and (p_channel is null or channel = p_channel)
+  union all
+  select * from stat_rollup
+  where dim = p_dim and grain = p_month_grain and period >= p_quarter_to and period < p_month_to
+    and (p_department is null or department = p_department) and (p_channel is null or channel = p_channel)
+  union all
+  select * from stat_rollup
+  where dim = p_dim and grain = 'day' and period >= p_from and period < p_month_from
+    and (p_department is null or department = p_department) and (p_channel is null or channel = p_channel)
+  union all
+  select * from stat_rollup
+  where dim = p_dim and grain = 'day' and period >= p_month_to and period < p_end
+    and (p_department is null or department = p_department) and (p_channel is null or channel = p_channel)
+  union all
+  select p_dim, 'delta', day, department, channel,
+         case p_dim when 'dept' then '' when 'item' then item else officer end,
+         invited, active, defaulted, excluded_count, l1, l2, l3, l4, l5, poor, poor_verified, poor_rectified,
+         poor_on_time, appeals_filed, appeals_upheld, follow_ups, follow_up_sum
+  from stat_rollup_delta
+  where day >= p_from and day < p_end
+    and (p_department is null or department = p_department) and (p_channel is null or channel = p_channel)
+$$;
+
+-- The reason-tag rows (department dimension) that count in a range, read the same way: month rows
+-- for [p_month_from, p_month_to), day rows for the edges. Tags have no deltas.
+create function stat_tag_rollup_range(p_from date, p_end date, p_month_from date, p_month_to date,
+                                       p_department text, p_channel text)
+returns setof stat_tag_rollup
+language sql stable
+as $$
+  select * from stat_tag_rollup
+  where dim = 'dept' and grain = 'month' and period >= p_month_from and period < p_month_to
+    and (p_department is null or department = p_department) and (p_channel is null or channel = p_channel)
+  union all
+  select * from stat_tag_rollup
+  where dim = 'dept' and grain = 'day' and period >= p_from and period < p_month_from
+    and (p_department is null or department = p_department) and (p_channel is null or channel = p_channel)
+  union all
+  select * from stat_tag_rollup
+  where dim = 'dept' and grain = 'day' and period >= p_month_to and period < p_end
+    and (p_department is null or department = p_department) and (p_channel is null or channel = p_channel)
+$$;
+
+-- 3. Whether a rectification case still runs (its department has steps to do before the reply),
+--    and its deadline warning on a day: red when a deadline of a step still to do has passed,
+--    yellow from its first warning day, else none. The case queues (rectification) filter by them
+--    and the statistics of cases (stats) count by them.
+create function rectification_case_running(c rectification_case)
+returns boolean
+language sql immutable
+as $$
+  select c.state in ('open', 'claimed', 'verified', 'rectified')
+$$;
+
+create function rectification_case_warning(c rectification_case, on_day date)
+returns text
+language sql immutable
+as $$
+  select case
+    when (c.state in ('open', 'claimed') and on_day > c.verify_deadline)
+         or (c.state in ('open', 'claimed', 'verified', 'rectified') and on_day > c.reply_deadline) then 'red'
+    when (c.state in ('open', 'claimed') and on_day >= c.verify_warning_from)
+         or (c.state in ('open', 'claimed', 'verified', 'rectified') and on_day >= c.reply_warning_from) then 'yellow'
+    else 'none'
+  end
+$$;
