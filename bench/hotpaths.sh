@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Benchmark of the hot paths: rating, filing, reading one application, listing one's own, over
 # HTTP with real bearer tokens, beside the database's reference transaction measured by pgbench
-# in the same run. See "Benchmark: hot paths" in the README.
+# in the same run. See docs/benchmarks/hot-paths.md.
 #
 # Starts its own PostgreSQL 15 (Debian's binaries, in a temporary directory, on a free port) and
 # the server jar against it, seeds users and completed applications, then for each path and

@@ -44,6 +44,7 @@ import zhangban.filing.Supervision;
 import zhangban.http.ApiVerticle;
 import zhangban.http.ValidatorCachingContract;
 import zhangban.identity.BearerAuth;
+import zhangban.identity.BearerTokenHandler;
 import zhangban.identity.DevTokens;
 import zhangban.identity.IdentityApi;
 import zhangban.identity.JwksKeys;
@@ -61,12 +62,14 @@ import zhangban.push.Outbox;
 import zhangban.push.PushAdmin;
 import zhangban.push.PushGateway;
 import zhangban.push.PushWorker;
-import zhangban.rating.CaseService;
 import zhangban.rating.Invitations;
 import zhangban.rating.RatingApi;
 import zhangban.rating.RatingScheduler;
 import zhangban.rating.RatingService;
 import zhangban.rating.TagDictionary;
+import zhangban.rectification.CaseApi;
+import zhangban.rectification.CaseScheduler;
+import zhangban.rectification.CaseService;
 import zhangban.stats.Exports;
 import zhangban.stats.RollupCatchUp;
 import zhangban.stats.Rollups;
@@ -91,6 +94,7 @@ public final class App implements AutoCloseable {
   private final List<String> deployments = new java.util.concurrent.CopyOnWriteArrayList<>();
   private PushGateway ownedGateway;
   private RatingScheduler ratingScheduler;
+  private CaseScheduler caseScheduler;
   private RollupCatchUp rollupCatchUp;
 
   private App(Vertx vertx, Database database, Pool pool, AtomicBoolean migrated) {
@@ -106,6 +110,8 @@ public final class App implements AutoCloseable {
   public boolean ready() { return migrated.get(); }
   /** The clock-driven side of 好差评, for an operator's or a test's extra pass. */
   public RatingScheduler ratingScheduler() { return ratingScheduler; }
+  /** The clock-driven side of rectification cases, likewise. */
+  public CaseScheduler caseScheduler() { return caseScheduler; }
   public RollupCatchUp rollupCatchUp() { return rollupCatchUp; }
 
   /** Starts the server: listening first, then migrations off the event loop. Blocks until both are done. */
@@ -195,13 +201,15 @@ public final class App implements AutoCloseable {
             config.maxUploadBytes())::mount,
         new NotifyApi(pool, devices, new Inbox(pool, templates), preferences,
             new PushAdmin(pool, clock, push.describe()), clock)::mount,
-        new RatingApi(ratings, cases, dictionary, filing)::mount,
+        new RatingApi(ratings, dictionary, filing)::mount,
+        new CaseApi(cases)::mount,
         new StatsApi(new StatsService(statsPool, config.stats().goodLevels(), config.stats().minSample(), clock,
             config.zone()), new Exports(statsPool, config.zone()))::mount);
 
     Future<?> started = zhangban.api.Contract.load(vertx).map(ValidatorCachingContract::new)
         .compose(contract -> vertx.deployVerticle(
-            () -> new ApiVerticle(config, contract, new BearerAuth(verifier), features, WebPages::mount,
+            () -> new ApiVerticle(config, contract, new BearerTokenHandler(new BearerAuth(verifier), "zhangban"),
+                features, WebPages::mount,
                 migrated::get),
             new DeploymentOptions().setInstances(config.httpInstances())))
         .onSuccess(id -> {
@@ -233,8 +241,10 @@ public final class App implements AutoCloseable {
             : Future.succeededFuture())
         .compose(v -> vertx.deployVerticle(new DeadlineReminders(pool, notifier, clock, config.zone(),
             config.push().reminderIntervalMillis())).onSuccess(app.deployments::add))
-        .compose(v -> vertx.deployVerticle(app.ratingScheduler = new RatingScheduler(pool, notifier, invitations, cases,
-            config.rating(), rollups, clock, config.zone())).onSuccess(app.deployments::add))
+        .compose(v -> vertx.deployVerticle(app.ratingScheduler = new RatingScheduler(pool, notifier, invitations,
+            config.rating(), rollups, clock)).onSuccess(app.deployments::add))
+        .compose(v -> vertx.deployVerticle(app.caseScheduler = new CaseScheduler(pool, notifier, cases, config.rating(),
+            clock, config.zone())).onSuccess(app.deployments::add))
         .compose(v -> vertx.deployVerticle(app.rollupCatchUp = new RollupCatchUp(pool, registry))
             .onSuccess(app.deployments::add))
         .onSuccess(v -> migrated.set(true));

@@ -38,7 +38,7 @@ import java.util.function.Consumer;
 /**
  * The Firebase Admin SDK's HTTP transport, on a Vert.x HTTP client with its own event loop: the
  * SDK's send threads hand each request to it and wait for the whole answer. Per request it costs
- * less CPU than the JDK's HttpURLConnection did (the README's drain benchmark has the numbers).
+ * less CPU than the JDK's HttpURLConnection did (docs/benchmarks/push-drain.md has the numbers).
  * Connections are kept alive, as many as there are send threads. Requests for
  * {@code https://fcm.googleapis.com} go to {@code baseUrl} when one is set, so that operators can
  * point the real SDK at a stub FCM for load tests, and tests at a fake one. An HTTPS proxy set with

@@ -6,6 +6,7 @@ import io.vertx.ext.web.openapi.router.RouterBuilder;
 import java.time.DayOfWeek;
 import java.time.LocalDate;
 import java.util.List;
+import zhangban.identity.Principal;
 import zhangban.http.ApiException;
 import zhangban.http.Http;
 import zhangban.identity.Role;
@@ -25,7 +26,7 @@ public final class CalendarApi {
           () -> ApiException.notFound("No working-day arrangement for " + year + " has been loaded.")));
     }));
     b.getRoute("putCalendarYear").addHandler(Http.json(200, rc -> {
-      if (!Http.principal(rc).has(Role.ADMIN)) {
+      if (!Principal.of(rc).has(Role.ADMIN)) {
         throw ApiException.forbidden("Only administrators edit the calendar.");
       }
       int year = Http.pathInt(rc, "year");

@@ -9,6 +9,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import zhangban.identity.Principal;
 import zhangban.http.ApiException;
 import zhangban.http.Cursors;
 import zhangban.http.Http;
@@ -76,7 +77,7 @@ public final class CatalogApi {
   }
 
   private static void requireAdmin(RoutingContext rc) {
-    if (!Http.principal(rc).has(Role.ADMIN)) {
+    if (!Principal.of(rc).has(Role.ADMIN)) {
       throw ApiException.forbidden("Only administrators manage the catalog.");
     }
   }

@@ -7,7 +7,7 @@ import java.util.Set;
 
 /**
  * The state machine as a table: who may take each action, from which states, to which state.
- * Everything else about an action (deadlines, checks) lives in {@link Transitions}.
+ * Everything else about an action (deadlines, checks) lives in {@link FilingService} and {@link Deadlines}.
  */
 public enum Action {
   SUBMIT(Party.APPLICANT, EnumSet.of(DRAFT), SUBMITTED),

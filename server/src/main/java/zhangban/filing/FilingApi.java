@@ -47,23 +47,23 @@ public final class FilingApi {
   }
 
   public void mount(RouterBuilder b) {
-    b.getRoute("listApplications").addHandler(Http.json(200, rc -> filing.list(Http.principal(rc),
+    b.getRoute("listApplications").addHandler(Http.json(200, rc -> filing.list(Principal.of(rc),
         new FilingService.ListFilter(Http.query(rc, "state"), Http.query(rc, "warning"), Http.query(rc, "department"),
             Http.query(rc, "item"), Http.query(rc, "cursor"), Http.queryInt(rc, "limit").orElse(20)))));
-    b.getRoute("createApplication").addHandler(Http.json(201, rc -> filing.create(Http.principal(rc),
+    b.getRoute("createApplication").addHandler(Http.json(201, rc -> filing.create(Principal.of(rc),
         Http.header(rc, "Idempotency-Key").orElseThrow(), Http.body(rc))));
-    b.getRoute("getApplication").addHandler(Http.json(200, rc -> filing.get(Http.principal(rc), id(rc))));
-    b.getRoute("updateApplicationForm").addHandler(Http.json(200, rc -> filing.updateForm(Http.principal(rc), id(rc),
+    b.getRoute("getApplication").addHandler(Http.json(200, rc -> filing.get(Principal.of(rc), id(rc))));
+    b.getRoute("updateApplicationForm").addHandler(Http.json(200, rc -> filing.updateForm(Principal.of(rc), id(rc),
         Http.body(rc).getJsonObject("form"))));
-    b.getRoute("getApplicationTimeline").addHandler(Http.json(200, rc -> filing.timeline(Http.principal(rc), id(rc))
+    b.getRoute("getApplicationTimeline").addHandler(Http.json(200, rc -> filing.timeline(Principal.of(rc), id(rc))
         .map(items -> new JsonObject().put("items", items))));
     ACTIONS.forEach((operationId, action) -> b.getRoute(operationId).addHandler(Http.json(200, rc ->
-        filing.act(Http.principal(rc), id(rc), action, Http.body(rc), Http.header(rc, "Idempotency-Key")))));
+        filing.act(Principal.of(rc), id(rc), action, Http.body(rc), Http.header(rc, "Idempotency-Key")))));
 
-    b.getRoute("listApplicationMaterials").addHandler(Http.json(200, rc -> materials.list(Http.principal(rc), id(rc))
+    b.getRoute("listApplicationMaterials").addHandler(Http.json(200, rc -> materials.list(Principal.of(rc), id(rc))
         .map(items -> new JsonObject().put("items", items))));
     b.getRoute("downloadMaterial").addHandler(rc -> materials
-        .content(Http.principal(rc), id(rc), Http.path(rc, "materialCode"))
+        .content(Principal.of(rc), id(rc), Http.path(rc, "materialCode"))
         .onSuccess(c -> rc.response()
             .putHeader("Content-Type", "application/octet-stream")
             .putHeader("Content-Disposition", "attachment; filename*=UTF-8''"
@@ -73,7 +73,7 @@ public final class FilingApi {
             .end(c.bytes()))
         .onFailure(rc::fail));
     b.getRoute("removeMaterial").addHandler(rc -> materials
-        .remove(Http.principal(rc), id(rc), Http.path(rc, "materialCode"))
+        .remove(Principal.of(rc), id(rc), Http.path(rc, "materialCode"))
         .onSuccess(v -> rc.response().setStatusCode(204).end())
         .onFailure(rc::fail));
     // The contract's multipart body is checked here, after the caller is known: the generic
@@ -81,9 +81,9 @@ public final class FilingApi {
     b.getRoute("uploadMaterial").setDoValidation(false).addHandler(Http.json(200, this::upload));
 
     b.getRoute("overdueReport").addHandler(Http.json(200, rc ->
-        supervision.overdue(Http.principal(rc), Http.query(rc, "department"))));
+        supervision.overdue(Principal.of(rc), Http.query(rc, "department"))));
     b.getRoute("recordIntegrationEvent").addHandler(Http.json(200, rc ->
-        filing.integrationEvent(Http.principal(rc), Http.path(rc, "number"), Http.body(rc))));
+        filing.integrationEvent(Principal.of(rc), Http.path(rc, "number"), Http.body(rc))));
   }
 
   /**
@@ -95,11 +95,11 @@ public final class FilingApi {
     if (!rc.request().isEnded()) {
       rc.request().pause();
     }
-    Principal p = Http.principal(rc);
+    Principal p = Principal.of(rc);
     UUID id = parseId(rc.pathParam("id"));
     String code = rc.pathParam("materialCode");
     if (code == null || !CODE.matcher(code).matches()) {
-      throw validation("/path/materialCode", "Must match " + CODE.pattern() + ".");
+      throw ApiException.invalid("/path/materialCode", "Must match " + CODE.pattern() + ".");
     }
     String contentType = Optional.ofNullable(rc.request().getHeader("Content-Type")).orElse("").toLowerCase();
     if (!contentType.startsWith("multipart/form-data")) {
@@ -112,18 +112,15 @@ public final class FilingApi {
   }
 
   private static UUID id(RoutingContext rc) {
-    return parseId(Http.path(rc, "id"));
+    return Http.pathUuid(rc, "id");
   }
 
+  /** The id of an upload's path, which the contract's validator does not see (the body is read later). */
   private static UUID parseId(String raw) {
     try {
       return UUID.fromString(raw);
     } catch (RuntimeException e) {
-      throw validation("/path/id", "Must be a UUID.");
+      throw ApiException.invalid("/path/id", "Must be a UUID.");
     }
-  }
-
-  private static ApiException validation(String pointer, String message) {
-    return ApiException.invalid(pointer, message);
   }
 }

@@ -22,6 +22,7 @@ import zhangban.catalog.CatalogStore;
 import zhangban.catalog.FormDefinition;
 import zhangban.db.Idempotency;
 import zhangban.http.ApiException;
+import zhangban.http.Cursors;
 import zhangban.identity.Principal;
 import zhangban.identity.Role;
 
@@ -102,14 +103,8 @@ public final class FilingService {
     String scopeUscc = null;
     String department = f.department().orElse(null);
     boolean includeDrafts;
-    if (p.has(Role.MANAGER)) {
-      includeDrafts = false;
-    } else if (p.has(Role.OFFICER)) {
-      String own = p.department().orElseThrow();
-      if (department != null && !department.equals(own)) {
-        throw ApiException.forbidden("Officers see the queue of their own department only.");
-      }
-      department = own;
+    if (p.has(Role.MANAGER) || p.has(Role.OFFICER)) {
+      department = p.departmentScope(f.department(), "queue").orElse(null);
       includeDrafts = false;
     } else if (p.isApplicant()) {
       scopeSubject = p.subject();
@@ -121,7 +116,7 @@ public final class FilingService {
     java.time.OffsetDateTime afterAt = null;
     UUID afterId = null;
     if (f.cursor().isPresent()) {
-      zhangban.http.Cursors.TimeAndId after = zhangban.http.Cursors.decodeTimeAndId(f.cursor().get());
+      Cursors.TimeAndId after = Cursors.decodeTimeAndId(f.cursor().get());
       afterAt = after.at();
       afterId = after.id();
     }
@@ -136,7 +131,7 @@ public final class FilingService {
       String next = null;
       if (more) {
         ApplicationRow last = page.get(page.size() - 1);
-        next = zhangban.http.Cursors.encode(FilingStore.utc(last.createdAt) + "|" + last.id);
+        next = Cursors.encodeTimeAndId(FilingStore.utc(last.createdAt), last.id);
       }
       return new JsonObject().put("items", items).put("nextCursor", next);
     });

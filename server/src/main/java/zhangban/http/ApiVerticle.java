@@ -14,6 +14,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.JWTAuthHandler;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.HttpException;
 import io.vertx.ext.web.handler.InputTrustHandler;
@@ -37,8 +38,6 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
 import zhangban.config.Config;
-import zhangban.identity.BearerAuth;
-import zhangban.identity.BearerTokenHandler;
 
 /**
  * The HTTP front: a router built from the contract, with authentication, validation and one error
@@ -56,21 +55,23 @@ public final class ApiVerticle extends VerticleBase {
 
   private final Config config;
   private final OpenAPIContract contract;
-  private final BearerAuth auth;
+  private final JWTAuthHandler bearer;
   private final List<Consumer<RouterBuilder>> features;
   private final Consumer<Router> pages;
   private final BooleanSupplier started;
   private HttpServer server;
 
   /**
-   * {@code features} bind the contract's operations; {@code pages} mount what is not an API
-   * operation (the dashboard, the docs) on the router the contract built.
+   * {@code bearer} authenticates the contract's {@code bearerAuth} scheme; {@code features} bind the
+   * contract's operations; {@code pages} mount what is not an API operation (the dashboard, the
+   * docs) on the router the contract built.
    */
-  public ApiVerticle(Config config, OpenAPIContract contract, BearerAuth auth, List<Consumer<RouterBuilder>> features,
+  public ApiVerticle(Config config, OpenAPIContract contract, JWTAuthHandler bearer,
+                     List<Consumer<RouterBuilder>> features,
                      Consumer<Router> pages, BooleanSupplier started) {
     this.config = config;
     this.contract = contract;
-    this.auth = auth;
+    this.bearer = bearer;
     this.features = features;
     this.pages = pages;
     this.started = started;
@@ -93,7 +94,7 @@ public final class ApiVerticle extends VerticleBase {
     builder.rootHandler(this::jsonBodyLimit);
     builder.rootHandler(this::refuseUnstorableText);
     builder.rootHandler(this::presentQueryToValidator);
-    builder.security("bearerAuth").httpHandler(new BearerTokenHandler(auth, "zhangban"));
+    builder.security("bearerAuth").httpHandler(bearer);
     features.forEach(f -> f.accept(builder));
     // what no feature bound is not served by this process (SERVER_ROLE=push-worker): 503, as while starting
     builder.getRoutes().stream().filter(route -> route.getHandlers().isEmpty()).forEach(route -> route

@@ -14,6 +14,11 @@ public final class Cursors {
   /** The sort key of a list ordered by a time and an id. */
   public record TimeAndId(java.time.OffsetDateTime at, java.util.UUID id) {}
 
+  /** The cursor after the row of time {@code at} and id {@code id}, for {@link #decodeTimeAndId}. */
+  public static String encodeTimeAndId(java.time.OffsetDateTime at, java.util.UUID id) {
+    return encode(at + "|" + id);
+  }
+
   /** Years a row of this server can carry; a cursor outside them was not issued here. */
   private static final int FIRST_YEAR = 2000;
   private static final int LAST_YEAR = 9999;

@@ -2,19 +2,20 @@ package zhangban.http;
 
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.auth.User;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.openapi.router.RouterBuilder;
 import io.vertx.openapi.validation.RequestParameter;
 import io.vertx.openapi.validation.ValidatedRequest;
+import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.function.Function;
-import zhangban.identity.Principal;
 
 /** Small helpers every feature's handlers share: the caller, validated parameters, JSON replies. */
 public final class Http {
-  private static final String PRINCIPAL_KEY = "zhangban.principal";
 
   private Http() {}
 
@@ -42,26 +43,6 @@ public final class Http {
         .end(body.encode());
   }
 
-  /** The authenticated caller; the contract's security requirement guarantees one on protected operations. */
-  public static Principal principal(RoutingContext rc) {
-    return optionalPrincipal(rc).orElseThrow(() -> new ApiException(401, "unauthorized", "Unauthorized",
-        "A valid bearer token is required.", null));
-  }
-
-  public static Optional<Principal> optionalPrincipal(RoutingContext rc) {
-    Principal cached = rc.get(PRINCIPAL_KEY);
-    if (cached != null) {
-      return Optional.of(cached);
-    }
-    User user = rc.user();
-    if (user == null || user.attributes() == null || user.attributes().getJsonObject("claims") == null) {
-      return Optional.empty();
-    }
-    Principal p = Principal.fromClaims(user.attributes().getJsonObject("claims"));
-    rc.put(PRINCIPAL_KEY, p);
-    return Optional.of(p);
-  }
-
   public static ValidatedRequest validated(RoutingContext rc) {
     return rc.get(RouterBuilder.KEY_META_DATA_VALIDATED_REQUEST);
   }
@@ -80,6 +61,25 @@ public final class Http {
       return String.valueOf(v.getPathParameters().get(name).get());
     }
     return rc.pathParam(name);
+  }
+
+  /** A path parameter that must be a UUID; anything else is a 400 naming it. */
+  public static UUID pathUuid(RoutingContext rc, String name) {
+    try {
+      return UUID.fromString(path(rc, name));
+    } catch (RuntimeException e) {
+      throw ApiException.invalid("/path/" + name, "Must be a UUID.");
+    }
+  }
+
+  /** A date-time field of a body ({@code pointer}), which the domain refuses with a 422 unless it is RFC 3339. */
+  public static Instant instant(String text, String pointer) {
+    try {
+      return OffsetDateTime.parse(text).toInstant();
+    } catch (RuntimeException e) {
+      throw ApiException.unprocessable("Not a date-time.", new JsonArray().add(ApiException.fieldError(pointer,
+          "An RFC 3339 date-time.")));
+    }
   }
 
   public static int pathInt(RoutingContext rc, String name) {

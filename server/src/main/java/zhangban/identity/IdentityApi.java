@@ -27,7 +27,7 @@ public final class IdentityApi {
   }
 
   public void mount(RouterBuilder b) {
-    b.getRoute("whoAmI").addHandler(Http.json(200, rc -> Future.succeededFuture(Http.principal(rc).toJson())));
+    b.getRoute("whoAmI").addHandler(Http.json(200, rc -> Future.succeededFuture(Principal.of(rc).toJson())));
     b.getRoute("listDemoUsers").addHandler(Http.json(200, rc -> {
       requireDevMode();
       return pool.query(DEMO_USERS).execute().map(rows -> {

@@ -1,10 +1,13 @@
 package zhangban.identity;
 
 import io.vertx.core.json.JsonArray;
+import io.vertx.ext.auth.User;
+import io.vertx.ext.web.RoutingContext;
 import io.vertx.core.json.JsonObject;
 import java.util.EnumSet;
 import java.util.Optional;
 import java.util.Set;
+import zhangban.http.ApiException;
 
 /**
  * The authenticated caller. {@code department} is set for officers and integration clients,
@@ -12,6 +15,47 @@ import java.util.Set;
  */
 public record Principal(String subject, Optional<String> name, Set<Role> roles,
                         Optional<String> department, Optional<String> uscc) {
+  private static final String KEY = "zhangban.principal";
+
+  /** The authenticated caller; the contract's security requirement guarantees one on protected operations. */
+  public static Principal of(RoutingContext rc) {
+    return optional(rc).orElseThrow(() -> new ApiException(401, "unauthorized", "Unauthorized",
+        "A valid bearer token is required.", null));
+  }
+
+  /** The caller, if the request carried a valid bearer token. */
+  public static Optional<Principal> optional(RoutingContext rc) {
+    Principal cached = rc.get(KEY);
+    if (cached != null) {
+      return Optional.of(cached);
+    }
+    User user = rc.user();
+    if (user == null || user.attributes() == null || user.attributes().getJsonObject("claims") == null) {
+      return Optional.empty();
+    }
+    Principal p = fromClaims(user.attributes().getJsonObject("claims"));
+    rc.put(KEY, p);
+    return Optional.of(p);
+  }
+
+  /**
+   * The department whose {@code work} (statistics, cases, the queue) a staff caller may see when
+   * asking for {@code asked}: any for a manager (none asked: all), an officer's own (another is
+   * 403); anyone else is 403.
+   */
+  public Optional<String> departmentScope(Optional<String> asked, String work) {
+    if (has(Role.MANAGER)) {
+      return asked;
+    }
+    if (has(Role.OFFICER)) {
+      String own = department.orElseThrow();
+      if (asked.isPresent() && !asked.get().equals(own)) {
+        throw ApiException.forbidden("Officers see the " + work + " of their own department only.");
+      }
+      return Optional.of(own);
+    }
+    throw ApiException.forbidden("Only officers and managers see " + work + ".");
+  }
 
   public boolean has(Role role) {
     return roles.contains(role);

@@ -1,7 +1,6 @@
 package zhangban.notify;
 
 import io.vertx.core.Future;
-import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -11,18 +10,16 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.UUID;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import zhangban.db.Timestamps;
+import zhangban.jobs.PeriodicJob;
 
 /**
  * Reminds the officers of a department when one of its applications turns yellow and again when it
  * turns red. Each reminder is claimed by inserting its row, so however many replicas run this,
  * every level of every application is announced once.
  */
-public final class DeadlineReminders extends VerticleBase {
-  private static final Logger LOG = LoggerFactory.getLogger(DeadlineReminders.class);
+public final class DeadlineReminders extends PeriodicJob {
   private static final String CLAIM = """
       with due as (
         select a.id, a.number, a.department, a.deadline, v.name as item_name,
@@ -43,51 +40,22 @@ public final class DeadlineReminders extends VerticleBase {
   private final Notifier notifier;
   private final Clock clock;
   private final ZoneId zone;
-  private final long intervalMillis;
-  private long timer = -1;
-  private boolean running;
 
   public DeadlineReminders(Pool pool, Notifier notifier, Clock clock, ZoneId zone, long intervalMillis) {
+    super("Deadline reminders", intervalMillis);
     this.pool = pool;
     this.notifier = notifier;
     this.clock = clock;
     this.zone = zone;
-    this.intervalMillis = intervalMillis;
-  }
-
-  @Override
-  public Future<?> start() {
-    timer = vertx.setPeriodic(intervalMillis, id -> runOnce());
-    return Future.succeededFuture();
-  }
-
-  @Override
-  public Future<?> stop() {
-    vertx.cancelTimer(timer);
-    return Future.succeededFuture();
   }
 
   /** One pass: announces every application that reached a new level; answers how many. */
-  public Future<Integer> runOnce() {
-    if (running) {
-      return Future.succeededFuture(0);
-    }
-    running = true;
+  @Override
+  protected Future<Integer> work() {
     Instant now = clock.instant();
     LocalDate today = LocalDate.ofInstant(now, zone);
-    return pool.withTransaction(tx -> tx.preparedQuery(CLAIM).execute(Tuple.of(today, now.atOffset(ZoneOffset.UTC)))
-            .compose(rows -> {
-              Future<Void> chain = Future.succeededFuture();
-              int n = 0;
-              for (Row r : rows) {
-                n++;
-                chain = chain.compose(v -> remind(tx, r, now));
-              }
-              int count = n;
-              return chain.map(count);
-            }))
-        .onFailure(err -> LOG.warn("Deadline reminders failed: {}", err.toString()))
-        .onComplete(ar -> running = false);
+    return pool.withTransaction(tx -> tx.preparedQuery(CLAIM).execute(Tuple.of(today, Timestamps.utc(now)))
+        .compose(rows -> each(rows, r -> remind(tx, r, now))));
   }
 
   private Future<Void> remind(SqlClient tx, Row r, Instant now) {

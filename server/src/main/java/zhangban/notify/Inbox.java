@@ -56,10 +56,10 @@ public final class Inbox {
               break;
             }
             items.add(render(r, locale));
-            next = r.getOffsetDateTime("created_at") + "|" + r.getUUID("id");
+            next = Cursors.encodeTimeAndId(r.getOffsetDateTime("created_at"), r.getUUID("id"));
           }
           return new JsonObject().put("items", items)
-              .put("nextCursor", rows.size() > limit ? Cursors.encode(next) : null)
+              .put("nextCursor", rows.size() > limit ? next : null)
               .put("unreadCount", count);
         }));
   }

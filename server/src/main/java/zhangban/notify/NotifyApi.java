@@ -45,12 +45,12 @@ public final class NotifyApi {
   }
 
   public void mount(RouterBuilder b) {
-    b.getRoute("listDevices").addHandler(Http.json(200, rc -> devices.list(pool, Http.principal(rc).subject())
+    b.getRoute("listDevices").addHandler(Http.json(200, rc -> devices.list(pool, Principal.of(rc).subject())
         .map(items -> new JsonObject().put("items", items))));
     b.getRoute("registerDevice").addHandler(Http.json(200, rc -> {
-      Principal p = Http.principal(rc);
+      Principal p = Principal.of(rc);
       JsonObject in = Http.body(rc);
-      UUID id = UUID.fromString(Http.path(rc, "deviceId"));
+      UUID id = Http.pathUuid(rc, "deviceId");
       return pool.withTransaction(tx -> devices.register(tx, p.subject(), id, in.getString("token"),
               in.getString("platform"), in.getString("appVersion"), in.getString("locale", Templates.DEFAULT_LOCALE),
               clock.instant())
@@ -67,8 +67,8 @@ public final class NotifyApi {
               : Future.succeededFuture(device)));
     }));
     b.getRoute("unregisterDevice").addHandler(rc -> {
-      String subject = Http.principal(rc).subject();
-      UUID id = UUID.fromString(Http.path(rc, "deviceId"));
+      String subject = Principal.of(rc).subject();
+      UUID id = Http.pathUuid(rc, "deviceId");
       pool.withTransaction(tx -> devices.unregister(tx, subject, id, clock.instant()))
           .onSuccess(found -> {
             if (found) {
@@ -79,20 +79,20 @@ public final class NotifyApi {
           })
           .onFailure(rc::fail);
     });
-    b.getRoute("listNotifications").addHandler(Http.json(200, rc -> inbox.list(Http.principal(rc).subject(),
+    b.getRoute("listNotifications").addHandler(Http.json(200, rc -> inbox.list(Principal.of(rc).subject(),
         Http.query(rc, "locale").orElse(Templates.DEFAULT_LOCALE),
         Http.query(rc, "unread").map(Boolean::parseBoolean).orElse(false),
         Http.query(rc, "cursor").orElse(null), Http.queryInt(rc, "limit").orElse(20))));
-    b.getRoute("unreadNotificationCount").addHandler(Http.json(200, rc -> inbox.unread(Http.principal(rc).subject())
+    b.getRoute("unreadNotificationCount").addHandler(Http.json(200, rc -> inbox.unread(Principal.of(rc).subject())
         .map(n -> new JsonObject().put("unreadCount", n))));
-    b.getRoute("markNotificationRead").addHandler(Http.json(200, rc -> inbox.markRead(Http.principal(rc).subject(),
-        UUID.fromString(Http.path(rc, "notificationId")), clock.instant())
+    b.getRoute("markNotificationRead").addHandler(Http.json(200, rc -> inbox.markRead(Principal.of(rc).subject(),
+        Http.pathUuid(rc, "notificationId"), clock.instant())
         .map(n -> new JsonObject().put("unreadCount", n))));
     b.getRoute("markAllNotificationsRead").addHandler(Http.json(200, rc -> inbox.markAllRead(
-        Http.principal(rc).subject(), clock.instant())
+        Principal.of(rc).subject(), clock.instant())
         .map(n -> new JsonObject().put("unreadCount", 0).put("marked", n))));
     b.getRoute("getNotificationPreferences").addHandler(Http.json(200, rc ->
-        preferences.load(pool, Http.principal(rc).subject()).map(Preferences.Choice::toJson)));
+        preferences.load(pool, Principal.of(rc).subject()).map(Preferences.Choice::toJson)));
     b.getRoute("putNotificationPreferences").addHandler(Http.json(200, rc -> {
       JsonObject in = Http.body(rc);
       JsonObject quiet = in.getJsonObject("quietHours");
@@ -105,7 +105,7 @@ public final class NotifyApi {
             new io.vertx.core.json.JsonArray().add(ApiException.fieldError("/timeZone",
                 "Not an IANA time zone, e.g. Asia/Shanghai or Europe/Berlin.")));
       }
-      return preferences.save(pool, Http.principal(rc).subject(), in, clock.instant()).map(Preferences.Choice::toJson);
+      return preferences.save(pool, Principal.of(rc).subject(), in, clock.instant()).map(Preferences.Choice::toJson);
     }));
     b.getRoute("pushStats").addHandler(Http.json(200, rc -> {
       requireAdmin(rc);
@@ -125,7 +125,7 @@ public final class NotifyApi {
   }
 
   private static void requireAdmin(RoutingContext rc) {
-    if (!Http.principal(rc).has(Role.ADMIN)) {
+    if (!Principal.of(rc).has(Role.ADMIN)) {
       throw ApiException.forbidden("The push operator's view is for administrators.");
     }
   }

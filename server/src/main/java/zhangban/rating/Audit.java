@@ -7,12 +7,17 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.time.Instant;
-import java.time.ZoneOffset;
+import java.util.Arrays;
 import java.util.UUID;
+import zhangban.db.Timestamps;
 
-/** The trail of a rating and its case: one row per step, written with the step, never changed. */
-final class Audit {
-  static final String SYSTEM = "system";
+/**
+ * The trail of a rating and its case: one row per step, written with the step, never changed.
+ * Rectification writes the steps of the case here too.
+ */
+public final class Audit {
+  /** The actor and role of steps the server takes by itself. */
+  public static final String SYSTEM = "system";
   private static final String INSERT = """
       insert into rating_audit (rating_id, case_id, action, actor, actor_role, note, details, at)
       values ($1, $2, $3, $4, $5, $6, $7, $8)
@@ -23,14 +28,14 @@ final class Audit {
 
   private Audit() {}
 
-  static Future<Void> record(SqlClient tx, UUID ratingId, UUID caseId, String action, String actor, String actorRole,
-                             String note, JsonObject details, Instant at) {
-    return tx.preparedQuery(INSERT).execute(Tuple.from(java.util.Arrays.asList(ratingId, caseId, action, actor,
-        actorRole, note, details == null ? new JsonObject() : details, at.atOffset(ZoneOffset.UTC)))).mapEmpty();
+  public static Future<Void> record(SqlClient tx, UUID ratingId, UUID caseId, String action, String actor,
+                                    String actorRole, String note, JsonObject details, Instant at) {
+    return tx.preparedQuery(INSERT).execute(Tuple.from(Arrays.asList(ratingId, caseId, action, actor, actorRole, note,
+        details == null ? new JsonObject() : details, Timestamps.utc(at)))).mapEmpty();
   }
 
   /** The steps of a rating and its case, oldest first; {@code withActors} false hides who took them. */
-  static Future<JsonArray> steps(SqlClient c, UUID ratingId, boolean withActors) {
+  public static Future<JsonArray> steps(SqlClient c, UUID ratingId, boolean withActors) {
     return c.preparedQuery(FOR_RATING).execute(Tuple.of(ratingId)).map(rows -> {
       JsonArray out = new JsonArray();
       for (Row r : rows) {

@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.UUID;
 import zhangban.calendar.CalendarStore;
 import zhangban.config.Config;
+import zhangban.db.Timestamps;
 import zhangban.filing.ApplicationEvents;
 import zhangban.notify.Notifier;
 import zhangban.stats.Rollups;
@@ -68,8 +69,8 @@ public final class Invitations implements ApplicationEvents {
       if (remind != null && !remind.isBefore(ends)) {
         remind = null;
       }
-      return tx.preparedQuery(INSERT).execute(Tuple.of(t.applicationId(), stage, utc(t.at()), utc(ends),
-              remind == null ? null : utc(remind), t.department(), t.actor(), t.applicantSubject()))
+      return tx.preparedQuery(INSERT).execute(Tuple.of(t.applicationId(), stage, Timestamps.utc(t.at()), Timestamps.utc(ends),
+              remind == null ? null : Timestamps.utc(remind), t.department(), t.actor(), t.applicantSubject()))
           .compose(rows -> rows.rowCount() == 0 ? Future.succeededFuture() : rollups.invited(tx, t.applicationId(), stage)
               .compose(v -> notifier.notify(tx, notice("rating_invitation", t.applicantSubject(), t.applicationId(),
                   t.number(), t.itemName(), stage, ends, t.at()))));
@@ -95,9 +96,5 @@ public final class Invitations implements ApplicationEvents {
         .put("until", WHEN.format(windowEnds.atZone(zone)));
     return new Notifier.Notice(subject, kind, "rating", applicationId, number, params, false, at,
         "zhangban://applications/" + applicationId + "/rate?stage=" + stage, "rating-" + applicationId);
-  }
-
-  private static java.time.OffsetDateTime utc(Instant i) {
-    return i.atOffset(ZoneOffset.UTC);
   }
 }

@@ -27,7 +27,9 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 import zhangban.config.Config;
 import zhangban.db.Idempotency;
+import zhangban.db.Timestamps;
 import zhangban.http.ApiException;
+import zhangban.http.Http;
 import zhangban.identity.Principal;
 import zhangban.identity.Role;
 import zhangban.stats.Rollups;
@@ -194,6 +196,9 @@ public final class RatingService {
   private static final String BY_ID = SELECT + "where r.id = $1";
   private static final String BY_ID_FOR_UPDATE = SELECT + "where r.id = $1 for update of r";
   private static final String OF_APPLICATION = SELECT + "where r.application_id = $1 order by r.rated_at";
+  private static final String FOLLOW_UP = """
+      update rating set follow_up = $2, follow_up_comment = $3, follow_up_at = $4 where id = $1
+      """;
   private static final String STAGES_OF_APPLICATION = """
       select stage, reached_at, window_ends_at, state from rating_invitation where application_id = $1
       order by reached_at
@@ -202,20 +207,20 @@ public final class RatingService {
 
   private final Pool pool;
   private final TagDictionary dictionary;
-  private final CaseService cases;
+  private final Rectification rectification;
   private final Config.Rating rules;
   private final Clock clock;
   private final CallLimiter limiter;
   private final Rollups rollups;
   private final ZoneId zone;
 
-  public RatingService(Pool pool, TagDictionary dictionary, CaseService cases,
+  public RatingService(Pool pool, TagDictionary dictionary, Rectification rectification,
                        Config.Rating rules, Rollups rollups, Clock clock, ZoneId zone) {
     this.rollups = rollups;
     this.zone = zone;
     this.pool = pool;
     this.dictionary = dictionary;
-    this.cases = cases;
+    this.rectification = rectification;
     this.rules = rules;
     this.clock = clock;
     this.limiter = new CallLimiter(rules.callsPerMinute(), clock);
@@ -257,7 +262,7 @@ public final class RatingService {
     if (!client.has(Role.INTEGRATION)) {
       throw ApiException.forbidden("Only integration clients import ratings.");
     }
-    Instant ratedAt = CaseService.parseInstant(in.getString("ratedAt"), "/ratedAt");
+    Instant ratedAt = Http.instant(in.getString("ratedAt"), "/ratedAt");
     Draft d = draft(in, in.getString("channel"), ratedAt);
     if (ratedAt.isAfter(clock.instant().plusSeconds(300))) {
       throw ApiException.unprocessable("A rating cannot come from the future.",
@@ -385,7 +390,7 @@ public final class RatingService {
     String channelGroup = ONLINE.contains(d.channel()) ? "online" : "offline";
     List<Object> params = new ArrayList<>(Arrays.asList(id, applicationId, d.stage(), (short) d.level(), poor,
         d.channel(), channelGroup, d.tags().toArray(new String[0]), version, d.comment(), s.rater(), s.source(),
-        s.client(), s.externalId(), false, CaseService.utc(d.ratedAt()), CaseService.utc(now)));
+        s.client(), s.externalId(), false, Timestamps.utc(d.ratedAt()), Timestamps.utc(now)));
     Map<String, Object> columns = new HashMap<>();
     columns.put("id", id);
     columns.put("application_id", applicationId);
@@ -399,7 +404,7 @@ public final class RatingService {
     columns.put("source", s.source());
     columns.put("defaulted", false);
     columns.put("excluded", false);
-    columns.put("rated_at", CaseService.utc(d.ratedAt()));
+    columns.put("rated_at", Timestamps.utc(d.ratedAt()));
     if (poor) {
       columns.put("case_id", caseId);
       columns.put("case_state", "open");
@@ -413,13 +418,13 @@ public final class RatingService {
     if (!poor) {
       return pool.preparedQuery(WRITE).execute(Tuple.from(params)).map(rows -> found(written(rows), reply));
     }
-    return pool.withTransaction(tx -> cases.plan(tx, caseId, now).compose(opening -> {
+    return pool.withTransaction(tx -> rectification.plan(tx, caseId, now).compose(opening -> {
       List<Object> all = new ArrayList<>(params);
       all.addAll(Arrays.asList(opening.id(), opening.day(), opening.verifyBy(), opening.verifyWarningFrom(),
           opening.replyBy(), opening.replyWarningFrom(), opening.details()));
       return tx.preparedQuery(WRITE_POOR).execute(Tuple.from(all)).compose(rows -> {
         Row r = written(rows);
-        return cases.announce(tx, opening, applicationId, r.getString("application_number"),
+        return rectification.announce(tx, opening, applicationId, r.getString("application_number"),
             r.getString("department"), r.getString("item_name"), now).map(v -> found(r, reply));
       });
     }));
@@ -554,19 +559,12 @@ public final class RatingService {
           Instant now = clock.instant();
           UUID caseId = r.getUUID("case_id");
           String satisfaction = in.getString("satisfaction");
-          return tx.preparedQuery("""
-                  update rating set follow_up = $2, follow_up_comment = $3, follow_up_at = $4 where id = $1
-                  """).execute(Tuple.of(ratingId, satisfaction, comment, CaseService.utc(now)))
-              .compose(v -> tx.preparedQuery("""
-                  update rectification_case set state = 'closed', closed_at = $2, close_reason = 'follow_up',
-                    version = version + 1 where id = $1 and state = 'replied'
-                  """).execute(Tuple.of(caseId, CaseService.utc(now))))
+          return tx.preparedQuery(FOLLOW_UP).execute(Tuple.of(ratingId, satisfaction, comment, Timestamps.utc(now)))
               .compose(v -> Audit.record(tx, ratingId, caseId, "follow_up", p.subject(), p.primaryRole(), comment,
                   new JsonObject().put("satisfaction", satisfaction), now))
               .compose(v -> rollups.rating(tx, ratingId, Rollups.Delta.of("follow_ups", 1)
                   .and("follow_up_sum", FOLLOW_UP_SCORES.get(satisfaction))))
-              .compose(v -> Audit.record(tx, ratingId, caseId, "closed", p.subject(), p.primaryRole(), null,
-                  new JsonObject().put("reason", "follow_up"), now))
+              .compose(v -> rectification.closeAfterFollowUp(tx, ratingId, caseId, p, now))
               .compose(v -> byId(tx, ratingId)).map(row -> view(row, false));
         }));
   }

@@ -4,12 +4,9 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
-import io.vertx.core.VerticleBase;
 import io.vertx.sqlclient.Pool;
 import java.util.concurrent.atomic.AtomicLong;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import zhangban.jobs.PeriodicJob;
 
 /**
  * Folds the deltas that changes leave in {@code stat_rollup_delta} into the rollup rows
@@ -18,8 +15,7 @@ import org.slf4j.LoggerFactory;
  * correct (reads add what is still pending); it keeps the pending deltas few, so reads stay cheap.
  * A fold that fails or is cut off by a crash leaves its deltas pending for the next.
  */
-public final class RollupCatchUp extends VerticleBase {
-  private static final Logger LOG = LoggerFactory.getLogger(RollupCatchUp.class);
+public final class RollupCatchUp extends PeriodicJob {
   static final long INTERVAL_MILLIS = 1_000;
   static final int BATCH = 5_000;
   private static final String BACKLOG = """
@@ -32,10 +28,9 @@ public final class RollupCatchUp extends VerticleBase {
   private final AtomicLong pending = new AtomicLong();
   private final AtomicLong oldestSeconds = new AtomicLong();
   private final Counter folded;
-  private long timer = -1;
-  private boolean running;
 
   public RollupCatchUp(Pool pool, MeterRegistry registry) {
+    super("Folding the statistics deltas", INTERVAL_MILLIS);
     this.pool = pool;
     this.folded = Counter.builder("zhangban.stats.deltas.folded")
         .description("Deltas of ratings and invitations folded into the rollup rows").register(registry);
@@ -46,32 +41,14 @@ public final class RollupCatchUp extends VerticleBase {
         .description("Age of the oldest delta not yet folded").register(registry);
   }
 
+  /** Folds until nothing is pending; answers how many deltas. */
   @Override
-  public Future<?> start() {
-    timer = vertx.setPeriodic(INTERVAL_MILLIS, id -> runOnce());
-    return Future.succeededFuture();
-  }
-
-  @Override
-  public Future<?> stop() {
-    vertx.cancelTimer(timer);
-    return Future.succeededFuture();
-  }
-
-  /** Folds until nothing is pending; answers how many deltas, or -1 when a run was already going. */
-  Future<Integer> runOnce() {
-    if (running) {
-      return Future.succeededFuture(-1);
-    }
-    running = true;
-    return foldAll(0)
-        .compose(n -> pool.query(BACKLOG).execute().map(rows -> {
-          pending.set(rows.iterator().next().getLong("pending"));
-          oldestSeconds.set(rows.iterator().next().getLong("oldest"));
-          return n;
-        }))
-        .onFailure(err -> LOG.warn("Folding the statistics deltas failed: {}", err.toString()))
-        .onComplete(ar -> running = false);
+  protected Future<Integer> work() {
+    return foldAll(0).compose(n -> pool.query(BACKLOG).execute().map(rows -> {
+      pending.set(rows.iterator().next().getLong("pending"));
+      oldestSeconds.set(rows.iterator().next().getLong("oldest"));
+      return n;
+    }));
   }
 
   private Future<Integer> foldAll(int sofar) {
@@ -79,15 +56,5 @@ public final class RollupCatchUp extends VerticleBase {
       folded.increment(n);
       return n < BATCH ? Future.succeededFuture(sofar + n) : foldAll(sofar + n);
     });
-  }
-
-  /** Stops folding by the clock (tests that need deltas left pending; {@link Rollups#fold} still folds). */
-  public Future<Void> pause() {
-    Promise<Void> done = Promise.promise();
-    context.runOnContext(v -> {
-      vertx.cancelTimer(timer);
-      done.complete();
-    });
-    return done.future();
   }
 }

@@ -30,18 +30,18 @@ public final class StatsApi {
           .onFailure(rc::fail);
     });
     b.getRoute("getRatingRanking").addHandler(Http.json(200, rc -> {
-      Principal p = Http.principal(rc);
+      Principal p = Principal.of(rc);
       return stats.ranking(date(rc, "from"), date(rc, "to"), Http.query(rc, "by").orElseThrow(),
           Http.query(rc, "order").orElse("best"), Http.queryInt(rc, "limit").orElse(10), Http.queryInt(rc, "minSample"),
           stats.scope(p, Http.query(rc, "department")), Http.query(rc, "channel"));
     }));
     b.getRoute("getPoorRatingTags").addHandler(Http.json(200, rc -> stats.poorTags(date(rc, "from"), date(rc, "to"),
-        Http.queryInt(rc, "limit").orElse(10), stats.scope(Http.principal(rc), Http.query(rc, "department")),
+        Http.queryInt(rc, "limit").orElse(10), stats.scope(Principal.of(rc), Http.query(rc, "department")),
         Http.query(rc, "channel"))));
     b.getRoute("getRectificationStats").addHandler(Http.json(200, rc -> stats.rectification(
-        stats.scope(Http.principal(rc), Http.query(rc, "department")))));
+        stats.scope(Principal.of(rc), Http.query(rc, "department")))));
     b.getRoute("exportRatings").addHandler(rc -> {
-      Principal p = Http.principal(rc);
+      Principal p = Principal.of(rc);
       if (!p.has(Role.MANAGER)) {
         throw ApiException.forbidden("Only managers export raw ratings.");
       }
@@ -57,7 +57,7 @@ public final class StatsApi {
   }
 
   private StatsService.Query query(RoutingContext rc) {
-    Principal p = Http.principal(rc);
+    Principal p = Principal.of(rc);
     return new StatsService.Query(date(rc, "from"), date(rc, "to"), Http.query(rc, "groupBy").orElse("none"),
         Http.query(rc, "bucket").orElse("none"), stats.scope(p, Http.query(rc, "department")), Http.query(rc, "channel"));
   }

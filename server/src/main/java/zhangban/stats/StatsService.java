@@ -21,7 +21,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import zhangban.http.ApiException;
 import zhangban.identity.Principal;
-import zhangban.identity.Role;
 
 /**
  * 好差评 statistics from the rollups: never a scan of raw ratings. A range sums the month rows of
@@ -136,17 +135,7 @@ public final class StatsService {
 
   /** The department a caller's statistic is about: an officer's own, or the one a manager asks for. */
   public Optional<String> scope(Principal p, Optional<String> department) {
-    if (p.has(Role.MANAGER)) {
-      return department;
-    }
-    if (p.has(Role.OFFICER)) {
-      String own = p.department().orElseThrow();
-      if (department.isPresent() && !department.get().equals(own)) {
-        throw ApiException.forbidden("Officers see the statistics of their own department only.");
-      }
-      return Optional.of(own);
-    }
-    throw ApiException.forbidden("Only officers and managers see statistics.");
+    return p.departmentScope(department, "statistics");
   }
 
   public static void checkRange(LocalDate from, LocalDate to) {

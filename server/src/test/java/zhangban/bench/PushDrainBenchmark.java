@@ -29,7 +29,7 @@ import zhangban.push.PushWorker;
  * Push drain rate: fills the outbox with N jobs and measures how fast one worker empties it into a
  * local fake FCM through the real Firebase Admin SDK, beside the fake's own ceiling (the same fake
  * hit directly by a plain HTTP client, same concurrency, same run, once before the drain and once
- * after, the higher counting). Both are measured after a warm-up of 5,000 untimed requests, so that
+ * after, the higher counting). Both are measured after a warm-up of DRAIN_WARM_UP (60,000) untimed requests, so that
  * steady state is compared, not JIT compilation. Last, the same sends through the SDK over a
  * transport that answers in memory: what the SDK alone costs per message, and so the fastest any
  * worker built on it could drain on these cores. Not a test.

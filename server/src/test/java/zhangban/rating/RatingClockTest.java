@@ -63,10 +63,13 @@ class RatingClockTest {
         .map(n -> ((JsonObject) n).getString("kind")).toList();
   }
 
-  /** A barrier: a whole pass of each replica's scheduler that started after the clock last moved. */
+  /** A barrier: a whole pass of each replica's schedulers that started after the clock last moved. */
   static void schedulersPassed() {
     for (TestServer s : List.of(server, replica)) {
       while (s.app.ratingScheduler().pass().await() < 0) {
+        Thread.onSpinWait();
+      }
+      while (s.app.caseScheduler().pass().await() < 0) {
         Thread.onSpinWait();
       }
     }

@@ -1,4 +1,4 @@
-package zhangban.rating;
+package zhangban.rectification;
 
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -12,7 +12,6 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -22,11 +21,15 @@ import zhangban.calendar.CalendarStore;
 import zhangban.calendar.WorkdayCalendar;
 import zhangban.config.Config;
 import zhangban.db.Idempotency;
+import zhangban.db.Timestamps;
 import zhangban.http.ApiException;
 import zhangban.http.Cursors;
+import zhangban.http.Http;
 import zhangban.identity.Principal;
 import zhangban.identity.Role;
 import zhangban.notify.Notifier;
+import zhangban.rating.Audit;
+import zhangban.rating.Rectification;
 import zhangban.stats.Rollups;
 
 /**
@@ -35,8 +38,8 @@ import zhangban.stats.Rollups;
  * who claimed it; the rater's follow-up closes it. The department may appeal once; a manager
  * decides. Every step is audited in its own transaction with the change.
  */
-public final class CaseService {
-  public static final List<String> RUNNING = List.of("open", "claimed", "verified", "rectified");
+public final class CaseService implements Rectification {
+  private static final List<String> RUNNING = List.of("open", "claimed", "verified", "rectified");
 
   /** A case with its rating and appeal, as every view of a case shows it. */
   private static final String SELECT = """
@@ -79,6 +82,11 @@ public final class CaseService {
       limit $9
       """;
 
+  private static final String CLOSE_AFTER_FOLLOW_UP = """
+      update rectification_case set state = 'closed', closed_at = $2, close_reason = 'follow_up',
+        version = version + 1 where id = $1 and state = 'replied'
+      """;
+
   private final Pool pool;
   private final CalendarStore calendar;
   private final Notifier notifier;
@@ -108,35 +116,26 @@ public final class CaseService {
 
   // ---- opening -------------------------------------------------------------------------------
 
-  /**
-   * What a case opened at {@code at} is given: its day and the deadlines counted from it in
-   * working days. The calendar is read before the rating's transaction, not in it.
-   */
-  record Opening(UUID id, LocalDate day, LocalDate verifyBy, LocalDate verifyWarningFrom, LocalDate replyBy,
-                 LocalDate replyWarningFrom) {
-    /** The case's audit details, but for its department (the rating's write adds it). */
-    JsonObject details() {
-      return new JsonObject().put("verifyDeadline", verifyBy.toString())
-          .put("replyDeadline", replyBy.toString());
-    }
-  }
-
-  /** The deadlines of case {@code id} of a poor rating made at {@code at}, on a calendar read through {@code client}. */
-  Future<Opening> plan(SqlClient client, UUID id, Instant at) {
+  @Override
+  public Future<CaseOpening> plan(SqlClient client, UUID id, Instant at) {
     LocalDate day = LocalDate.ofInstant(at, zone);
-    return calendar.around(client, day).map(cal -> new Opening(id, day,
+    return calendar.around(client, day).map(cal -> new CaseOpening(id, day,
         cal.addWorkingDays(day, rules.verifyWorkingDays()), warningFrom(cal, day, rules.verifyWorkingDays()),
         cal.addWorkingDays(day, rules.replyWorkingDays()), warningFrom(cal, day, rules.replyWorkingDays())));
   }
 
-  /**
-   * Tells the department's officers of the case just opened (its row and audit are written with
-   * the rating, {@link RatingService}), inside the rating's transaction.
-   */
-  Future<Void> announce(SqlClient tx, Opening c, UUID applicationId, String number, String department,
-                        String itemName, Instant at) {
+  @Override
+  public Future<Void> announce(SqlClient tx, CaseOpening c, UUID applicationId, String number, String department,
+                               String itemName, Instant at) {
     return notifier.notifyOfficers(tx, department, caseNotice("case_opened", c.id(), applicationId, number,
         itemName, new JsonObject().put("deadline", c.verifyBy().toString()), false, at));
+  }
+
+  @Override
+  public Future<Void> closeAfterFollowUp(SqlClient tx, UUID ratingId, UUID caseId, Principal rater, Instant at) {
+    return tx.preparedQuery(CLOSE_AFTER_FOLLOW_UP).execute(Tuple.of(caseId, Timestamps.utc(at)))
+        .compose(v -> Audit.record(tx, ratingId, caseId, "closed", rater.subject(), rater.primaryRole(), null,
+            new JsonObject().put("reason", "follow_up"), at));
   }
 
   /** The first yellow day: the same share of the working days as for applications (WARNING_RATIO). */
@@ -159,18 +158,7 @@ public final class CaseService {
                            Optional<String> appeal, Optional<Boolean> escalated, Optional<String> cursor, int limit) {}
 
   public Future<JsonObject> list(Principal p, ListFilter f) {
-    String department = f.department().orElse(null);
-    if (p.has(Role.MANAGER)) {
-      // all departments
-    } else if (p.has(Role.OFFICER)) {
-      String own = p.department().orElseThrow();
-      if (department != null && !department.equals(own)) {
-        throw ApiException.forbidden("Officers see the cases of their own department only.");
-      }
-      department = own;
-    } else {
-      throw ApiException.forbidden("Only officers and managers see rectification cases.");
-    }
+    String department = p.departmentScope(f.department(), "rectification cases").orElse(null);
     LocalDate today = today();
     Cursors.TimeAndId after = f.cursor().map(Cursors::decodeTimeAndId).orElse(null);
     Tuple args = Tuple.of(today, department, f.state().orElse(null), f.warning().orElse(null),
@@ -180,13 +168,14 @@ public final class CaseService {
     return pool.preparedQuery(LIST).execute(args).map(rows -> {
       List<JsonObject> items = new ArrayList<>();
       String next = null;
+      Row last = null;
       for (Row r : rows) {
         if (items.size() == f.limit()) {
-          JsonObject last = items.get(items.size() - 1);
-          next = Cursors.encode(last.getString("openedAt") + "|" + last.getString("id"));
+          next = Cursors.encodeTimeAndId(last.getOffsetDateTime("opened_at"), last.getUUID("id"));
           break;
         }
         items.add(view(p, r, today));
+        last = r;
       }
       return new JsonObject().put("items", new JsonArray(items)).put("nextCursor", next);
     });
@@ -220,7 +209,7 @@ public final class CaseService {
       return tx.preparedQuery("""
               update rectification_case set state = 'claimed', claimed_by = $2, claimed_by_name = $3, claimed_at = $4,
                 version = version + 1 where id = $1
-              """).execute(Tuple.of(id, p.subject(), p.name().orElse(null), utc(now)))
+              """).execute(Tuple.of(id, p.subject(), p.name().orElse(null), Timestamps.utc(now)))
           .compose(v -> Audit.record(tx, c.getUUID("rating_id"), id, "claimed", p.subject(), p.primaryRole(), null,
               null, now));
     });
@@ -230,7 +219,7 @@ public final class CaseService {
     return step(p, id, key, "verify", in, (tx, c) -> {
       Instant now = clock.instant();
       JsonObject contact = in.getJsonObject("contact");
-      Instant contactedAt = parseInstant(contact.getString("contactedAt"), "/contact/contactedAt");
+      Instant contactedAt = Http.instant(contact.getString("contactedAt"), "/contact/contactedAt");
       if (contactedAt.isAfter(now.plusSeconds(300)) || contactedAt.isBefore(c.getOffsetDateTime("opened_at").toInstant())) {
         throw ApiException.unprocessable("The 回访 must have happened between the opening of the case and now.",
             new JsonArray().add(ApiException.fieldError("/contact/contactedAt", "Between the case's opening and now.")));
@@ -238,7 +227,7 @@ public final class CaseService {
       return tx.preparedQuery("""
               update rectification_case set state = 'verified', verified_at = $2, finding = $3, contact = $4,
                 version = version + 1 where id = $1
-              """).execute(Tuple.of(id, utc(now), in.getString("finding"), contact))
+              """).execute(Tuple.of(id, Timestamps.utc(now), in.getString("finding"), contact))
           .compose(v -> Audit.record(tx, c.getUUID("rating_id"), id, "verified", p.subject(), p.primaryRole(),
               contact.getString("note"), new JsonObject().put("finding", in.getString("finding"))
                   .put("method", contact.getString("method")).put("contactedAt", contactedAt.toString()), now))
@@ -267,7 +256,7 @@ public final class CaseService {
       return tx.preparedQuery("""
               update rectification_case set state = 'rectified', rectified_at = $2, outcome = $3, measures = $4,
                 ledger_deadline = $5, version = version + 1 where id = $1
-              """).execute(Tuple.of(id, utc(now), outcome, in.getString("measures"), ledger))
+              """).execute(Tuple.of(id, Timestamps.utc(now), outcome, in.getString("measures"), ledger))
           .compose(v -> Audit.record(tx, c.getUUID("rating_id"), id, "rectified", p.subject(), p.primaryRole(),
               in.getString("measures"), new JsonObject().put("outcome", outcome)
                   .put("ledgerDeadline", ledger == null ? null : ledger.toString()), now))
@@ -283,7 +272,7 @@ public final class CaseService {
       return tx.preparedQuery("""
               update rectification_case set state = 'replied', replied_at = $2, reply = $3, version = version + 1
               where id = $1
-              """).execute(Tuple.of(id, utc(now), reply))
+              """).execute(Tuple.of(id, Timestamps.utc(now), reply))
           .compose(v -> Audit.record(tx, ratingId, id, "replied", p.subject(), p.primaryRole(), reply, null, now))
           .compose(v -> onTime(c, now) ? rollups.rating(tx, ratingId, Rollups.Delta.of("poor_on_time", 1))
               : Future.succeededFuture())
@@ -302,7 +291,7 @@ public final class CaseService {
               insert into case_appeal (case_id, reason, explanation, evidence, filed_by, filed_at)
               values ($1, $2, $3, $4, $5, $6)
               """).execute(Tuple.of(id, in.getString("reason"), in.getString("explanation"),
-              in.getJsonArray("evidence", new JsonArray()), p.subject(), utc(now)))
+              in.getJsonArray("evidence", new JsonArray()), p.subject(), Timestamps.utc(now)))
           .compose(v -> tx.preparedQuery("update rectification_case set appeal_state = 'pending', version = version + 1 where id = $1")
               .execute(Tuple.of(id)))
           .compose(v -> Audit.record(tx, c.getUUID("rating_id"), id, "appeal_filed", p.subject(), p.primaryRole(),
@@ -322,7 +311,7 @@ public final class CaseService {
       UUID ratingId = c.getUUID("rating_id");
       Future<Void> effect = tx.preparedQuery("""
               update case_appeal set decision = $2, decision_note = $3, decided_by = $4, decided_at = $5 where case_id = $1
-              """).execute(Tuple.of(id, decision, note, p.subject(), utc(now)))
+              """).execute(Tuple.of(id, decision, note, p.subject(), Timestamps.utc(now)))
           .compose(v -> Audit.record(tx, ratingId, id, "appeal_" + decision, p.subject(), p.primaryRole(), note,
               null, now));
       if ("upheld".equals(decision)) {
@@ -332,7 +321,7 @@ public final class CaseService {
             .compose(v -> tx.preparedQuery("""
                 update rectification_case set appeal_state = 'upheld', state = 'closed', closed_at = $2,
                   close_reason = 'appeal_upheld', version = version + 1 where id = $1
-                """).execute(Tuple.of(id, utc(now))))
+                """).execute(Tuple.of(id, Timestamps.utc(now))))
             .compose(v -> Audit.record(tx, ratingId, id, "excluded", p.subject(), p.primaryRole(), note, null, now))
             .compose(v -> rollups.rating(tx, ratingId, exclusion(c)))
             .compose(v -> rollups.poorTags(tx, ratingId, -1))
@@ -547,18 +536,5 @@ public final class CaseService {
   static String instant(Row r, String column) {
     OffsetDateTime t = r.getOffsetDateTime(column);
     return t == null ? null : t.toInstant().toString();
-  }
-
-  static Instant parseInstant(String text, String pointer) {
-    try {
-      return OffsetDateTime.parse(text).toInstant();
-    } catch (RuntimeException e) {
-      throw ApiException.unprocessable("Not a date-time.", new JsonArray().add(ApiException.fieldError(pointer,
-          "An RFC 3339 date-time.")));
-    }
-  }
-
-  static OffsetDateTime utc(Instant i) {
-    return i.atOffset(ZoneOffset.UTC);
   }
 }
