@@ -39,11 +39,12 @@ import zhangban.stats.Rollups;
  * decides. Every step is audited in its own transaction with the change.
  */
 public final class CaseService implements Rectification {
-  private static final List<String> RUNNING = List.of("open", "claimed", "verified", "rectified");
-
-  /** A case with its rating and appeal, as every view of a case shows it. */
+  /**
+   * A case with its rating and appeal, as every view of a case shows it, and its deadline warning
+   * on day $1 (the database function {@code rectification_case_warning}, which the queue filters by).
+   */
   private static final String SELECT = """
-      select c.*, r.level, r.stage, r.channel, r.tags, r.comment, r.rated_at, r.excluded, r.rater_subject,
+      select c.*, rectification_case_warning(c, $1::date) as warning, r.level, r.stage, r.channel, r.tags, r.comment, r.rated_at, r.excluded, r.rater_subject,
              r.rater_name, r.follow_up, r.follow_up_comment, r.follow_up_at, r.officer_subject,
              ap.reason as appeal_reason, ap.explanation as appeal_explanation, ap.evidence as appeal_evidence,
              ap.filed_by as appeal_filed_by, ap.filed_at as appeal_filed_at, ap.decision as appeal_decision,
@@ -52,9 +53,10 @@ public final class CaseService implements Rectification {
       from rectification_case c
       join rating r on r.id = c.rating_id
       left join case_appeal ap on ap.case_id = c.id
-      """;  private static final String BY_ID = SELECT + "where c.id = $1";
+      """;
+  private static final String BY_ID = SELECT + "where c.id = $2";
   /** The case locked for a step: its rating and appeal are read, not locked. */
-  private static final String BY_ID_FOR_UPDATE = SELECT + "where c.id = $1 for update of c";
+  private static final String BY_ID_FOR_UPDATE = SELECT + "where c.id = $2 for update of c";
 
   /**
    * A queue of cases, newest first, on day $1: each filter applies when its parameter is given
@@ -62,19 +64,10 @@ public final class CaseService implements Rectification {
    * rectification_case_warning} tells it, appeal state $5, escalated $6), then the page after the
    * cursor ($7, $8), at most $9 rows.
    */
-  private static final String LIST = """
-      select c.*, r.level, r.stage, r.channel, r.tags, r.comment, r.rated_at, r.excluded, r.rater_subject,
-             r.rater_name, r.follow_up, r.follow_up_comment, r.follow_up_at, r.officer_subject,
-             ap.reason as appeal_reason, ap.explanation as appeal_explanation, ap.evidence as appeal_evidence,
-             ap.filed_by as appeal_filed_by, ap.filed_at as appeal_filed_at, ap.decision as appeal_decision,
-             ap.decision_note as appeal_decision_note, ap.decided_by as appeal_decided_by,
-             ap.decided_at as appeal_decided_at
-      from rectification_case c
-      join rating r on r.id = c.rating_id
-      left join case_appeal ap on ap.case_id = c.id
+  private static final String LIST = SELECT + """
       where ($2::text is null or c.department = $2)
         and ($3::text is null or c.state = $3)
-        and ($4::text is null or rectification_case_warning(c, $1::date) = $4)
+        and ($4::text is null or rectification_case_warning(c, $1) = $4)
         and ($5::text is null or c.appeal_state = $5)
         and ($6::boolean is null or (c.escalated_at is not null) = $6)
         and ($7::timestamptz is null or (c.opened_at, c.id) < ($7, $8::uuid))
@@ -174,7 +167,7 @@ public final class CaseService implements Rectification {
           next = Cursors.encodeTimeAndId(last.getOffsetDateTime("opened_at"), last.getUUID("id"));
           break;
         }
-        items.add(view(p, r, today));
+        items.add(view(p, r));
         last = r;
       }
       return new JsonObject().put("items", new JsonArray(items)).put("nextCursor", next);
@@ -183,12 +176,12 @@ public final class CaseService implements Rectification {
 
   public Future<JsonObject> get(Principal p, UUID id) {
     return visible(pool, p, id, false).compose(r -> Audit.steps(pool, r.getUUID("rating_id"), true)
-        .map(steps -> view(p, r, today()).put("steps", steps)));
+        .map(steps -> view(p, r).put("steps", steps)));
   }
 
   private Future<Row> visible(SqlClient c, Principal p, UUID id, boolean lock) {
     String sql = lock ? BY_ID_FOR_UPDATE : BY_ID;
-    return c.preparedQuery(sql).execute(Tuple.of(id)).map(rows -> {
+    return c.preparedQuery(sql).execute(Tuple.of(today(), id)).map(rows -> {
       Row r = rows.size() == 0 ? null : rows.iterator().next();
       if (r == null || !(p.has(Role.MANAGER) || isDepartmentOf(p, r))) {
         throw ApiException.notFound("No rectification case " + id + ".");
@@ -403,7 +396,7 @@ public final class CaseService implements Rectification {
               throw refusal(p, c, action);
             }
             return effect.apply(tx, c);
-          }).compose(v -> visible(tx, p, id, false)).map(c -> view(p, c, today()))
+          }).compose(v -> visible(tx, p, id, false)).map(c -> view(p, c))
               .compose(json -> key.isEmpty() ? Future.succeededFuture(json)
                   : idempotency.complete(tx, p.subject(), key.get(), 200, json).map(json));
         }));
@@ -456,22 +449,7 @@ public final class CaseService implements Rectification {
 
   // ---- views ---------------------------------------------------------------------------------
 
-  static String warning(Row c, LocalDate today) {
-    String state = c.getString("state");
-    boolean verifying = state.equals("open") || state.equals("claimed");
-    boolean running = RUNNING.contains(state);
-    if ((verifying && today.isAfter(c.getLocalDate("verify_deadline")))
-        || (running && today.isAfter(c.getLocalDate("reply_deadline")))) {
-      return "red";
-    }
-    if ((verifying && !today.isBefore(c.getLocalDate("verify_warning_from")))
-        || (running && !today.isBefore(c.getLocalDate("reply_warning_from")))) {
-      return "yellow";
-    }
-    return "none";
-  }
-
-  static JsonObject view(Principal p, Row c, LocalDate today) {
+  static JsonObject view(Principal p, Row c) {
     JsonObject v = new JsonObject()
         .put("id", c.getUUID("id").toString())
         .put("ratingId", c.getUUID("rating_id").toString())
@@ -479,7 +457,7 @@ public final class CaseService implements Rectification {
         .put("applicationNumber", c.getString("application_number"))
         .put("department", c.getString("department"))
         .put("state", c.getString("state"))
-        .put("warning", warning(c, today))
+        .put("warning", c.getString("warning"))
         .put("deadlines", new JsonObject()
             .put("verify", new JsonObject().put("due", c.getLocalDate("verify_deadline").toString())
                 .put("warningFrom", c.getLocalDate("verify_warning_from").toString()))
