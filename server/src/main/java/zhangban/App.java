@@ -227,10 +227,9 @@ public final class App implements AutoCloseable {
           }
           // the demo users with a quarter of rated history for the dashboard, and the statistics
           // rebuilt from it, all in one transaction
-          if (config.demoData() && database.loadDemoDataOnce(config.zone(),
-              Database.script("/db/demo/demo-history.sql"), "delete from stat_rollup",
-              "delete from stat_rollup_delta", "delete from stat_tag_rollup",
-              Rollups.REBUILD, Rollups.REBUILD_TAGS)) {
+          List<String> demo = new java.util.ArrayList<>(List.of(Database.script("/db/demo/demo-history.sql")));
+          demo.addAll(Rollups.REBUILD_ALL);
+          if (config.demoData() && database.loadDemoDataOnce(config.zone(), demo.toArray(String[]::new))) {
             LOG.info("Loaded demo data");
           }
           return null;

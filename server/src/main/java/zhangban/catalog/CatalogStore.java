@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import zhangban.http.ApiException;
+import zhangban.http.ProblemType;
 
 /** SQL of the catalog: departments, items and their versions. */
 public final class CatalogStore {
@@ -94,7 +95,7 @@ public final class CatalogStore {
             in.getBoolean("usesExternalSystem", false)))
         .map(rows -> {
           if (rows.size() == 0) {
-            throw ApiException.conflict("department-exists", "A department with code " + in.getString("code") + " exists.");
+            throw ApiException.conflict(ProblemType.DEPARTMENT_EXISTS, "A department with code " + in.getString("code") + " exists.");
           }
           return department(rows.iterator().next());
         });
@@ -137,7 +138,7 @@ public final class CatalogStore {
         .execute(Tuple.of(in.getString("code"), in.getString("department"), searchText(in)))
         .compose(rows -> {
           if (rows.size() == 0) {
-            return Future.failedFuture(ApiException.conflict("item-exists",
+            return Future.failedFuture(ApiException.conflict(ProblemType.ITEM_EXISTS,
                 "A service item with code " + in.getString("code") + " exists."));
           }
           return tx.preparedQuery(INSERT_VERSION).execute(versionTuple(in, 1));
@@ -156,7 +157,7 @@ public final class CatalogStore {
           }
           Row r = rows.iterator().next();
           if ("retired".equals(r.getString("status"))) {
-            return Future.failedFuture(ApiException.conflict("item-retired", "Service item " + code + " is retired."));
+            return Future.failedFuture(ApiException.conflict(ProblemType.ITEM_RETIRED, "Service item " + code + " is retired."));
           }
           int next = r.getInteger("current_version") + 1;
           return tx.preparedQuery(INSERT_VERSION).execute(versionTuple(in, next))
@@ -172,7 +173,7 @@ public final class CatalogStore {
         .compose(rows -> rows.size() == 1 ? current(tx, code).map(Optional::orElseThrow)
             : current(tx, code).compose(found -> Future.failedFuture(found.isEmpty()
                 ? ApiException.notFound("No service item " + code + ".")
-                : ApiException.conflict("item-retired", "Service item " + code + " is already retired.")))));
+                : ApiException.conflict(ProblemType.ITEM_RETIRED, "Service item " + code + " is already retired.")))));
   }
 
   private static <T> Future<T> foreignKeyToUnprocessable(Throwable t) {

@@ -11,6 +11,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Optional;
 import zhangban.http.ApiException;
+import zhangban.http.ProblemType;
 
 /**
  * Keeps a command's first successful result under (caller, key) in the command's own transaction.
@@ -53,7 +54,7 @@ public final class Idempotency {
   /** Fails with 422 when a key kept for one request ({@code storedOperation}, {@code storedHash}) comes with another. */
   public static void check(String storedOperation, String storedHash, String operation, String requestHash) {
     if (!storedOperation.equals(operation) || !storedHash.equals(requestHash)) {
-      throw new ApiException(422, "idempotency-key-reused", "Idempotency key reused",
+      throw new ApiException(ProblemType.IDEMPOTENCY_KEY_REUSED,
           "This Idempotency-Key was already used for a different request.", null);
     }
   }

@@ -8,7 +8,8 @@ import java.time.ZoneOffset;
 public final class Timestamps {
   private Timestamps() {}
 
+  /** {@code at} in UTC; null stays null. */
   public static OffsetDateTime utc(Instant at) {
-    return at.atOffset(ZoneOffset.UTC);
+    return at == null ? null : at.atOffset(ZoneOffset.UTC);
   }
 }

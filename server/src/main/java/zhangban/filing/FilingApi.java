@@ -96,7 +96,7 @@ public final class FilingApi {
       rc.request().pause();
     }
     Principal p = Principal.of(rc);
-    UUID id = parseId(rc.pathParam("id"));
+    UUID id = Http.pathUuid(rc, "id");
     String code = rc.pathParam("materialCode");
     if (code == null || !CODE.matcher(code).matches()) {
       throw ApiException.invalid("/path/materialCode", "Must match " + CODE.pattern() + ".");
@@ -113,14 +113,5 @@ public final class FilingApi {
 
   private static UUID id(RoutingContext rc) {
     return Http.pathUuid(rc, "id");
-  }
-
-  /** The id of an upload's path, which the contract's validator does not see (the body is read later). */
-  private static UUID parseId(String raw) {
-    try {
-      return UUID.fromString(raw);
-    } catch (RuntimeException e) {
-      throw ApiException.invalid("/path/id", "Must be a UUID.");
-    }
   }
 }

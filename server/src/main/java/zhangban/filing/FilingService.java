@@ -16,12 +16,14 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
+import zhangban.db.Timestamps;
 import zhangban.calendar.CalendarStore;
 import zhangban.calendar.WorkdayCalendar;
 import zhangban.catalog.CatalogStore;
 import zhangban.catalog.FormDefinition;
 import zhangban.db.Idempotency;
 import zhangban.http.ApiException;
+import zhangban.http.ProblemType;
 import zhangban.http.Cursors;
 import zhangban.identity.Principal;
 import zhangban.identity.Role;
@@ -131,7 +133,7 @@ public final class FilingService {
       String next = null;
       if (more) {
         ApplicationRow last = page.get(page.size() - 1);
-        next = Cursors.encodeTimeAndId(FilingStore.utc(last.createdAt), last.id);
+        next = Cursors.encodeTimeAndId(Timestamps.utc(last.createdAt), last.id);
       }
       return new JsonObject().put("items", items).put("nextCursor", next);
     });
@@ -171,7 +173,7 @@ public final class FilingService {
       }
       JsonObject item = CatalogStore.item(r);
       if (!"active".equals(item.getString("status"))) {
-        throw new ApiException(409, "item-retired", "Conflict",
+        throw new ApiException(ProblemType.ITEM_RETIRED,
             "Service item " + itemCode + " is retired and takes no new applications.", null);
       }
       JsonArray problems = new FormDefinition(item.getJsonArray("attributes")).problems(form, false);
@@ -193,7 +195,7 @@ public final class FilingService {
             return Future.succeededFuture(reply);
           }
           if (attempt >= CREATE_ATTEMPTS) {
-            throw new ApiException(409, "request-in-progress", "Request in progress",
+            throw new ApiException(ProblemType.REQUEST_IN_PROGRESS,
                 "A request with this Idempotency-Key is still being answered; try again shortly.", null);
           }
           return create(p, key, in, hash, attempt + 1);
@@ -527,7 +529,7 @@ public final class FilingService {
   ApiException conflict(Principal p, ApplicationRow a, String detail) {
     JsonArray allowed = new JsonArray();
     Access.allowedActions(p, a).forEach(x -> allowed.add(x.wire()));
-    return new ApiException(409, "invalid-transition", "Action not allowed in this state", detail,
+    return new ApiException(ProblemType.INVALID_TRANSITION, detail,
         new JsonObject().put("currentState", a.state.wire()).put("allowedActions", allowed));
   }
 

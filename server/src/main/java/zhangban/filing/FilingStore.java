@@ -10,7 +10,6 @@ import io.vertx.sqlclient.Tuple;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -18,6 +17,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import zhangban.catalog.CatalogStore;
+import zhangban.db.SqlBuilder;
+import zhangban.db.Timestamps;
 
 /** SQL of filing: applications, their materials and timeline. */
 final class FilingStore {
@@ -37,13 +38,6 @@ final class FilingStore {
   private static final String BY_ID_WITH_GUIDE = SELECT + " where a.id = $1";
   private static final String BY_ID_FOR_UPDATE = SELECT + " where a.id = $1 for update of a";
   private static final String BY_NUMBER_FOR_UPDATE = SELECT + " where a.number = $1 for update of a";
-  /** The deadline light of an application on the day $N. */
-  private static String warning(int today) {
-    return """
-        case when a.state in ('accepted', 'in_review', 'approved') and a.deadline is not null then
-          case when $N::date > a.deadline then 'red' when $N::date >= a.warning_from then 'yellow' else 'green' end
-        else 'none' end""".replace("$N", "$" + today);
-  }
   /**
    * What a new draft must know, in one statement: the reply kept under the idempotency key ($1 the
    * claimant, $2 the key) and the service item ($3) as it is now.
@@ -137,8 +131,8 @@ final class FilingStore {
   }
 
   Future<List<ApplicationRow>> list(SqlClient c, ListQuery q) {
-    List<Object> args = new ArrayList<>();
-    return c.preparedQuery(listSql(q, args)).execute(Tuple.from(args)).map(rows -> {
+    SqlBuilder list = listSql(q);
+    return c.preparedQuery(list.sql()).execute(list.tuple()).map(rows -> {
       List<ApplicationRow> out = new ArrayList<>();
       rows.forEach(r -> out.add(new ApplicationRow(r)));
       return out;
@@ -146,50 +140,40 @@ final class FilingStore {
   }
 
   /**
-   * A list's statement with only the conditions its query has, and their values appended to
-   * {@code args}. Each shape of query is a statement of its own, prepared once per connection and
-   * planned once: one statement with {@code $n is null or ...} for every filter would be planned
-   * again on every call, since only the values tell which of the indexes serves it.
+   * A list's statement with only the conditions its query has. Each shape of query is a statement
+   * of its own, prepared once per connection and planned once: one statement with {@code $n is
+   * null or ...} for every filter would be planned again on every call, since only the values tell
+   * which of the indexes serves it. The warning is the database function {@code
+   * application_warning}, which overdue reminders read too.
    */
-  static String listSql(ListQuery q, List<Object> args) {
-    StringBuilder sql = new StringBuilder(SHOW).append("where true");
+  static SqlBuilder listSql(ListQuery q) {
+    SqlBuilder sql = new SqlBuilder(SHOW + "where true");
     if (q.scopeSubject() != null && q.scopeUscc() != null) {
-      args.add(q.scopeSubject());
-      args.add(q.scopeUscc());
-      sql.append(" and (a.applicant_subject = $").append(args.size() - 1)
-          .append(" or a.applicant_uscc = $").append(args.size()).append(')');
+      sql.add("and (a.applicant_subject = ? or a.applicant_uscc = ?)", q.scopeSubject(), q.scopeUscc());
     } else if (q.scopeSubject() != null) {
-      sql.append(" and a.applicant_subject = $").append(param(args, q.scopeSubject()));
+      sql.add("and a.applicant_subject = ?", q.scopeSubject());
     } else if (q.scopeUscc() != null) {
-      sql.append(" and a.applicant_uscc = $").append(param(args, q.scopeUscc()));
+      sql.add("and a.applicant_uscc = ?", q.scopeUscc());
     }
     if (q.department() != null) {
-      sql.append(" and a.department = $").append(param(args, q.department()));
+      sql.add("and a.department = ?", q.department());
     }
     if (!q.includeDrafts()) {
-      sql.append(" and a.state <> 'draft'");
+      sql.add("and a.state <> 'draft'");
     }
     if (q.state() != null) {
-      sql.append(" and a.state = $").append(param(args, q.state()));
+      sql.add("and a.state = ?", q.state());
     }
     if (q.item() != null) {
-      sql.append(" and a.item_code = $").append(param(args, q.item()));
+      sql.add("and a.item_code = ?", q.item());
     }
     if (q.warning() != null) {
-      int today = param(args, q.today());
-      sql.append(" and (").append(warning(today)).append(") = $").append(param(args, q.warning()));
+      sql.add("and application_warning(a, ?::date) = ?", q.today(), q.warning());
     }
     if (q.afterCreatedAt() != null) {
-      int at = param(args, q.afterCreatedAt());
-      sql.append(" and (a.created_at, a.id) < ($").append(at).append("::timestamptz, $")
-          .append(param(args, q.afterId())).append("::uuid)");
+      sql.add("and (a.created_at, a.id) < (?::timestamptz, ?::uuid)", q.afterCreatedAt(), q.afterId());
     }
-    return sql.append(" order by a.created_at desc, a.id desc limit $").append(param(args, q.limit())).toString();
-  }
-
-  private static int param(List<Object> args, Object value) {
-    args.add(value);
-    return args.size();
+    return sql.add("order by a.created_at desc, a.id desc limit ?", q.limit());
   }
 
   /** Inserts a draft; answers it as {@link #byId} would. */
@@ -204,7 +188,7 @@ final class FilingStore {
     return c.preparedQuery(INSERT_DRAFT).execute(Tuple.tuple()
         .addUUID(a.id).addString(a.itemCode).addInteger(a.itemVersion).addString(a.department)
         .addString(a.applicantSubject).addString(a.applicantName).addString(a.applicantKind).addString(a.applicantUscc)
-        .addValue(a.form).addOffsetDateTime(utc(a.createdAt)).addString(role).addValue(details).addString(key)
+        .addValue(a.form).addOffsetDateTime(Timestamps.utc(a.createdAt)).addString(role).addValue(details).addString(key)
         .addString(hash).addValue(reply))
         .map(rows -> rows.iterator().next().getLong("written") == 1);
   }
@@ -212,12 +196,12 @@ final class FilingStore {
   Future<Void> update(SqlClient c, ApplicationRow a) {
     return c.preparedQuery(UPDATE).execute(Tuple.tuple()
         .addUUID(a.id).addString(a.state.wire()).addString(a.number).addValue(a.form)
-        .addOffsetDateTime(utc(a.submittedAt)).addOffsetDateTime(utc(a.acceptedAt))
+        .addOffsetDateTime(Timestamps.utc(a.submittedAt)).addOffsetDateTime(Timestamps.utc(a.acceptedAt))
         .addLocalDate(a.clockStart).addLocalDate(a.deadline).addLocalDate(a.warningFrom)
-        .addOffsetDateTime(utc(a.pausedSince)).addValue(a.supplementItems)
+        .addOffsetDateTime(Timestamps.utc(a.pausedSince)).addValue(a.supplementItems)
         .addArrayOfString(a.missingMaterials.toArray(String[]::new)).addLocalDate(a.supplementDeadline)
-        .addString(a.decisionReason).addValue(a.result).addOffsetDateTime(utc(a.completedAt))
-        .addOffsetDateTime(utc(a.updatedAt)).addArrayOfString(a.supplementOutstanding.toArray(String[]::new)))
+        .addString(a.decisionReason).addValue(a.result).addOffsetDateTime(Timestamps.utc(a.completedAt))
+        .addOffsetDateTime(Timestamps.utc(a.updatedAt)).addArrayOfString(a.supplementOutstanding.toArray(String[]::new)))
         .mapEmpty();
   }
 
@@ -230,7 +214,7 @@ final class FilingStore {
     return c.preparedQuery(INSERT_EVENT).execute(Tuple.tuple()
         .addUUID(id).addString(action).addString(from == null ? null : from.wire()).addString(to.wire())
         .addString(actor).addString(role).addString(note).addValue(details == null ? new JsonObject() : details)
-        .addOffsetDateTime(utc(at)))
+        .addOffsetDateTime(Timestamps.utc(at)))
         .mapEmpty();
   }
 
@@ -278,7 +262,7 @@ final class FilingStore {
                                  Buffer bytes, String sha256, String by, Instant at) {
     return c.preparedQuery(UPSERT_MATERIAL).execute(Tuple.tuple()
         .addUUID(id).addString(code).addString(fileName).addString(contentType).addLong((long) bytes.length())
-        .addString(sha256).addBuffer(bytes).addString(by).addOffsetDateTime(utc(at)))
+        .addString(sha256).addBuffer(bytes).addString(by).addOffsetDateTime(Timestamps.utc(at)))
         .map(rows -> materialJson(rows.iterator().next()));
   }
 
@@ -299,10 +283,6 @@ final class FilingStore {
   private static Future<Optional<ApplicationRow>> one(SqlClient c, String sql, Tuple t) {
     return c.preparedQuery(sql).execute(t)
         .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(new ApplicationRow(rows.iterator().next())));
-  }
-
-  static OffsetDateTime utc(Instant i) {
-    return i == null ? null : i.atOffset(ZoneOffset.UTC);
   }
 
 }

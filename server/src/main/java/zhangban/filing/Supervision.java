@@ -16,8 +16,8 @@ public final class Supervision {
   private static final String COUNTS = """
       select d.code, d.name,
              count(a.id) as open,
-             count(a.id) filter (where $1::date >= a.warning_from and $1::date <= a.deadline) as yellow,
-             count(a.id) filter (where $1::date > a.deadline) as red
+             count(a.id) filter (where application_warning(a, $1::date) = 'yellow') as yellow,
+             count(a.id) filter (where application_warning(a, $1::date) = 'red') as red
       from department d
       left join application a on a.department = d.code and a.state in ('accepted', 'in_review', 'approved')
       where ($2::text is null or d.code = $2)

@@ -152,10 +152,10 @@ public final class ApiVerticle extends VerticleBase {
     Throwable cause = request.decoderResult().cause();
     ApiException problem;
     if (cause instanceof io.netty.handler.codec.http.TooLongHttpLineException) {
-      problem = new ApiException(414, "uri-too-long", "URI too long",
+      problem = new ApiException(ProblemType.URI_TOO_LONG,
           "The request line is longer than " + config.http().maxUriBytes() + " bytes.", null);
     } else if (cause instanceof io.netty.handler.codec.http.TooLongHttpHeaderException) {
-      problem = new ApiException(431, "headers-too-large", "Request header fields too large",
+      problem = new ApiException(ProblemType.HEADERS_TOO_LARGE,
           "The request's headers are larger than " + config.http().maxHeaderBytes() + " bytes.", null);
     } else {
       problem = ApiException.badRequest("The request is not well-formed HTTP"
@@ -201,7 +201,7 @@ public final class ApiVerticle extends VerticleBase {
     rc.response().putHeader("X-Content-Type-Options", "nosniff");
     String path = rc.request().path();
     if (!started.getAsBoolean() && !path.startsWith("/health/") && !path.equals("/metrics")) {
-      Problems.send(rc, new ApiException(503, "unavailable", "Service unavailable",
+      Problems.send(rc, new ApiException(ProblemType.UNAVAILABLE,
           "The server is starting; try again shortly.", new JsonObject().put("retryAfterSeconds", 2)));
       return;
     }

@@ -16,7 +16,7 @@ public final class Cursors {
 
   /** The cursor after the row of time {@code at} and id {@code id}, for {@link #decodeTimeAndId}. */
   public static String encodeTimeAndId(java.time.OffsetDateTime at, java.util.UUID id) {
-    return encode(at + "|" + id);
+    return encode(at.toInstant() + "|" + id);
   }
 
   /** Years a row of this server can carry; a cursor outside them was not issued here. */

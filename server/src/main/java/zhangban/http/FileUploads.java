@@ -161,7 +161,7 @@ public final class FileUploads {
 
   private static ApiException storageFailed(Throwable e) {
     LOG.warn("Cannot spool an upload", e);
-    return new ApiException(503, "unavailable", "Service unavailable", "The upload could not be stored; try again.",
+    return new ApiException(ProblemType.UNAVAILABLE, "The upload could not be stored; try again.",
         new JsonObject().put("retryAfterSeconds", 1));
   }
 

@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
 public final class Problems {
   private static final Logger LOG = LoggerFactory.getLogger(Problems.class);
   public static final String CONTENT_TYPE = "application/problem+json";
-  private static final String TYPE_BASE = "https://zhangban.gov.cn/problems/";
+  /** Where problem types live; {@code GET /problems/{type}} explains each on this server too. */
+  public static final String TYPE_BASE = "https://zhangban.gov.cn/problems/";
 
   private Problems() {}
 
@@ -40,7 +41,7 @@ public final class Problems {
   /** Also for a request the router never saw (one the HTTP layer could not parse). */
   public static void send(io.vertx.core.http.HttpServerRequest request, ApiException p) {
     JsonObject body = new JsonObject()
-        .put("type", TYPE_BASE + p.type())
+        .put("type", p.type().uri())
         .put("title", p.title())
         .put("status", p.status());
     if (p.getMessage() != null) {
@@ -75,7 +76,7 @@ public final class Problems {
       }
       if (http.getStatusCode() == 401) {
         String detail = cause != null && cause.getMessage() != null ? cause.getMessage() : "A valid bearer token is required.";
-        return new ApiException(401, "unauthorized", "Unauthorized", detail, null);
+        return new ApiException(ProblemType.UNAUTHORIZED, detail, null);
       }
       return byStatus(http.getStatusCode(), http.getPayload() != null ? http.getPayload() : null);
     }
@@ -92,13 +93,13 @@ public final class Problems {
       // a restart or failover of PostgreSQL: the client may try again (an idempotency key makes that safe)
       RequestIds.withId(rc, () -> LOG.warn("Database unavailable on {} {}: {}", rc.request().method(),
           rc.request().path(), failure.toString()));
-      return new ApiException(503, "unavailable", "Service Unavailable",
+      return new ApiException(ProblemType.UNAVAILABLE,
           "The database did not answer; try again shortly (with the same Idempotency-Key where the operation takes one).", new JsonObject().put("retryAfterSeconds", 1));
     }
     String reference = RequestIds.of(rc);
     RequestIds.withId(rc, () -> LOG.error("Unhandled failure on {} {} (request {})",
         rc.request().method(), rc.request().path(), reference, failure));
-    return new ApiException(500, "internal", "Internal error", "Something failed on our side; reference " + reference + ".", null);
+    return new ApiException(ProblemType.INTERNAL, "Something failed on our side; reference " + reference + ".", null);
   }
 
   /**
@@ -130,15 +131,15 @@ public final class Problems {
   public static ApiException byStatus(int status, String detail) {
     return switch (status) {
       case 400 -> ApiException.badRequest(detail == null ? "The request is malformed." : detail);
-      case 401 -> new ApiException(401, "unauthorized", "Unauthorized", detail == null ? "A valid bearer token is required." : detail, null);
+      case 401 -> new ApiException(ProblemType.UNAUTHORIZED, detail == null ? "A valid bearer token is required." : detail, null);
       case 403 -> ApiException.forbidden(detail == null ? "Not allowed." : detail);
       case 404 -> ApiException.notFound(detail == null ? "No such resource." : detail);
-      case 405 -> new ApiException(405, "method-not-allowed", "Method not allowed", detail == null ? "This resource does not take that method." : detail, null);
+      case 405 -> new ApiException(ProblemType.METHOD_NOT_ALLOWED, detail == null ? "This resource does not take that method." : detail, null);
       case 413 -> ApiException.tooLarge(detail == null ? "The request body is larger than allowed." : detail);
       case 415 -> ApiException.unsupportedMediaType(detail == null ? "The content type is not supported here." : detail);
-      case 503 -> new ApiException(503, "unavailable", "Service unavailable", detail == null ? "Try again shortly." : detail, null);
-      case -1, 500 -> new ApiException(500, "internal", "Internal error", "Something failed on our side.", null);
-      default -> new ApiException(status, "http-" + status, "HTTP " + status, detail, null);
+      case 503 -> new ApiException(ProblemType.UNAVAILABLE, detail == null ? "Try again shortly." : detail, null);
+      case -1, 500 -> new ApiException(ProblemType.INTERNAL, "Something failed on our side.", null);
+      default -> ApiException.httpError(status, detail);
     };
   }
 
@@ -171,7 +172,7 @@ public final class Problems {
     if (total > errors.size()) {
       extra.put("omittedErrors", total - errors.size());
     }
-    return new ApiException(400, "validation", "The request does not match the contract", detail, extra);
+    return new ApiException(ProblemType.VALIDATION, detail, extra);
   }
 
   private static String pointerPrefix(SchemaValidationException e) {

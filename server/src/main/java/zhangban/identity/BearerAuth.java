@@ -13,7 +13,6 @@ import io.vertx.ext.auth.jwt.JWTAuth;
  * is wired with. Signing is not this class's job ({@link DevTokens} signs demo tokens).
  */
 public final class BearerAuth implements JWTAuth {
-  public static final String PRINCIPAL = "zhangban.principal";
   private final TokenVerifier verifier;
 
   public BearerAuth(TokenVerifier verifier) {

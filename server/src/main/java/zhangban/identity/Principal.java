@@ -8,6 +8,7 @@ import java.util.EnumSet;
 import java.util.Optional;
 import java.util.Set;
 import zhangban.http.ApiException;
+import zhangban.http.ProblemType;
 
 /**
  * The authenticated caller. {@code department} is set for officers and integration clients,
@@ -19,7 +20,7 @@ public record Principal(String subject, Optional<String> name, Set<Role> roles,
 
   /** The authenticated caller; the contract's security requirement guarantees one on protected operations. */
   public static Principal of(RoutingContext rc) {
-    return optional(rc).orElseThrow(() -> new ApiException(401, "unauthorized", "Unauthorized",
+    return optional(rc).orElseThrow(() -> new ApiException(ProblemType.UNAUTHORIZED,
         "A valid bearer token is required.", null));
   }
 

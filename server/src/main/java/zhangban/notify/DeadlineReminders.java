@@ -23,10 +23,11 @@ public final class DeadlineReminders extends PeriodicJob {
   private static final String CLAIM = """
       with due as (
         select a.id, a.number, a.department, a.deadline, v.name as item_name,
-               case when $1::date > a.deadline then 'red' else 'yellow' end as level
+               application_warning(a, $1::date) as level
         from application a
         join service_item_version v on v.item_code = a.item_code and v.version = a.item_version
-        where a.state in ('accepted', 'in_review', 'approved') and $1::date >= a.warning_from
+        where a.state in ('accepted', 'in_review', 'approved') and a.deadline is not null
+          and $1::date >= a.warning_from
       ), fresh as (
         insert into deadline_reminder (application_id, level, sent_at)
         select id, level, $2 from due

@@ -8,8 +8,8 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.UUID;
+import zhangban.db.Timestamps;
 import zhangban.http.ApiException;
 import zhangban.http.Cursors;
 
@@ -69,7 +69,7 @@ public final class Inbox {
   }
 
   public Future<Long> markRead(String subject, UUID id, Instant now) {
-    return pool.preparedQuery(MARK).execute(Tuple.of(id, subject, now.atOffset(ZoneOffset.UTC))).compose(rows -> {
+    return pool.preparedQuery(MARK).execute(Tuple.of(id, subject, Timestamps.utc(now))).compose(rows -> {
       if (rows.size() == 0) {
         return Future.failedFuture(ApiException.notFound("No notification " + id + "."));
       }
@@ -78,7 +78,7 @@ public final class Inbox {
   }
 
   public Future<Integer> markAllRead(String subject, Instant now) {
-    return pool.preparedQuery(MARK_ALL).execute(Tuple.of(subject, now.atOffset(ZoneOffset.UTC))).map(r -> r.rowCount());
+    return pool.preparedQuery(MARK_ALL).execute(Tuple.of(subject, Timestamps.utc(now))).map(r -> r.rowCount());
   }
 
   private JsonObject render(Row r, String locale) {

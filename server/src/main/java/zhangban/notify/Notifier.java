@@ -9,13 +9,13 @@ import io.vertx.sqlclient.Tuple;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import zhangban.db.Timestamps;
 import zhangban.filing.ApplicationEvents;
 import zhangban.push.Devices;
 import zhangban.push.Outbox;
@@ -131,7 +131,7 @@ public final class Notifier implements ApplicationEvents {
    */
   private Future<Void> fanOut(SqlClient tx, String sql, Notice n, String recipient) {
     Tuple args = Tuple.of(n.kind(), n.category(), n.applicationId(),
-        n.params().copy().put("deepLink", n.deepLink()), n.at().atOffset(ZoneOffset.UTC));
+        n.params().copy().put("deepLink", n.deepLink()), Timestamps.utc(n.at()));
     if (recipient != null) {
       args.addString(recipient);
     }

@@ -8,11 +8,11 @@ import io.vertx.sqlclient.Tuple;
 import java.time.Instant;
 import java.time.LocalTime;
 import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import zhangban.db.Timestamps;
 
 /**
  * Per user: which categories are pushed, and quiet hours during which non-urgent pushes wait, in the
@@ -108,7 +108,7 @@ public final class Preferences {
     LocalTime end = quiet == null ? null : LocalTime.parse(quiet.getString("end"));
     Optional<ZoneId> timeZone = zone(in.getString("timeZone"));
     return c.preparedQuery(SAVE).execute(Tuple.of(subject, disabled, start, end,
-            timeZone.map(ZoneId::getId).orElse(null), now.atOffset(ZoneOffset.UTC)))
+            timeZone.map(ZoneId::getId).orElse(null), Timestamps.utc(now)))
         .map(v -> new Choice(Set.of(disabled), Optional.ofNullable(start), Optional.ofNullable(end), timeZone));
   }
 }

@@ -3,6 +3,7 @@ package zhangban.rating;
 import java.time.Clock;
 import java.util.concurrent.ConcurrentHashMap;
 import zhangban.http.ApiException;
+import zhangban.http.ProblemType;
 
 /**
  * A fixed-window limit of calls per minute per key (a user, a device), held in this process.
@@ -38,7 +39,7 @@ final class CallLimiter {
       });
       if (w[1] > perMinute) {
         long retryAfter = Math.max(1, ((minute + 1) * 60_000 - now + 999) / 1000);
-        throw new ApiException(429, "too-many-requests", "Too many requests",
+        throw new ApiException(ProblemType.TOO_MANY_REQUESTS,
             "At most " + perMinute + " rating calls a minute; try again in " + retryAfter + " s.",
             new io.vertx.core.json.JsonObject().put("retryAfterSeconds", retryAfter));
       }

@@ -29,6 +29,7 @@ import zhangban.config.Config;
 import zhangban.db.Idempotency;
 import zhangban.db.Timestamps;
 import zhangban.http.ApiException;
+import zhangban.http.ProblemType;
 import zhangban.http.Http;
 import zhangban.identity.Principal;
 import zhangban.identity.Role;
@@ -235,7 +236,7 @@ public final class RatingService {
   public Future<JsonObject> rate(Principal p, UUID applicationId, String key, JsonObject in, Optional<String> device) {
     limiter.acquire("user:" + p.subject(), device.map(d -> "device:" + d).orElse(null));
     if (p.has(Role.OFFICER) || p.has(Role.MANAGER) || p.has(Role.ADMIN) || p.has(Role.INTEGRATION)) {
-      throw new ApiException(403, "staff-cannot-rate", "Staff cannot rate",
+      throw new ApiException(ProblemType.STAFF_CANNOT_RATE,
           "Staff may not rate, nor rate for someone; only the applicant rates their own transaction.", null);
     }
     if (!p.isApplicant()) {
@@ -249,7 +250,7 @@ public final class RatingService {
             throw ApiException.notFound("No application " + applicationId + ".");
           }
           if (!a.getString("applicant_subject").equals(p.subject())) {
-            throw new ApiException(403, "not-the-rater", "Not the rater",
+            throw new ApiException(ProblemType.NOT_THE_RATER,
                 "Only the member who filed the application may rate it.", null);
           }
         }), applicationId, d);
@@ -293,7 +294,7 @@ public final class RatingService {
     }
     String stage = in.getString("stage", "completed");
     if (!rules.stages().contains(stage)) {
-      throw new ApiException(422, "stage-not-rateable", "Stage not rateable",
+      throw new ApiException(ProblemType.STAGE_NOT_RATEABLE,
           "Stage " + stage + " is not rated here; rateable stages: " + String.join(", ", rules.stages()) + ".",
           new JsonObject().put("errors", new JsonArray().add(ApiException.fieldError("/stage", "Not a rateable stage."))));
     }
@@ -370,7 +371,7 @@ public final class RatingService {
             return Future.failedFuture(t);
           }
           if (attempt >= ATTEMPTS) {
-            return Future.failedFuture(new ApiException(409, "rating-conflict", "Rated at the same moment",
+            return Future.failedFuture(new ApiException(ProblemType.RATING_CONFLICT,
                 "Other requests kept rating this stage at the same moment; read its ratings, then try again.", null));
           }
           return submit(s, d, attempt + 1);
@@ -378,10 +379,11 @@ public final class RatingService {
   }
 
   /**
-   * Writes the rating ({@link #write(boolean)}) of the application {@code applicationId};
-   * answers its reply, or fails with {@link NotWritten} when the statement wrote nothing. A poor
-   * rating's transaction first reads the calendar its case's deadlines are counted on: on the
-   * transaction's connection, so that the rating waits for a connection once, not twice.
+   * Writes the rating ({@link #WRITE}, or {@link #WRITE_POOR} with its case) of application
+   * {@code applicationId}; answers its reply, or fails with {@link NotWritten} when the statement
+   * wrote nothing. A poor rating's transaction first reads the calendar its case's deadlines are
+   * counted on: on the transaction's connection, so that the rating waits for a connection once,
+   * not twice.
    */
   private Future<JsonObject> write(Submission s, Draft d, UUID applicationId, Integer version, Instant now) {
     boolean poor = rules.isPoor(d.level());
@@ -452,17 +454,17 @@ public final class RatingService {
   private static void checkInvitation(Row a, Draft d) {
     String state = a.getString("invitation_state");
     if (state == null) {
-      throw new ApiException(409, "stage-not-reached", "Stage not reached",
+      throw new ApiException(ProblemType.STAGE_NOT_REACHED,
           "The application has not reached the " + d.stage() + " stage, so it cannot be rated yet.", null);
     }
     if ("rated".equals(state) || "defaulted".equals(state)) {
-      throw new ApiException(409, "already-rated", "Already rated",
+      throw new ApiException(ProblemType.ALREADY_RATED,
           "This stage of the application was rated already; a rating is never changed.", null);
     }
     Instant ends = a.getOffsetDateTime("window_ends_at").toInstant();
     Instant reached = a.getOffsetDateTime("reached_at").toInstant();
     if (!"open".equals(state) || !ends.isAfter(d.ratedAt()) || reached.isAfter(d.ratedAt().plusSeconds(300))) {
-      throw new ApiException(409, "rating-window-closed", "Rating window closed",
+      throw new ApiException(ProblemType.RATING_WINDOW_CLOSED,
           "Ratings of this stage were taken until " + ends + ".",
           new JsonObject().put("windowEndsAt", ends.toString()));
     }
@@ -486,7 +488,7 @@ public final class RatingService {
           throw ApiException.unprocessable("No such dictionary version.", new JsonArray().add(
               ApiException.fieldError("/dictionaryVersion", "Unknown version; the current one is " + now + ".")));
         }
-        throw new ApiException(409, "stale-dictionary", "Tag dictionary changed",
+        throw new ApiException(ProblemType.STALE_DICTIONARY,
             "The reason tags changed; load version " + now + " and rate again.",
             new JsonObject().put("currentVersion", now));
       });
@@ -549,11 +551,11 @@ public final class RatingService {
             throw ApiException.notFound("No rating " + ratingId + ".");
           }
           if (r.getString("follow_up") != null) {
-            throw new ApiException(409, "follow-up-given", "Follow-up given",
+            throw new ApiException(ProblemType.FOLLOW_UP_GIVEN,
                 "The follow-up (追评) of this rating was given already.", null);
           }
           if (!"replied".equals(r.getString("case_state"))) {
-            throw new ApiException(409, "no-reply-yet", "No reply to follow up",
+            throw new ApiException(ProblemType.NO_REPLY_YET,
                 "A follow-up comes after the department's reply to a poor rating.", null);
           }
           Instant now = clock.instant();

@@ -8,13 +8,13 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.time.Clock;
-import java.time.ZoneOffset;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.Optional;
 import java.util.Set;
+import zhangban.db.Timestamps;
 import zhangban.http.ApiException;
 import zhangban.identity.Principal;
 import zhangban.identity.Role;
@@ -135,7 +135,7 @@ public final class TagDictionary {
     }
     return pool.withTransaction(tx -> tx.query(LOCK).execute()
         .compose(v -> tx.preparedQuery(INSERT).execute(Tuple.of(stored, in.getString("note"), p.subject(),
-            clock.instant().atOffset(ZoneOffset.UTC))))
+            Timestamps.utc(clock.instant()))))
         .map(rows -> read(rows.iterator().next()).toJson(Optional.empty(), Optional.empty())));
   }
 

@@ -37,7 +37,7 @@ public final class CaseScheduler extends PeriodicJob {
                c.reply_deadline as due_on,
                case when $1::date > c.reply_deadline then 'red' else 'yellow' end as level
         from rectification_case c
-        where c.state in ('open', 'claimed', 'verified', 'rectified') and $1::date >= c.reply_warning_from
+        where rectification_case_running(c) and $1::date >= c.reply_warning_from
       ), fresh as (
         insert into case_reminder (case_id, deadline, level, sent_at)
         select id, deadline, level, $2 from due

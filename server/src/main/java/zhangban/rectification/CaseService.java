@@ -23,6 +23,7 @@ import zhangban.config.Config;
 import zhangban.db.Idempotency;
 import zhangban.db.Timestamps;
 import zhangban.http.ApiException;
+import zhangban.http.ProblemType;
 import zhangban.http.Cursors;
 import zhangban.http.Http;
 import zhangban.identity.Principal;
@@ -151,7 +152,7 @@ public final class CaseService implements Rectification {
                            Optional<String> appeal, Optional<Boolean> escalated, Optional<String> cursor, int limit) {}
 
   public Future<JsonObject> list(Principal p, ListFilter f) {
-    String department = p.departmentScope(f.department(), "rectification cases").orElse(null);
+    String department = p.departmentScope(f.department(), "cases").orElse(null);
     LocalDate today = today();
     Cursors.TimeAndId after = f.cursor().map(Cursors::decodeTimeAndId).orElse(null);
     Tuple args = Tuple.of(today, department, f.state().orElse(null), f.warning().orElse(null),
@@ -435,7 +436,7 @@ public final class CaseService implements Rectification {
     };
     JsonArray allowed = new JsonArray();
     allowed(p, c).forEach(allowed::add);
-    return new ApiException(409, "invalid-case-transition", "Action not allowed in this state", detail,
+    return new ApiException(ProblemType.INVALID_CASE_TRANSITION, detail,
         new JsonObject().put("currentState", state).put("allowedActions", allowed));
   }
 

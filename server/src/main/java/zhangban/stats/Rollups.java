@@ -22,7 +22,7 @@ import java.util.UUID;
  * which is one statement for speed and inserts its delta and poor reasons there itself.
  *
  * <p>Items and officers also have month rows for all channels together (grain {@link #MONTH_ALL},
- * channel {@link #ALL_CHANNELS}, a partition of their own): a year's ranking of 2,000 officers then
+ * channel {@code '*'}, a partition of their own): a year's ranking of 2,000 officers then
  * reads 24,000 rows and only their pages, rather than one row per officer, month and channel (six
  * times as many) among all the month rows. They have quarter rows too (grain {@link #QUARTER_ALL}),
  * so that a year's ranking reads mostly those: 2,000 officers over twelve months that are not a
@@ -41,8 +41,6 @@ public final class Rollups {
   public static final List<String> COUNTERS = List.of("invited", "active", "defaulted", "excluded_count",
       "l1", "l2", "l3", "l4", "l5", "poor", "poor_verified", "poor_rectified", "poor_on_time",
       "appeals_filed", "appeals_upheld", "follow_ups", "follow_up_sum");
-  /** The channel of the month and quarter rows of items and officers that count every channel. */
-  public static final String ALL_CHANNELS = "*";
   /** The grain of the month rows of all channels together. */
   public static final String MONTH_ALL = "month-all";
   /** The grain of the quarter rows of items and officers, all channels together. */
@@ -242,20 +240,27 @@ public final class Rollups {
       group by 1, 2, 3, 4, 5, 6, 7
       """;
 
+  /**
+   * What replaces every rollup row by the sums of the raw tables, in order, in one transaction; each
+   * {@code $1} is the time zone. The demo data's load runs them too.
+   */
+  public static final List<String> REBUILD_ALL = List.of("delete from stat_rollup", "delete from stat_rollup_delta",
+      "delete from stat_tag_rollup", REBUILD, REBUILD_TAGS);
+
   private final String zone;
 
   public Rollups(ZoneId zone) {
     this.zone = zone.getId();
   }
 
-  /** Replaces every rollup row by the sums of the raw tables, in {@code tx}. */
+  /** Replaces every rollup row by the sums of the raw tables ({@link #REBUILD_ALL}), in {@code tx}. */
   public Future<Void> rebuild(SqlClient tx) {
-    return tx.query("delete from stat_rollup").execute()
-        .compose(v -> tx.query("delete from stat_rollup_delta").execute())
-        .compose(v -> tx.query("delete from stat_tag_rollup").execute())
-        .compose(v -> tx.preparedQuery(REBUILD).execute(Tuple.of(zone)))
-        .compose(v -> tx.preparedQuery(REBUILD_TAGS).execute(Tuple.of(zone)))
-        .mapEmpty();
+    Future<?> done = Future.succeededFuture();
+    for (String statement : REBUILD_ALL) {
+      done = done.compose(v -> statement.contains("$1") ? tx.preparedQuery(statement).execute(Tuple.of(zone))
+          : tx.query(statement).execute());
+    }
+    return done.mapEmpty();
   }
 
   /** Adds {@code delta} to the rows of a rating (leaves it to be folded). */

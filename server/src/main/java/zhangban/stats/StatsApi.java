@@ -7,6 +7,7 @@ import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.util.Optional;
 import zhangban.http.ApiException;
+import zhangban.http.ProblemType;
 import zhangban.http.Http;
 import zhangban.identity.Principal;
 import zhangban.identity.Role;
@@ -67,7 +68,7 @@ public final class StatsApi {
     try {
       return LocalDate.parse(text);
     } catch (DateTimeParseException e) {
-      throw new ApiException(400, "validation", "The request does not match the contract", name + " must be a date.",
+      throw new ApiException(ProblemType.VALIDATION, name + " must be a date.",
           new JsonObject().put("errors", new io.vertx.core.json.JsonArray()
               .add(ApiException.fieldError("/query/" + name, "A date, YYYY-MM-DD."))));
     }

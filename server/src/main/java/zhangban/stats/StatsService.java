@@ -29,17 +29,15 @@ import zhangban.identity.Principal;
 public final class StatsService {
   static final int MAX_RANGE_DAYS = 3 * 366;
 
-  /*
-   * Counters are summed as int (to a bigint): PostgreSQL sums bigints as numeric, and making and
-   * casting 17 numerics per group cost a ranking of 2,000 officers a third of its time. A single
-   * rollup row counts at most one department's ratings or invitations of one quarter, far below
-   * the int's 2,147,483,647; were it ever above, the statistic would fail with "integer out of
-   * range" rather than be wrong.
-   */
-
   /**
    * The indicators of a range ($1–$10, {@link Periods#params}), per group ($11: none, department,
    * channel, or the key of the dimension: item or officer) and bucket ($12: none, day, week, month).
+   *
+   * <p>Counters are summed as int (to a bigint), here and in {@link #RANKING}: PostgreSQL sums
+   * bigints as numeric, and making and casting 17 numerics per group cost a ranking of 2,000
+   * officers a third of its time. A single rollup row counts at most one department's ratings or
+   * invitations of one quarter, far below the int's 2,147,483,647; were it ever above, the
+   * statistic would fail with "integer out of range" rather than be wrong.
    */
   private static final String GROUPS = """
       select case $11::text when 'none' then null when 'department' then r.department when 'channel' then r.channel
