@@ -12,6 +12,7 @@ import io.vertx.openapi.validation.ValidatableRequest;
 import io.vertx.openapi.validation.ValidatedRequest;
 import io.vertx.openapi.validation.impl.RequestParameterImpl;
 import io.vertx.openapi.validation.impl.RequestValidatorImpl;
+import io.vertx.openapi.validation.impl.ValidatableRequestImpl;
 import io.vertx.openapi.validation.impl.ValidatedRequestImpl;
 import java.util.HashMap;
 import java.util.Map;
@@ -48,7 +49,8 @@ final class InlineRequestValidator extends RequestValidatorImpl {
   }
 
   /** As {@link RequestValidatorImpl#validate(ValidatableRequest, String)} does it on its worker. */
-  private ValidatedRequest validate(ValidatableRequest request, Operation operation) {
+  private ValidatedRequest validate(ValidatableRequest sent, Operation operation) {
+    ValidatableRequest request = withoutNullBody(sent, operation);
     RequestParameter body = request.getBody();
     if (body != null && !body.isNull() && body.isBuffer()) {
       JsonShape.objectWithMoreMembersThan(body.getBuffer().getBytes(), JsonShape.MAX_OBJECT_MEMBERS)
@@ -72,6 +74,20 @@ final class InlineRequestValidator extends RequestValidatorImpl {
       }
     }
     return new ValidatedRequestImpl(cookies, headers, path, query, validateBody(operation.getRequestBody(), request));
+  }
+
+  /**
+   * The JSON literal {@code null} as the body of an operation whose body is optional is no body:
+   * generated clients send it, with a JSON content type, when the caller passes none.
+   */
+  private static ValidatableRequest withoutNullBody(ValidatableRequest request, Operation operation) {
+    RequestParameter body = request.getBody();
+    if (operation.getRequestBody() == null || operation.getRequestBody().isRequired() || body == null
+        || body.isNull() || !body.isBuffer() || !"null".equals(body.getBuffer().toString().strip())) {
+      return request;
+    }
+    return new ValidatableRequestImpl(request.getCookies(), request.getHeaders(), request.getPathParameters(),
+        request.getQuery());
   }
 
   /**

@@ -7,6 +7,9 @@ import io.vertx.ext.web.openapi.router.RouterBuilder;
 import io.vertx.sqlclient.Pool;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import zhangban.http.ApiException;
+import zhangban.http.Http;
+import zhangban.http.ProblemType;
 
 /** Health, metrics and the contract itself. */
 public final class OpsApi {
@@ -65,5 +68,15 @@ public final class OpsApi {
     b.getRoute("getContract").addHandler(rc -> rc.response()
         .putHeader("Content-Type", "text/plain; charset=utf-8")
         .end(contract));
+    b.getRoute("getProblemType").addHandler(rc -> {
+      String wire = Http.path(rc, "type");
+      ProblemType type = ProblemType.ofWire(wire)
+          .orElseThrow(() -> ApiException.notFound("No problem type " + wire + "."));
+      rc.response()
+          .putHeader("Content-Type", "application/json")
+          .putHeader("Cache-Control", "public, max-age=86400")
+          .end(new JsonObject().put("type", type.uri()).put("status", type.status() == 0 ? null : type.status())
+              .put("title", type.title()).put("description", type.meaning()).encode());
+    });
   }
 }
