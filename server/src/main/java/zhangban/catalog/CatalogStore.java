@@ -16,11 +16,6 @@ import zhangban.http.ProblemType;
 
 /** SQL of the catalog: departments, items and their versions. */
 public final class CatalogStore {
-  private static final String ITEM_COLUMNS = """
-      v.item_code, v.version, v.name, v.department, d.name as department_name, v.kind, v.keywords,
-      v.description, v.promised_days, v.legal_days, v.visits_needed, v.fully_online, v.fee_cents,
-      v.materials, v.attributes, v.published_at, i.status
-      """;
   private static final String LIST_DEPARTMENTS =
       "select code, name, region, uses_external_system from department order by code";
   private static final String GET_DEPARTMENT =
@@ -30,19 +25,24 @@ public final class CatalogStore {
       on conflict (code) do nothing
       returning code, name, region, uses_external_system
       """;
-  private static final String LIST_ITEMS = "select " + ITEM_COLUMNS + """
-      from service_item i
-      join service_item_version v on v.item_code = i.code and v.version = i.current_version
-      join department d on d.code = v.department
-      where i.status = 'active'
-        and ($1::text is null or i.search_text like $1 escape '\\')
-        and ($2::text is null or i.department = $2)
-        and ($3::text is null or i.code > $3)
-      order by i.code
+  /**
+   * Active items as they are now (the view {@code service_item_current}), by code after cursor $3,
+   * at most $4: matching search $1 (a LIKE pattern) and of department $2 when given.
+   */
+  private static final String LIST_ITEMS = """
+      select * from service_item_current
+      where status = 'active'
+        and ($1::text is null or search_text like $1 escape '\\')
+        and ($2::text is null or department = $2)
+        and ($3::text is null or item_code > $3)
+      order by item_code
       limit $4
       """;
-  private static final String GET_CURRENT = currentSql("$1");
-  private static final String GET_VERSION = "select " + ITEM_COLUMNS + """
+  private static final String GET_CURRENT = "select * from service_item_current where item_code = $1";
+  private static final String GET_VERSION = """
+      select v.item_code, v.version, v.name, v.department, d.name as department_name, v.kind, v.keywords,
+             v.description, v.promised_days, v.legal_days, v.visits_needed, v.fully_online, v.fee_cents,
+             v.materials, v.attributes, v.published_at, i.status
       from service_item i
       join service_item_version v on v.item_code = i.code
       join department d on d.code = v.department
@@ -215,19 +215,6 @@ public final class CatalogStore {
         .put("name", r.getString("name"))
         .put("region", r.getString("region"))
         .put("usesExternalSystem", r.getBoolean("uses_external_system"));
-  }
-
-  /**
-   * The current version of the item whose code is {@code code} (a parameter, e.g. {@code $1}), in
-   * the columns {@link #item} reads: for statements that read it beside something else.
-   */
-  public static String currentSql(String code) {
-    return "select " + ITEM_COLUMNS + """
-        from service_item i
-        join service_item_version v on v.item_code = i.code and v.version = i.current_version
-        join department d on d.code = v.department
-        where i.code = %s
-        """.formatted(code);
   }
 
   public static JsonObject item(Row r) {

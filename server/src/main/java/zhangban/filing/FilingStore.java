@@ -47,8 +47,8 @@ final class FilingStore {
              k.body as stored_body, x.*
       from (select 1) one
       left join idempotency_record k on k.subject = $1 and k.key = $2
-      left join lateral (%s) x on true
-      """.formatted(CatalogStore.currentSql("$3"));
+      left join service_item_current x on x.item_code = $3
+      """;
   /**
    * A new draft in one statement, atomic without a transaction around it: the application ($1–$10),
    * its first timeline event ($11 the actor's role, $12 the details) and the reply kept under the

@@ -46,13 +46,20 @@ public final class Notifier implements ApplicationEvents {
   private static final int ENVELOPE_BYTES = 700;
 
   /**
-   * One notice to every subject {@code recipient} names ({@code %s}, which may use $6): their inbox
-   * entries, and beside each the user's preferences, active devices and unread count, in one round
-   * trip whatever the number of recipients. The entries written here are not yet visible to the
-   * count (one snapshot per statement), so the badge adds one.
+   * One notice ($1–$5) to its recipients: user $6 when $7 is 'user', the officers of department $6
+   * when 'officers', every manager when 'managers' (the branches not taken are skipped when the
+   * statement starts). Writes their inbox entries and answers beside each the user's preferences,
+   * active devices and unread count, in one round trip whatever the number of recipients. The
+   * entries written here are not yet visible to the count (one snapshot per statement), so the
+   * badge adds one.
    */
   private static final String FAN_OUT = """
-      with recipient as (%s),
+      with recipient as (
+        select $6::text as subject where $7::text = 'user'
+        union all
+        select subject from officer_directory where $7::text = 'officers' and department = $6::text
+        union all
+        select subject from manager_directory where $7::text = 'managers'),
       entry as (
         insert into notification (id, user_subject, kind, category, application_id, params, created_at)
         select gen_random_uuid(), subject, $1::text, $2::text, $3::uuid, $4::jsonb, $5::timestamptz from recipient
@@ -67,10 +74,6 @@ public final class Notifier implements ApplicationEvents {
       left join push_device d on d.user_subject = e.user_subject and d.active
       order by e.user_subject, d.created_at
       """;
-  private static final String TO_USER = FAN_OUT.formatted("select $6::text as subject");
-  private static final String TO_OFFICERS =
-      FAN_OUT.formatted("select subject from officer_directory where department = $6");
-  private static final String TO_MANAGERS = FAN_OUT.formatted("select subject from manager_directory");
 
   private final Templates templates;
   private final Outbox outbox;
@@ -111,17 +114,17 @@ public final class Notifier implements ApplicationEvents {
                        JsonObject params, boolean urgent, Instant at, String deepLink, String collapseKey) {}
 
   public Future<Void> notify(SqlClient tx, Notice n) {
-    return fanOut(tx, TO_USER, n, n.subject());
+    return fanOut(tx, "user", n, n.subject());
   }
 
   /** Notifies every officer of {@code department} who uses the app. */
   public Future<Void> notifyOfficers(SqlClient tx, String department, Notice template) {
-    return fanOut(tx, TO_OFFICERS, template, department);
+    return fanOut(tx, "officers", template, department);
   }
 
   /** Notifies every manager who uses the app. */
   public Future<Void> notifyManagers(SqlClient tx, Notice template) {
-    return fanOut(tx, TO_MANAGERS, template, null);
+    return fanOut(tx, "managers", template, null);
   }
 
   /**
@@ -129,13 +132,11 @@ public final class Notifier implements ApplicationEvents {
    * statements (entries, then jobs), not five per recipient, so a department of fifty officers does
    * not hold the transaction for fifty chains of round trips.
    */
-  private Future<Void> fanOut(SqlClient tx, String sql, Notice n, String recipient) {
+  /** {@link #FAN_OUT} to the {@code recipients} ('user', 'officers', 'managers') {@code whom} names. */
+  private Future<Void> fanOut(SqlClient tx, String recipients, Notice n, String whom) {
     Tuple args = Tuple.of(n.kind(), n.category(), n.applicationId(),
-        n.params().copy().put("deepLink", n.deepLink()), Timestamps.utc(n.at()));
-    if (recipient != null) {
-      args.addString(recipient);
-    }
-    return tx.preparedQuery(sql).execute(args).compose(rows -> {
+        n.params().copy().put("deepLink", n.deepLink()), Timestamps.utc(n.at()), whom).addString(recipients);
+    return tx.preparedQuery(FAN_OUT).execute(args).compose(rows -> {
       List<Outbox.Job> jobs = new ArrayList<>();
       for (Row r : rows) {
         UUID device = r.getUUID("device_id");

@@ -154,3 +154,14 @@ as $$
     else 'none'
   end
 $$;
+
+-- 5. Each service item as it is now: its current version's guide, its department's name, its
+--    status and search text. The catalog reads and lists it; filing reads it beside the reply kept
+--    for a new draft.
+create view service_item_current as
+select v.item_code, v.version, v.name, v.department, d.name as department_name, v.kind, v.keywords,
+       v.description, v.promised_days, v.legal_days, v.visits_needed, v.fully_online, v.fee_cents,
+       v.materials, v.attributes, v.published_at, i.status, i.search_text
+from service_item i
+join service_item_version v on v.item_code = i.code and v.version = i.current_version
+join department d on d.code = v.department;
