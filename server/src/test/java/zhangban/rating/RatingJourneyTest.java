@@ -57,14 +57,11 @@ class RatingJourneyTest {
   }
 
   static List<String> kinds(String token) {
-    return fake.bodiesFor(token).stream()
-        .map(b -> b.getJsonObject("message").getJsonObject("data").getString("kind")).toList();
+    return fake.kindsFor(token);
   }
 
   static JsonObject lastPush(String token, String kind) {
-    List<JsonObject> found = fake.bodiesFor(token).stream().map(b -> b.getJsonObject("message"))
-        .filter(m -> kind.equals(m.getJsonObject("data").getString("kind"))).toList();
-    return found.get(found.size() - 1);
+    return fake.lastMessage(token, kind);
   }
 
   @Test

@@ -221,6 +221,19 @@ public final class FakeFcm implements AutoCloseable {
   }
 
   /** Requests received for {@code token}, whatever the answer. */
+  /** The {@code data.kind} of every message sent to {@code token}, oldest first. */
+  public List<String> kindsFor(String token) {
+    return bodiesFor(token).stream().map(b -> b.getJsonObject("message").getJsonObject("data").getString("kind"))
+        .toList();
+  }
+
+  /** The last message of {@code kind} sent to {@code token}. */
+  public JsonObject lastMessage(String token, String kind) {
+    List<JsonObject> found = bodiesFor(token).stream().map(b -> b.getJsonObject("message"))
+        .filter(m -> kind.equals(m.getJsonObject("data").getString("kind"))).toList();
+    return found.get(found.size() - 1);
+  }
+
   public int receivedCount(String token) {
     AtomicInteger n = receivedByToken.get(token);
     return n == null ? 0 : n.get();
