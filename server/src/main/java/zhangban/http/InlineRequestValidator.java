@@ -26,6 +26,8 @@ import java.util.Map;
  */
 final class InlineRequestValidator extends RequestValidatorImpl {
   static final int INLINE_BODY_BYTES = 64 * 1024;
+  /** Longer than any spelling of the literal {@code null} with white space around it a client sends. */
+  private static final int NULL_BODY_BYTES = 64;
 
   InlineRequestValidator(Vertx vertx, OpenAPIContract contract) {
     super(vertx, contract);
@@ -83,7 +85,8 @@ final class InlineRequestValidator extends RequestValidatorImpl {
   private static ValidatableRequest withoutNullBody(ValidatableRequest request, Operation operation) {
     RequestParameter body = request.getBody();
     if (operation.getRequestBody() == null || operation.getRequestBody().isRequired() || body == null
-        || body.isNull() || !body.isBuffer() || !"null".equals(body.getBuffer().toString().strip())) {
+        || body.isNull() || !body.isBuffer() || body.getBuffer().length() > NULL_BODY_BYTES
+        || !"null".equals(body.getBuffer().toString().strip())) {
       return request;
     }
     return new ValidatableRequestImpl(request.getCookies(), request.getHeaders(), request.getPathParameters(),

@@ -99,6 +99,12 @@ public enum ProblemType {
     return Problems.TYPE_BASE + wire;
   }
 
+  /** What {@code GET /problems/{type}} answers: type, status (null where it varies), title, meaning. */
+  public io.vertx.core.json.JsonObject describe() {
+    return new io.vertx.core.json.JsonObject().put("type", uri()).put("status", status == 0 ? null : status)
+        .put("title", title).put("description", meaning);
+  }
+
   public static java.util.Optional<ProblemType> ofWire(String wire) {
     for (ProblemType t : values()) {
       if (t.wire.equals(wire)) {

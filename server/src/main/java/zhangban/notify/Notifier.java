@@ -128,11 +128,11 @@ public final class Notifier implements ApplicationEvents {
   }
 
   /**
-   * The inbox entries and push jobs of notice {@code n} for the recipients of {@code sql}: two
+   * The inbox entries and push jobs of notice {@code n} for its {@code recipients} ('user',
+   * 'officers', 'managers'; {@code whom} names the user or the department, {@link #FAN_OUT}): two
    * statements (entries, then jobs), not five per recipient, so a department of fifty officers does
    * not hold the transaction for fifty chains of round trips.
    */
-  /** {@link #FAN_OUT} to the {@code recipients} ('user', 'officers', 'managers') {@code whom} names. */
   private Future<Void> fanOut(SqlClient tx, String recipients, Notice n, String whom) {
     Tuple args = Tuple.of(n.kind(), n.category(), n.applicationId(),
         n.params().copy().put("deepLink", n.deepLink()), Timestamps.utc(n.at()), whom).addString(recipients);

@@ -75,8 +75,7 @@ public final class OpsApi {
       rc.response()
           .putHeader("Content-Type", "application/json")
           .putHeader("Cache-Control", "public, max-age=86400")
-          .end(new JsonObject().put("type", type.uri()).put("status", type.status() == 0 ? null : type.status())
-              .put("title", type.title()).put("description", type.meaning()).encode());
+          .end(type.describe().encode());
     });
   }
 }
