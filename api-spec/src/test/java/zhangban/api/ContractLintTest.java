@@ -26,6 +26,8 @@ class ContractLintTest {
   static Vertx vertx;
   static JsonObject doc;
   static final Set<String> METHODS = Set.of("get", "put", "post", "delete", "patch");
+  static final String REQUEST_ID = "#/components/parameters/RequestId";
+  static final String REQUEST_ID_HEADER = "#/components/headers/RequestId";
 
   @BeforeAll
   static void load() {
@@ -81,7 +83,9 @@ class ContractLintTest {
           offenders.add(where + ": takes JSON but lacks 400, 413 or 415");
         }
       }
-      boolean hasParams = op.getJsonArray("parameters") != null || where.contains("{");
+      // X-Request-Id is never refused (another value is replaced), so it alone needs no 400
+      boolean hasParams = op.getJsonArray("parameters", new JsonArray()).stream()
+          .anyMatch(x -> !REQUEST_ID.equals(((JsonObject) x).getString("$ref"))) || where.contains("{");
       if (hasParams && !responses.containsKey("400") && !where.startsWith("get /health")) {
         offenders.add(where + ": has parameters but no 400");
       }
@@ -146,7 +150,7 @@ class ContractLintTest {
         offenders.add("unresolved " + refs.group());
       }
     }
-    for (String section : List.of("schemas", "responses", "parameters")) {
+    for (String section : List.of("schemas", "responses", "parameters", "headers")) {
       for (String name : components.getJsonObject(section).fieldNames()) {
         if (!used.contains(section + "/" + name)) {
           offenders.add("unused " + section + "/" + name);
@@ -192,6 +196,94 @@ class ContractLintTest {
       }
     });
     assertEquals(List.of(), offenders);
+  }
+
+  @Test
+  void everyOperationTakesTheRequestIdAndEveryResponseCarriesIt() {
+    JsonObject shared = doc.getJsonObject("components").getJsonObject("responses");
+    List<String> offenders = new ArrayList<>();
+    forEachOperation((where, op) -> {
+      if (op.getJsonArray("parameters", new JsonArray()).stream()
+          .noneMatch(x -> REQUEST_ID.equals(((JsonObject) x).getString("$ref")))) {
+        offenders.add(where + ": no X-Request-Id parameter");
+      }
+      op.getJsonObject("responses").forEach(e -> {
+        JsonObject response = (JsonObject) e.getValue();
+        String ref = response.getString("$ref");
+        if (ref != null) {
+          response = shared.getJsonObject(ref.substring(ref.lastIndexOf('/') + 1));
+        }
+        JsonObject header = response.getJsonObject("headers", new JsonObject()).getJsonObject("X-Request-Id");
+        if (header == null || !REQUEST_ID_HEADER.equals(header.getString("$ref"))) {
+          offenders.add(where + " " + e.getKey() + ": no X-Request-Id header");
+        }
+      });
+    });
+    assertEquals(List.of(), offenders);
+  }
+
+  /**
+   * Generated clients name what the contract leaves unnamed after where they found it
+   * ({@code ListApplications200Response}, {@code StatusEnum}): every body, every object inside a
+   * schema and every enum is a named component instead.
+   */
+  @Test
+  void everyBodyObjectAndEnumIsANamedSchema() {
+    List<String> offenders = new ArrayList<>();
+    forEachOperation((where, op) -> {
+      List<JsonObject> contents = new ArrayList<>();
+      JsonObject body = op.getJsonObject("requestBody");
+      if (body != null) {
+        contents.add(body.getJsonObject("content"));
+      }
+      op.getJsonObject("responses").forEach(e -> {
+        JsonObject content = ((JsonObject) e.getValue()).getJsonObject("content");
+        if (content != null) {
+          contents.add(content);
+        }
+      });
+      for (JsonObject content : contents) {
+        content.forEach(c -> {
+          if (!((JsonObject) c.getValue()).getJsonObject("schema").containsKey("$ref")) {
+            offenders.add(where + " " + c.getKey() + ": body schema is not a named component");
+          }
+        });
+      }
+      op.getJsonArray("parameters", new JsonArray()).forEach(x -> unnamed(where + " " + ((JsonObject) x)
+          .getString("name"), ((JsonObject) x).getJsonObject("schema"), false, offenders));
+    });
+    doc.getJsonObject("components").getJsonObject("parameters").forEach(e -> unnamed("parameter " + e.getKey(),
+        ((JsonObject) e.getValue()).getJsonObject("schema"), false, offenders));
+    doc.getJsonObject("components").getJsonObject("schemas").forEach(e -> unnamed("schema " + e.getKey(),
+        (JsonObject) e.getValue(), true, offenders));
+    assertEquals(List.of(), offenders);
+  }
+
+  /** Adds to {@code offenders} every inline object or enum in {@code schema} below its top. */
+  private static void unnamed(String where, JsonObject schema, boolean top, List<String> offenders) {
+    if (schema == null) {
+      return;
+    }
+    if (!top && schema.containsKey("enum")) {
+      offenders.add(where + ": inline enum");
+    }
+    if (!top && schema.containsKey("properties")) {
+      offenders.add(where + ": inline object");
+    }
+    schema.getJsonObject("properties", new JsonObject()).forEach(p -> {
+      if (p.getValue() instanceof JsonObject property) {
+        unnamed(where + "." + p.getKey(), property, false, offenders);
+      }
+    });
+    if (schema.getValue("items") instanceof JsonObject items) {
+      unnamed(where + "[]", items, false, offenders);
+    }
+    if (schema.getValue("additionalProperties") instanceof JsonObject values) {
+      unnamed(where + "{}", values, false, offenders);
+    }
+    for (String combinator : List.of("oneOf", "anyOf", "allOf")) {
+      schema.getJsonArray(combinator, new JsonArray()).forEach(x -> unnamed(where, (JsonObject) x, false, offenders));
+    }
   }
 
   interface OperationVisitor {

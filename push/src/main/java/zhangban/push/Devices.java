@@ -18,6 +18,9 @@ import java.util.UUID;
  * registering it for another user moves it, and pushes queued for the previous owner are dropped.
  */
 public final class Devices {
+  /** Active devices a user keeps; registering one more retires the least recently refreshed. */
+  public static final int MAX_ACTIVE_PER_USER = 10;
+
   /** An active device as the sender needs it (read with the notice, {@code Notifier}). */
   public record Device(UUID id, String token, String platform, String locale) {}
 
@@ -53,6 +56,16 @@ public final class Devices {
   private static final String UNREGISTER = """
       update push_device set active = false, retired_reason = 'unregistered', updated_at = $3
       where id = $1 and user_subject = $2 and active
+      returning id
+      """;
+  /**
+   * When user $1 registers device $4: their other active devices beyond the $2 most recently
+   * refreshed are retired, so a user's list and fan-out stay bounded.
+   */
+  private static final String RETIRE_BEYOND_LIMIT = """
+      update push_device set active = false, retired_reason = 'replaced by newer devices', updated_at = $3
+      where id in (select id from push_device where user_subject = $1 and active and id <> $4
+                   order by updated_at desc, created_at desc, id offset $2)
       returning id
       """;
   private static final String LIST = """
@@ -107,7 +120,14 @@ public final class Devices {
         })
         .compose(v -> tx.preparedQuery(UPSERT).execute(Tuple.of(deviceId, subject, token, platform, appVersion,
             locale, at)))
-        .map(rows -> json(rows.iterator().next()));
+        .compose(rows -> tx.preparedQuery(RETIRE_BEYOND_LIMIT)
+            .execute(Tuple.of(subject, MAX_ACTIVE_PER_USER - 1, at, deviceId))
+            .compose(retired -> {
+              List<Tuple> drops = new ArrayList<>();
+              retired.forEach(r -> drops.add(Tuple.of(r.getUUID("id"), "replaced by newer devices", at)));
+              return drops.isEmpty() ? Future.succeededFuture() : tx.preparedQuery(DROP_QUEUED).executeBatch(drops);
+            })
+            .map(v -> json(rows.iterator().next())));
   }
 
   /** False when the user has no such active device. */

@@ -40,15 +40,30 @@ public final class PushAdmin {
     this.gateway = gateway;
   }
 
+  /** The statuses of {@code push_job}, as the table spells them. */
+  private static final String[] STATUSES = {"pending", "sending", "sent", "temporary-failure", "permanent-failure", "dead"};
+
+  /** A status as a key of the API's byStatus: camelCase. */
+  private static String key(String status) {
+    return switch (status) {
+      case "temporary-failure" -> "temporaryFailure";
+      case "permanent-failure" -> "permanentFailure";
+      default -> status;
+    };
+  }
+
   public Future<JsonObject> stats() {
     return pool.query(COUNTS).execute().compose(counts -> pool.query(OLDEST).execute().map(oldest -> {
       JsonObject byStatus = new JsonObject();
-      for (String s : new String[] {"pending", "sending", "sent", "temporary-failure", "permanent-failure", "dead"}) {
-        byStatus.put(s, 0L);
+      for (String status : STATUSES) {
+        byStatus.put(key(status), 0L);
       }
       for (Row r : counts) {
-        byStatus.put(r.getString("status"), r.getLong("n"));
+        byStatus.put(key(r.getString("status")), r.getLong("n"));
       }
+      // the deprecated kebab-case keys, sent until 2027-06-30 (docs/api.md)
+      byStatus.put("temporary-failure", byStatus.getLong("temporaryFailure"));
+      byStatus.put("permanent-failure", byStatus.getLong("permanentFailure"));
       OffsetDateTime at = oldest.iterator().next().getOffsetDateTime("oldest");
       long age = at == null ? 0 : Math.max(0, Duration.between(at.toInstant(), clock.instant()).getSeconds());
       return new JsonObject().put("gateway", gateway).put("byStatus", byStatus).put("oldestPendingSeconds", age);
@@ -74,7 +89,9 @@ public final class PushAdmin {
             .put("createdAt", r.getOffsetDateTime("created_at").toInstant().toString())
             .put("deadAt", r.getOffsetDateTime("updated_at").toInstant().toString()));
       }
-      return new JsonObject().put("items", items).put("nextCursor", rows.size() > limit ? String.valueOf(last) : null);
+      boolean more = rows.size() > limit;
+      return new JsonObject().put("items", items).put("nextCursor", more ? String.valueOf(last) : null)
+          .put("hasMore", more);
     });
   }
 

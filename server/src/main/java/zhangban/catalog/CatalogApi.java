@@ -72,7 +72,8 @@ public final class CatalogApi {
       List<JsonObject> page = more ? rows.subList(0, limit) : rows;
       return new JsonObject()
           .put("items", new JsonArray(page))
-          .put("nextCursor", more ? Cursors.encode(page.get(page.size() - 1).getString("code")) : null);
+          .put("nextCursor", more ? Cursors.encode(page.get(page.size() - 1).getString("code")) : null)
+          .put("hasMore", more);
     });
   }
 

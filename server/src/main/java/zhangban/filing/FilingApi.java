@@ -55,8 +55,8 @@ public final class FilingApi {
     b.getRoute("getApplication").addHandler(Http.json(200, rc -> filing.get(Principal.of(rc), id(rc))));
     b.getRoute("updateApplicationForm").addHandler(Http.json(200, rc -> filing.updateForm(Principal.of(rc), id(rc),
         Http.body(rc).getJsonObject("form"))));
-    b.getRoute("getApplicationTimeline").addHandler(Http.json(200, rc -> filing.timeline(Principal.of(rc), id(rc))
-        .map(items -> new JsonObject().put("items", items))));
+    b.getRoute("getApplicationTimeline").addHandler(Http.json(200, rc -> filing.timeline(Principal.of(rc), id(rc),
+        Http.query(rc, "cursor"), Http.queryInt(rc, "limit").orElse(100))));
     ACTIONS.forEach((operationId, action) -> b.getRoute(operationId).addHandler(Http.json(200, rc ->
         filing.act(Principal.of(rc), id(rc), action, Http.body(rc), Http.header(rc, "Idempotency-Key")))));
 

@@ -93,8 +93,23 @@ public final class FilingService {
     return store.withGuide(c, id).map(found -> found.filter(a -> Access.canSee(p, a)).orElseThrow(() -> notFound(id)));
   }
 
-  public Future<JsonArray> timeline(Principal p, UUID id) {
-    return visible(pool, p, id).compose(a -> store.timeline(pool, id));
+  /** A page of the timeline after the cursor (a sequence number), {@code limit} events at most. */
+  public Future<JsonObject> timeline(Principal p, UUID id, Optional<String> cursor, int limit) {
+    int after = cursor.map(FilingService::sequenceCursor).orElse(0);
+    return visible(pool, p, id).compose(a -> store.timeline(pool, id, after, limit + 1)).map(events -> {
+      boolean more = events.size() > limit;
+      JsonArray items = new JsonArray(events.getList().subList(0, Math.min(limit, events.size())));
+      String next = more ? Cursors.encode(String.valueOf(items.getJsonObject(items.size() - 1).getInteger("seq"))) : null;
+      return new JsonObject().put("items", items).put("nextCursor", next).put("hasMore", more);
+    });
+  }
+
+  private static int sequenceCursor(String cursor) {
+    String seq = Cursors.decode(cursor);
+    if (!seq.matches("[0-9]{1,9}")) {
+      throw ApiException.badRequest("The cursor is not one this server issued.");
+    }
+    return Integer.parseInt(seq);
   }
 
   public record ListFilter(Optional<String> state, Optional<String> warning, Optional<String> department,
@@ -135,7 +150,7 @@ public final class FilingService {
         ApplicationRow last = page.get(page.size() - 1);
         next = Cursors.encodeTimeAndId(Timestamps.utc(last.createdAt), last.id);
       }
-      return new JsonObject().put("items", items).put("nextCursor", next);
+      return new JsonObject().put("items", items).put("nextCursor", next).put("hasMore", next != null);
     });
   }
 

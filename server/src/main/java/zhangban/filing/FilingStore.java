@@ -87,7 +87,7 @@ final class FilingStore {
       """;
   private static final String TIMELINE = """
       select seq, action, from_state, to_state, actor, actor_role, note, details, at
-      from timeline_event where application_id = $1 order by seq
+      from timeline_event where application_id = $1 and seq > $2 order by seq limit $3
       """;
   private static final String MATERIALS = """
       select material_code, file_name, content_type, size_bytes, sha256, uploaded_at
@@ -218,8 +218,9 @@ final class FilingStore {
         .mapEmpty();
   }
 
-  Future<JsonArray> timeline(SqlClient c, UUID id) {
-    return c.preparedQuery(TIMELINE).execute(Tuple.of(id)).map(rows -> {
+  /** The events after {@code afterSeq}, at most {@code limit}. */
+  Future<JsonArray> timeline(SqlClient c, UUID id, int afterSeq, int limit) {
+    return c.preparedQuery(TIMELINE).execute(Tuple.of(id, afterSeq, limit)).map(rows -> {
       JsonArray out = new JsonArray();
       for (Row r : rows) {
         out.add(new JsonObject()

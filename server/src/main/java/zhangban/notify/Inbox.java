@@ -60,6 +60,7 @@ public final class Inbox {
           }
           return new JsonObject().put("items", items)
               .put("nextCursor", rows.size() > limit ? next : null)
+              .put("hasMore", rows.size() > limit)
               .put("unreadCount", count);
         }));
   }

@@ -171,7 +171,8 @@ public final class CaseService implements Rectification {
         items.add(view(p, r));
         last = r;
       }
-      return new JsonObject().put("items", new JsonArray(items)).put("nextCursor", next);
+      return new JsonObject().put("items", new JsonArray(items)).put("nextCursor", next)
+          .put("hasMore", next != null);
     });
   }
 

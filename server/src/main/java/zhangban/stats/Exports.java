@@ -68,7 +68,8 @@ public final class Exports {
       JsonObject levels = x.getJsonObject("levels");
       response.write(Csv.line(Arrays.asList(row.getString("group"), row.getString("groupName"), row.getString("bucket"),
           x.getLong("invited"), x.getLong("active"), x.getLong("defaulted"), x.getLong("excluded"),
-          levels.getLong("1"), levels.getLong("2"), levels.getLong("3"), levels.getLong("4"), levels.getLong("5"),
+          levels.getLong("level1"), levels.getLong("level2"), levels.getLong("level3"), levels.getLong("level4"),
+          levels.getLong("level5"),
           x.getLong("good"), x.getLong("poor"), x.getDouble("goodRate"), x.getDouble("poorRate"),
           x.getDouble("activeRate"), x.getDouble("poorVerifiedRate"), x.getDouble("poorRectifiedRate"),
           x.getDouble("poorOnTimeRate"), x.getLong("appealsFiled"), x.getLong("appealsUpheld"), x.getLong("followUps"),

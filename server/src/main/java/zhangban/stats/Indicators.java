@@ -50,7 +50,10 @@ public final class Indicators {
     long good = good(goodLevels);
     JsonObject levels = new JsonObject();
     for (int l = 1; l <= 5; l++) {
-      levels.put(String.valueOf(l), level(l));
+      levels.put("level" + l, level(l));
+    }
+    for (int l = 1; l <= 5; l++) {
+      levels.put(String.valueOf(l), level(l)); // deprecated keys, sent until 2027-06-30 (docs/api.md)
     }
     return new JsonObject()
         .put("invited", get("invited"))

@@ -561,7 +561,7 @@
 
   function renderLevels(data) {
     const levels = [1, 2, 3, 4, 5];
-    const counts = levels.map((l) => data.totals.levels[String(l)]);
+    const counts = levels.map((l) => data.totals.levels['level' + l]);
     chart('chart-levels').setOption({
       animation: false,
       grid: { left: 8, right: 16, top: 24, bottom: 8, containLabel: true },

@@ -93,6 +93,22 @@ class FilingJourneyTest {
     assertEquals("accepted", accept.getString("toState"));
     assertEquals("officer-minzheng", accept.getString("actor"));
     assertEquals("officer", accept.getString("actorRole"));
+
+    // the same timeline a page at a time: the cursor carries on where the page ended
+    List<String> paged = new java.util.ArrayList<>();
+    String cursor = null;
+    for (int page = 0; page < 3; page++) {
+      JsonObject p = api.get("/applications/" + id + "/timeline?limit=2" + (cursor == null ? "" : "&cursor=" + cursor))
+          .token(citizen).send().expect(200).json();
+      p.getJsonArray("items").forEach(e -> paged.add(((JsonObject) e).getString("action")));
+      assertEquals(page < 2, p.getBoolean("hasMore"), "page " + page);
+      cursor = p.getString("nextCursor");
+    }
+    assertEquals(actions, paged);
+    assertEquals(null, cursor, "the last page has no next cursor");
+    for (String forged : List.of("bm90LWEtbnVtYmVy", "LTE", "OTk5OTk5OTk5OTk5")) { // not-a-number, -1, 999999999999
+      api.get("/applications/" + id + "/timeline?cursor=" + forged).token(citizen).send().expect(400);
+    }
   }
 
   @Test

@@ -350,10 +350,14 @@ class PushFailureTest {
     fx.assertEverythingSettledOnce();
     JsonObject stats = api.get("/admin/push/stats").token(fx.admin()).send().expect(200).json();
     JsonObject byStatus = stats.getJsonObject("byStatus");
-    assertEquals(0, byStatus.getLong("pending") + byStatus.getLong("sending") + byStatus.getLong("temporary-failure"),
+    assertEquals(0, byStatus.getLong("pending") + byStatus.getLong("sending") + byStatus.getLong("temporaryFailure"),
         stats.encode());
     assertEquals(server.count("select count(*) from push_job"), byStatus.getLong("sent") + byStatus.getLong("dead")
-        + byStatus.getLong("permanent-failure"));
+        + byStatus.getLong("permanentFailure"));
+    assertEquals(server.count("select count(*) from push_job where status = 'permanent-failure'"),
+        byStatus.getLong("permanentFailure"));
+    assertEquals(byStatus.getLong("permanentFailure"), byStatus.getLong("permanent-failure"), "the deprecated key");
+    assertEquals(byStatus.getLong("temporaryFailure"), byStatus.getLong("temporary-failure"), "the deprecated key");
     assertEquals(0, stats.getLong("oldestPendingSeconds"));
   }
 }

@@ -16,7 +16,10 @@ import zhangban.support.Poll;
 import zhangban.support.PushFixtures;
 import zhangban.support.TestServer;
 
-/** A device whose registration was not refreshed for PUSH_DEVICE_STALE_DAYS is retired. */
+/**
+ * A device whose registration was not refreshed for PUSH_DEVICE_STALE_DAYS is retired, and a user
+ * keeps at most {@link Devices#MAX_ACTIVE_PER_USER} active devices.
+ */
 class StaleDeviceTest {
   static FakeFcm fake;
   static TestServer server;
@@ -69,5 +72,31 @@ class StaleDeviceTest {
     List<Object> listed = server.api.get("/me/devices").token(fx.citizen("citizen-stale")).send().expect(200)
         .items().stream().map(d -> ((JsonObject) d).getString("deviceId")).map(Object.class::cast).toList();
     assertEquals(List.of(refreshed.toString()), listed);
+  }
+
+  @Test
+  void registeringOneDeviceTooManyRetiresTheLeastRecentlyRefreshed() {
+    String user = "citizen-many-phones";
+    List<UUID> phones = new java.util.ArrayList<>();
+    for (int i = 0; i <= Devices.MAX_ACTIVE_PER_USER; i++) {
+      UUID phone = UUID.randomUUID();
+      phones.add(phone);
+      fx.register(user, phone, "many-token-" + phone, "android", "zh-CN");
+      server.clock.advance(Duration.ofMinutes(1));
+    }
+    fx.register(user, phones.get(0), "many-token-" + phones.get(0), "android", "zh-CN"); // the first one refreshed
+    server.clock.advance(Duration.ofMinutes(1));
+    UUID newest = UUID.randomUUID();
+    fx.register(user, newest, "many-token-" + newest, "ios", "zh-CN");
+
+    // eleven were registered, then one more: the two least recently refreshed (the second and third) are gone
+    assertEquals("replaced by newer devices", device(phones.get(1)).getString("retired_reason"));
+    assertEquals("replaced by newer devices", device(phones.get(2)).getString("retired_reason"));
+    assertEquals(true, device(phones.get(0)).getBoolean("active"), "registered again, so the newest but one");
+    assertEquals(true, device(newest).getBoolean("active"));
+    List<Object> listed = server.api.get("/me/devices").token(fx.citizen(user)).send().expect(200)
+        .items().stream().map(d -> ((JsonObject) d).getString("deviceId")).map(Object.class::cast).toList();
+    assertEquals(Devices.MAX_ACTIVE_PER_USER, listed.size(), listed.toString());
+    assertTrue(listed.contains(newest.toString()) && !listed.contains(phones.get(1).toString()), listed.toString());
   }
 }

@@ -451,7 +451,8 @@ class StatsPropertyTest {
     assertEquals(c(e, "defaulted"), got.getLong("defaulted"), what + " defaulted");
     assertEquals(c(e, "excluded_count"), got.getLong("excluded"), what + " excluded");
     for (int l = 1; l <= 5; l++) {
-      assertEquals(c(e, "l" + l), got.getJsonObject("levels").getLong(String.valueOf(l)), what + " level " + l);
+      assertEquals(c(e, "l" + l), got.getJsonObject("levels").getLong("level" + l), what + " level " + l);
+      assertEquals(c(e, "l" + l), got.getJsonObject("levels").getLong(String.valueOf(l)), what + " deprecated key " + l);
     }
     long good = c(e, "l3") + c(e, "l4") + c(e, "l5");
     assertEquals(good, got.getLong("good"), what + " good");

@@ -287,7 +287,8 @@ class DashboardBrowserTest {
 
   static List<Object> levels(JsonObject indicators) {
     JsonObject l = indicators.getJsonObject("levels");
-    return List.of(l.getInteger("1"), l.getInteger("2"), l.getInteger("3"), l.getInteger("4"), l.getInteger("5"));
+    return List.of(l.getInteger("level1"), l.getInteger("level2"), l.getInteger("level3"), l.getInteger("level4"),
+        l.getInteger("level5"));
   }
 
   /**
