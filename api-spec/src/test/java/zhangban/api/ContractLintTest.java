@@ -28,6 +28,7 @@ class ContractLintTest {
   static final Set<String> METHODS = Set.of("get", "put", "post", "delete", "patch");
   static final String REQUEST_ID = "#/components/parameters/RequestId";
   static final String REQUEST_ID_HEADER = "#/components/headers/RequestId";
+  static final Set<String> NEVER_REFUSED = Set.of(REQUEST_ID, "#/components/parameters/IfNoneMatch");
 
   @BeforeAll
   static void load() {
@@ -83,9 +84,9 @@ class ContractLintTest {
           offenders.add(where + ": takes JSON but lacks 400, 413 or 415");
         }
       }
-      // X-Request-Id is never refused (another value is replaced), so it alone needs no 400
+      // X-Request-Id and If-None-Match are never refused (another value is replaced, or does not match)
       boolean hasParams = op.getJsonArray("parameters", new JsonArray()).stream()
-          .anyMatch(x -> !REQUEST_ID.equals(((JsonObject) x).getString("$ref"))) || where.contains("{");
+          .anyMatch(x -> !NEVER_REFUSED.contains(((JsonObject) x).getString("$ref", ""))) || where.contains("{");
       if (hasParams && !responses.containsKey("400") && !where.startsWith("get /health")) {
         offenders.add(where + ": has parameters but no 400");
       }

@@ -20,7 +20,7 @@ public final class CalendarApi {
   }
 
   public void mount(RouterBuilder b) {
-    b.getRoute("getCalendarYear").addHandler(Http.json(200, rc -> {
+    b.getRoute("getCalendarYear").addHandler(Http.publicJson(rc -> {
       int year = Http.pathInt(rc, "year");
       return store.year(year).map(found -> found.orElseThrow(
           () -> ApiException.notFound("No working-day arrangement for " + year + " has been loaded.")));
@@ -51,7 +51,7 @@ public final class CalendarApi {
       return store.replaceYear(year, in.getString("source"), holidays, workdays)
           .compose(v -> store.year(year)).map(found -> found.orElseThrow());
     }));
-    b.getRoute("computeDeadline").addHandler(Http.json(200, rc -> {
+    b.getRoute("computeDeadline").addHandler(Http.publicJson(rc -> {
       LocalDate start = LocalDate.parse(Http.query(rc, "start").orElseThrow());
       int days = Http.queryInt(rc, "workingDays").orElseThrow();
       return store.around(start).map(cal -> new JsonObject()

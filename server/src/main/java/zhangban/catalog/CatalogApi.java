@@ -24,18 +24,18 @@ public final class CatalogApi {
   }
 
   public void mount(RouterBuilder b) {
-    b.getRoute("listDepartments").addHandler(Http.json(200, rc -> store.departments()
+    b.getRoute("listDepartments").addHandler(Http.publicJson(rc -> store.departments()
         .map(items -> new JsonObject().put("items", items))));
     b.getRoute("createDepartment").addHandler(Http.json(201, rc -> {
       requireAdmin(rc);
       return store.createDepartment(Http.body(rc));
     }));
-    b.getRoute("listServiceItems").addHandler(Http.json(200, this::listItems));
-    b.getRoute("getServiceItem").addHandler(Http.json(200, rc -> {
+    b.getRoute("listServiceItems").addHandler(Http.publicJson(this::listItems));
+    b.getRoute("getServiceItem").addHandler(Http.publicJson(rc -> {
       String code = Http.path(rc, "code");
       return store.current(code).map(found -> found.orElseThrow(() -> noItem(code)));
     }));
-    b.getRoute("getServiceItemVersion").addHandler(Http.json(200, rc -> {
+    b.getRoute("getServiceItemVersion").addHandler(Http.publicJson(rc -> {
       String code = Http.path(rc, "code");
       int version = Http.pathInt(rc, "version");
       return store.version(code, version).map(found -> found.orElseThrow(

@@ -58,7 +58,8 @@ public final class FilingApi {
     b.getRoute("getApplicationTimeline").addHandler(Http.json(200, rc -> filing.timeline(Principal.of(rc), id(rc),
         Http.query(rc, "cursor"), Http.queryInt(rc, "limit").orElse(100))));
     ACTIONS.forEach((operationId, action) -> b.getRoute(operationId).addHandler(Http.json(200, rc ->
-        filing.act(Principal.of(rc), id(rc), action, Http.body(rc), Http.header(rc, "Idempotency-Key")))));
+        filing.act(Principal.of(rc), id(rc), action, Http.body(rc), Http.header(rc, "Idempotency-Key"),
+            Http.ifMatch(rc)))));
 
     b.getRoute("listApplicationMaterials").addHandler(Http.json(200, rc -> materials.list(Principal.of(rc), id(rc))
         .map(items -> new JsonObject().put("items", items))));

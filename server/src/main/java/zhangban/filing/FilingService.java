@@ -25,6 +25,7 @@ import zhangban.db.Idempotency;
 import zhangban.http.ApiException;
 import zhangban.http.ProblemType;
 import zhangban.http.Cursors;
+import zhangban.http.Http;
 import zhangban.identity.Principal;
 import zhangban.identity.Role;
 
@@ -239,7 +240,9 @@ public final class FilingService {
   }
 
   /** Takes {@code action} on behalf of {@code p}; with a key, a retry replays the first result. */
-  public Future<JsonObject> act(Principal p, UUID id, Action action, JsonObject in, Optional<String> key) {
+  /** Takes {@code action}; when {@code ifMatch} names a version, only on that version (else 412). */
+  public Future<JsonObject> act(Principal p, UUID id, Action action, JsonObject in, Optional<String> key,
+                                Optional<Integer> ifMatch) {
     String operation = "act:" + action.wire();
     String hash = Idempotency.hash(operation, id.toString(), in);
     return pool.withTransaction(tx -> claim(tx, p.subject(), key, operation, hash).compose(replay -> {
@@ -247,7 +250,10 @@ public final class FilingService {
         return Future.succeededFuture(replay.get());
       }
       return lockVisible(tx, p, id)
-          .compose(a -> transition(tx, p, a, action, in, p.subject(), p.primaryRole()))
+          .compose(a -> {
+            Http.checkVersion(ifMatch, a.version);
+            return transition(tx, p, a, action, in, p.subject(), p.primaryRole());
+          })
           .compose(json -> key.isPresent()
               ? idempotency.complete(tx, p.subject(), key.get(), 200, json).map(json)
               : Future.succeededFuture(json));

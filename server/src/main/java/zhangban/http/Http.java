@@ -33,14 +33,86 @@ public final class Http {
     };
   }
 
+  /** How long shared caches may keep the public catalog and calendar: an admin's change shows within it. */
+  public static final int PUBLIC_MAX_AGE_SECONDS = 300;
+  private static final String CACHE_CONTROL = "zhangban.cache-control";
+
+  /**
+   * Like {@link #json}, for what anyone may read and caches may share (the catalog, the calendar):
+   * {@code Cache-Control: public, max-age=}{@value #PUBLIC_MAX_AGE_SECONDS}. Everything else is
+   * {@code private, no-store}.
+   */
+  public static Handler<RoutingContext> publicJson(Function<RoutingContext, Future<JsonObject>> action) {
+    Handler<RoutingContext> json = json(200, action);
+    return rc -> {
+      rc.put(CACHE_CONTROL, "public, max-age=" + PUBLIC_MAX_AGE_SECONDS);
+      json.handle(rc);
+    };
+  }
+
+  /**
+   * Answers {@code body}. A 200 to a GET carries a strong {@code ETag} (a digest of the body), and
+   * is answered 304 with no body when {@code If-None-Match} names it: the client's copy is current.
+   */
   public static void send(RoutingContext rc, int status, JsonObject body) {
     if (rc.response().ended()) {
       return;
     }
-    rc.response().setStatusCode(status)
-        .putHeader("Content-Type", "application/json")
-        .putHeader("Cache-Control", "no-store")
-        .end(body.encode());
+    String cacheControl = Optional.ofNullable(rc.<String>get(CACHE_CONTROL)).orElse("private, no-store");
+    io.vertx.core.buffer.Buffer bytes = body.toBuffer();
+    rc.response().putHeader("Cache-Control", cacheControl);
+    if (status == 200 && rc.request().method() == io.vertx.core.http.HttpMethod.GET) {
+      String etag = etag(bytes);
+      rc.response().putHeader("ETag", etag);
+      if (matches(rc.request().getHeader("If-None-Match"), etag)) {
+        rc.response().setStatusCode(304).end();
+        return;
+      }
+    }
+    rc.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(bytes);
+  }
+
+  /**
+   * The version an action expects the resource to have, from {@code If-Match} ({@code "7"},
+   * {@code W/"7"} or {@code 7}, the resource's {@code version}); empty when absent or {@code *}.
+   * The contract's pattern has refused any other shape.
+   */
+  public static Optional<Integer> ifMatch(RoutingContext rc) {
+    return header(rc, "If-Match").map(v -> v.replace("W/", "").replace("\"", "").strip())
+        .filter(v -> !v.equals("*")).map(Integer::valueOf);
+  }
+
+  /** Refuses an action whose If-Match names another version than {@code current}: 412 with currentVersion. */
+  public static void checkVersion(Optional<Integer> ifMatch, int current) {
+    if (ifMatch.isPresent() && ifMatch.get() != current) {
+      throw new ApiException(ProblemType.VERSION_CHANGED, "The resource is at version " + current + ", not "
+          + ifMatch.get() + ".", new JsonObject().put("currentVersion", current));
+    }
+  }
+
+  /** A strong entity tag of {@code bytes}: the first 128 bits of their SHA-256, base64url. */
+  static String etag(io.vertx.core.buffer.Buffer bytes) {
+    try {
+      byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(bytes.getBytes());
+      return "\"" + java.util.Base64.getUrlEncoder().withoutPadding()
+          .encodeToString(java.util.Arrays.copyOf(digest, 16)) + "\"";
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Whether an If-None-Match list ({@code *}, or tags, weak ones too, RFC 9110 §13.1.2) names {@code etag}. */
+  static boolean matches(String ifNoneMatch, String etag) {
+    if (ifNoneMatch == null) {
+      return false;
+    }
+    for (String tag : ifNoneMatch.split(",")) {
+      String t = tag.strip();
+      if (t.equals("*") || t.equals(etag) || t.equals("W/" + etag)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   public static ValidatedRequest validated(RoutingContext rc) {

@@ -44,6 +44,8 @@ public enum ProblemType {
   FOLLOW_UP_GIVEN("follow-up-given", 409, "Follow-up given", "The follow-up (追评) of the rating was given already."),
   NO_REPLY_YET("no-reply-yet", 409, "No reply to follow up",
       "A follow-up comes after the department's reply to a poor rating."),
+  VERSION_CHANGED("version-changed", 412, "Version changed",
+      "If-Match named a version the resource no longer has; currentVersion says which it has: read it again, then decide."),
   PAYLOAD_TOO_LARGE("payload-too-large", 413, "Payload too large", "The body is larger than the operation takes."),
   URI_TOO_LONG("uri-too-long", 414, "URI too long", "The request line is longer than the server reads."),
   UNSUPPORTED_MEDIA_TYPE("unsupported-media-type", 415, "Unsupported media type",

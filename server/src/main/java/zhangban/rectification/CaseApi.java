@@ -22,17 +22,17 @@ public final class CaseApi {
     b.getRoute("getRectificationCase").addHandler(Http.json(200, rc -> cases.get(Principal.of(rc),
         Http.pathUuid(rc, "caseId"))));
     b.getRoute("claimRectificationCase").addHandler(Http.json(200, rc -> cases.claim(Principal.of(rc),
-        Http.pathUuid(rc, "caseId"), key(rc))));
+        Http.pathUuid(rc, "caseId"), key(rc), Http.ifMatch(rc))));
     b.getRoute("verifyRectificationCase").addHandler(Http.json(200, rc -> cases.verify(Principal.of(rc),
-        Http.pathUuid(rc, "caseId"), Http.body(rc), key(rc))));
+        Http.pathUuid(rc, "caseId"), Http.body(rc), key(rc), Http.ifMatch(rc))));
     b.getRoute("rectifyRectificationCase").addHandler(Http.json(200, rc -> cases.rectify(Principal.of(rc),
-        Http.pathUuid(rc, "caseId"), Http.body(rc), key(rc))));
+        Http.pathUuid(rc, "caseId"), Http.body(rc), key(rc), Http.ifMatch(rc))));
     b.getRoute("replyRectificationCase").addHandler(Http.json(200, rc -> cases.reply(Principal.of(rc),
-        Http.pathUuid(rc, "caseId"), Http.body(rc), key(rc))));
+        Http.pathUuid(rc, "caseId"), Http.body(rc), key(rc), Http.ifMatch(rc))));
     b.getRoute("appealRectificationCase").addHandler(Http.json(200, rc -> cases.appeal(Principal.of(rc),
-        Http.pathUuid(rc, "caseId"), Http.body(rc), key(rc))));
+        Http.pathUuid(rc, "caseId"), Http.body(rc), key(rc), Http.ifMatch(rc))));
     b.getRoute("decideRectificationAppeal").addHandler(Http.json(200, rc -> cases.decideAppeal(Principal.of(rc),
-        Http.pathUuid(rc, "caseId"), Http.body(rc), key(rc))));
+        Http.pathUuid(rc, "caseId"), Http.body(rc), key(rc), Http.ifMatch(rc))));
   }
 
   private static Optional<String> key(RoutingContext rc) {

@@ -198,8 +198,8 @@ public final class CaseService implements Rectification {
 
   // ---- steps ---------------------------------------------------------------------------------
 
-  public Future<JsonObject> claim(Principal p, UUID id, Optional<String> key) {
-    return step(p, id, key, "claim", new JsonObject(), (tx, c) -> {
+  public Future<JsonObject> claim(Principal p, UUID id, Optional<String> key, Optional<Integer> ifMatch) {
+    return step(p, id, key, ifMatch, "claim", new JsonObject(), (tx, c) -> {
       Instant now = clock.instant();
       return tx.preparedQuery("""
               update rectification_case set state = 'claimed', claimed_by = $2, claimed_by_name = $3, claimed_at = $4,
@@ -210,8 +210,8 @@ public final class CaseService implements Rectification {
     });
   }
 
-  public Future<JsonObject> verify(Principal p, UUID id, JsonObject in, Optional<String> key) {
-    return step(p, id, key, "verify", in, (tx, c) -> {
+  public Future<JsonObject> verify(Principal p, UUID id, JsonObject in, Optional<String> key, Optional<Integer> ifMatch) {
+    return step(p, id, key, ifMatch, "verify", in, (tx, c) -> {
       Instant now = clock.instant();
       JsonObject contact = in.getJsonObject("contact");
       Instant contactedAt = Http.instant(contact.getString("contactedAt"), "/contact/contactedAt");
@@ -230,8 +230,8 @@ public final class CaseService implements Rectification {
     });
   }
 
-  public Future<JsonObject> rectify(Principal p, UUID id, JsonObject in, Optional<String> key) {
-    return step(p, id, key, "rectify", in, (tx, c) -> {
+  public Future<JsonObject> rectify(Principal p, UUID id, JsonObject in, Optional<String> key, Optional<Integer> ifMatch) {
+    return step(p, id, key, ifMatch, "rectify", in, (tx, c) -> {
       Instant now = clock.instant();
       String outcome = in.getString("outcome");
       LocalDate ledgerDeadline = null;
@@ -259,8 +259,8 @@ public final class CaseService implements Rectification {
     });
   }
 
-  public Future<JsonObject> reply(Principal p, UUID id, JsonObject in, Optional<String> key) {
-    return step(p, id, key, "reply", in, (tx, c) -> {
+  public Future<JsonObject> reply(Principal p, UUID id, JsonObject in, Optional<String> key, Optional<Integer> ifMatch) {
+    return step(p, id, key, ifMatch, "reply", in, (tx, c) -> {
       Instant now = clock.instant();
       String reply = in.getString("reply");
       UUID ratingId = c.getUUID("rating_id");
@@ -279,8 +279,8 @@ public final class CaseService implements Rectification {
     });
   }
 
-  public Future<JsonObject> appeal(Principal p, UUID id, JsonObject in, Optional<String> key) {
-    return step(p, id, key, "appeal", in, (tx, c) -> {
+  public Future<JsonObject> appeal(Principal p, UUID id, JsonObject in, Optional<String> key, Optional<Integer> ifMatch) {
+    return step(p, id, key, ifMatch, "appeal", in, (tx, c) -> {
       Instant now = clock.instant();
       return tx.preparedQuery("""
               insert into case_appeal (case_id, reason, explanation, evidence, filed_by, filed_at)
@@ -298,8 +298,8 @@ public final class CaseService implements Rectification {
     });
   }
 
-  public Future<JsonObject> decideAppeal(Principal p, UUID id, JsonObject in, Optional<String> key) {
-    return step(p, id, key, "decide_appeal", in, (tx, c) -> {
+  public Future<JsonObject> decideAppeal(Principal p, UUID id, JsonObject in, Optional<String> key, Optional<Integer> ifMatch) {
+    return step(p, id, key, ifMatch, "decide_appeal", in, (tx, c) -> {
       Instant now = clock.instant();
       String decision = in.getString("decision");
       String note = in.getString("note");
@@ -382,8 +382,8 @@ public final class CaseService implements Rectification {
     return out;
   }
 
-  private Future<JsonObject> step(Principal p, UUID id, Optional<String> key, String action, JsonObject in,
-                                  BiFunction<SqlClient, Row, Future<Void>> effect) {
+  private Future<JsonObject> step(Principal p, UUID id, Optional<String> key, Optional<Integer> ifMatch, String action,
+                                  JsonObject in, BiFunction<SqlClient, Row, Future<Void>> effect) {
     String operation = "case:" + action;
     String hash = Idempotency.hash(operation, id.toString(), in);
     return pool.withTransaction(tx -> (key.isEmpty()
@@ -394,6 +394,7 @@ public final class CaseService implements Rectification {
             return Future.succeededFuture(replay.get().body());
           }
           return visible(tx, p, id, true).compose(c -> {
+            Http.checkVersion(ifMatch, c.getInteger("version"));
             if (!allowed(p, c).contains(action)) {
               throw refusal(p, c, action);
             }

@@ -190,6 +190,23 @@ class RatingJourneyStepsTest {
   }
 
   @Test
+  void aStepOnAVersionOfTheCaseThatMovedOnIsRefusedAndChangesNothing() {
+    Citizen c = citizenWithPhone("citizen-if-match");
+    String caseId = fx.caseOf(poorRatingOf(c, fx.completed(c.subject())));
+    int opened = api.get("/rectification-cases/" + caseId).token(fx.officer()).send().expect(200).json()
+        .getInteger("version");
+    api.post("/rectification-cases/" + caseId + "/claim").token(fx.officer()).header("If-Match", "\"" + opened + "\"")
+        .send().expect(200);
+    JsonObject problem = api.post("/rectification-cases/" + caseId + "/verify").token(fx.officer())
+        .header("If-Match", "\"" + opened + "\"").json(RatingFixtures.verification(server.clock.instant()))
+        .expect(412).json();
+    assertEquals(opened + 1, problem.getInteger("currentVersion"));
+    JsonObject now = api.get("/rectification-cases/" + caseId).token(fx.officer()).send().expect(200).json();
+    assertEquals("claimed", now.getString("state"), "the stale verify did nothing");
+    assertEquals(opened + 1, now.getInteger("version"));
+  }
+
+  @Test
   void theReplyReachesTheRatersPhoneAndTheirViewOfTheRating() {
     Citizen c = citizenWithPhone("citizen-replied");
     JsonObject rating = replied(c);
