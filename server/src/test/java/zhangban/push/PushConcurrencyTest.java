@@ -73,7 +73,8 @@ class PushConcurrencyTest {
       select d.id, d.token, 'application_submitted',
              jsonb_build_object('title', '申请已提交', 'body', '负载测试 ' || d.token, 'collapseKey', 'load',
                'highPriority', false, 'badge', 1,
-               'data', jsonb_build_object('kind', 'application_submitted', 'notificationId', gen_random_uuid()::text)),
+               'data', jsonb_build_object('kind', 'application_submitted', 'notificationId', gen_random_uuid()::text,
+                 'synthetic', 'true')),
              'pending', $2, $2, $2
       from push_device d where d.user_subject like $1::text || '%'
       """;

@@ -26,6 +26,11 @@ import java.util.regex.Pattern;
  * request body in arrival order and counts, per token, the requests received and the ones answered 200.
  */
 public final class FakeFcm implements AutoCloseable {
+  /**
+   * A data key of the pushes tests write straight into the outbox (probes, load): the server did
+   * not make them, so they are not held to the contract.
+   */
+  public static final String SYNTHETIC = "synthetic";
   private static final Pattern SEND = Pattern.compile("^/v1/projects/([^/]+)/messages:send$");
   private static final Map<Integer, String> STATUS = Map.of(400, "INVALID_ARGUMENT", 401, "UNAUTHENTICATED",
       403, "PERMISSION_DENIED", 404, "NOT_FOUND", 429, "RESOURCE_EXHAUSTED", 500, "INTERNAL", 503, "UNAVAILABLE");
@@ -82,6 +87,7 @@ public final class FakeFcm implements AutoCloseable {
 
   private final List<Held> held = new CopyOnWriteArrayList<>();
   private final AtomicLong messageIds = new AtomicLong();
+  private final List<String> contractViolations = new CopyOnWriteArrayList<>();
 
   private FakeFcm() {
     this.vertx = Vertx.vertx();
@@ -288,6 +294,7 @@ public final class FakeFcm implements AutoCloseable {
     }
     JsonObject message = body.getJsonObject("message", new JsonObject());
     String token = message.getString("token");
+    checkAgainstContract(message);
     if (token != null) {
       receivedByToken.computeIfAbsent(token, k -> new AtomicInteger()).incrementAndGet();
     }
@@ -332,8 +339,39 @@ public final class FakeFcm implements AutoCloseable {
     response.end(new JsonObject().put("error", error).encode());
   }
 
+  /**
+   * What the phone would receive, as the contract's {@code PushNotification} describes it: the
+   * title and body shown and the data. Violations are kept; {@link #close()} fails on any.
+   */
+  private void checkAgainstContract(JsonObject message) {
+    if ("true".equals(message.getJsonObject("data", new JsonObject()).getString(SYNTHETIC))) {
+      return;
+    }
+    JsonObject notification = message.getJsonObject("notification", new JsonObject());
+    JsonObject push = new JsonObject().put("title", notification.getString("title"))
+        .put("body", notification.getString("body")).put("data", message.getJsonObject("data"));
+    String errors = ContractSchemas.errors("PushNotification", push);
+    if (errors != null) {
+      contractViolations.add(errors + " in " + push.encode());
+    }
+  }
+
+  /** Pushes received that the contract does not describe (see {@link #checkAgainstContract}). */
+  public List<String> contractViolations() {
+    return List.copyOf(contractViolations);
+  }
+
+  /** Stops the fake; fails when a push it received broke the contract. */
   @Override
   public void close() {
+    if (!contractViolations.isEmpty()) {
+      stop();
+      throw new AssertionError("Pushes that break the contract's PushNotification: " + contractViolations);
+    }
+    stop();
+  }
+
+  private void stop() {
     try {
       vertx.close().await(10, TimeUnit.SECONDS);
     } catch (Exception ignored) {

@@ -174,7 +174,8 @@ public final class PushFixtures {
         values ($1, $2, 'probe', $3, 'pending', $4, $4, $4) returning id""")
         .execute(io.vertx.sqlclient.Tuple.of(probeDevice, probeToken,
             new JsonObject().put("title", "probe").put("body", "probe")
-                .put("data", new JsonObject().put("kind", "probe").put("notificationId", UUID.randomUUID().toString())),
+                .put("data", new JsonObject().put("kind", "probe").put("notificationId", UUID.randomUUID().toString())
+                    .put(FakeFcm.SYNTHETIC, "true")),
             now.atOffset(ZoneOffset.UTC)))
         .await().iterator().next().getLong(0);
     server.update("select pg_notify('zhangban_push', '')");
