@@ -136,7 +136,14 @@ public final class Api {
 
     public Response json(Object body) {
       request.putHeader("Content-Type", "application/json");
-      return raw(Buffer.buffer(body instanceof String s ? s : io.vertx.core.json.Json.encode(body)));
+      Buffer bytes = Buffer.buffer(body instanceof String s ? s : io.vertx.core.json.Json.encode(body));
+      Response response = raw(bytes);
+      Examples.request(contract.findOperation(pathOnly(), method), response.status(), bytes);
+      return response;
+    }
+
+    private String pathOnly() {
+      return path.contains("?") ? path.substring(0, path.indexOf('?')) : path;
     }
 
     public Response raw(Buffer body) {
@@ -270,6 +277,7 @@ public final class Api {
     try {
       validator.validate(vr, op.getOperationId()).await(10, TimeUnit.SECONDS);
       VALIDATED.add(op.getOperationId());
+      Examples.response(op, r.status(), r.header("Content-Type"), r.body());
     } catch (Exception e) {
       fail("Response of " + op.getOperationId() + " (" + r.status() + ") breaks the contract: " + e.getMessage()
           + (e.getCause() != null ? " / " + e.getCause().getMessage() : "") + "\nbody: " + r.body());

@@ -13,7 +13,7 @@ import zhangban.api.Contract;
 public final class ContractSchemas {
   private static final String BASE = "https://zhangban.test/openapi.yaml";
   private static final SchemaRepository REPOSITORY = SchemaRepository
-      .create(new JsonSchemaOptions().setDraft(Draft.DRAFT202012).setBaseUri("https://zhangban.test/"))
+      .create(new JsonSchemaOptions().setDraft(Draft.DRAFT202012).setOutputFormat(io.vertx.json.schema.OutputFormat.Basic).setBaseUri("https://zhangban.test/"))
       .dereference(BASE, JsonSchema.of(Contract.raw()));
 
   private ContractSchemas() {}
