@@ -13,17 +13,18 @@ import java.util.List;
 import java.util.Optional;
 import zhangban.http.ApiException;
 import zhangban.http.ProblemType;
+import zhangban.identity.Principal;
 
 /** SQL of the catalog: departments, items and their versions. */
 public final class CatalogStore {
   private static final String LIST_DEPARTMENTS =
-      "select code, name, region, uses_external_system from department order by code";
+      "select code, name, region, uscc, uses_external_system from department order by code";
   private static final String GET_DEPARTMENT =
-      "select code, name, region, uses_external_system from department where code = $1";
+      "select code, name, region, uscc, uses_external_system from department where code = $1";
   private static final String INSERT_DEPARTMENT = """
-      insert into department (code, name, region, uses_external_system) values ($1, $2, $3, $4)
+      insert into department (code, name, region, uscc, uses_external_system) values ($1, $2, $3, $4, $5)
       on conflict (code) do nothing
-      returning code, name, region, uses_external_system
+      returning code, name, region, uscc, uses_external_system
       """;
   /**
    * Active items as they are now (the view {@code service_item_current}), by code after cursor $3,
@@ -42,7 +43,7 @@ public final class CatalogStore {
   private static final String GET_VERSION = """
       select v.item_code, v.version, v.name, v.department, d.name as department_name, v.kind, v.keywords,
              v.description, v.promised_days, v.legal_days, v.visits_needed, v.fully_online, v.fee_cents,
-             v.materials, v.attributes, v.published_at, i.status
+             v.materials, v.attributes, v.published_at, i.status, v.implementation_code
       from service_item i
       join service_item_version v on v.item_code = i.code
       join department d on d.code = v.department
@@ -66,8 +67,8 @@ public final class CatalogStore {
       """;
   private static final String INSERT_VERSION = """
       insert into service_item_version (item_code, version, name, department, kind, keywords, description,
-        promised_days, legal_days, visits_needed, fully_online, fee_cents, materials, attributes)
-      values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+        promised_days, legal_days, visits_needed, fully_online, fee_cents, materials, attributes, implementation_code)
+      values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
       """;
 
   private final Pool pool;
@@ -90,8 +91,12 @@ public final class CatalogStore {
   }
 
   public Future<JsonObject> createDepartment(JsonObject in) {
+    if (!Principal.isValidUscc(in.getString("uscc"))) {
+      throw ApiException.unprocessable("The 统一社会信用代码 " + in.getString("uscc") + " has a wrong check character.",
+          new JsonArray().add(ApiException.fieldError("/uscc", "Not a valid 统一社会信用代码 (GB 32100-2015).")));
+    }
     return pool.preparedQuery(INSERT_DEPARTMENT)
-        .execute(Tuple.of(in.getString("code"), in.getString("name"), in.getString("region"),
+        .execute(Tuple.of(in.getString("code"), in.getString("name"), in.getString("region"), in.getString("uscc"),
             in.getBoolean("usesExternalSystem", false)))
         .map(rows -> {
           if (rows.size() == 0) {
@@ -200,7 +205,8 @@ public final class CatalogStore {
         .addBoolean(in.getBoolean("fullyOnline"))
         .addLong(in.getLong("feeCents", 0L))
         .addValue(in.getJsonArray("materials", new JsonArray()))
-        .addValue(in.getJsonArray("attributes", new JsonArray()));
+        .addValue(in.getJsonArray("attributes", new JsonArray()))
+        .addString(in.getString("implementationCode"));
   }
 
   private static String searchText(JsonObject in) {
@@ -214,12 +220,14 @@ public final class CatalogStore {
         .put("code", r.getString("code"))
         .put("name", r.getString("name"))
         .put("region", r.getString("region"))
+        .put("uscc", r.getString("uscc"))
         .put("usesExternalSystem", r.getBoolean("uses_external_system"));
   }
 
   public static JsonObject item(Row r) {
     return new JsonObject()
         .put("code", r.getString("item_code"))
+        .put("implementationCode", r.getString("implementation_code"))
         .put("version", r.getInteger("version"))
         .put("name", r.getString("name"))
         .put("department", r.getString("department"))

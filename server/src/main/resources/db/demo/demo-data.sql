@@ -2,15 +2,15 @@
 -- Loaded once into an empty database, after V1__catalog_and_identity.sql.
 -- USCC values are valid GB 32100-2015 codes (check character included).
 
-insert into department (code, name, region, uses_external_system) values
-  ('SCJGJ', '市市场监督管理局', '440300', false),
-  ('GAJ', '市公安局', '440300', false),
-  ('RSJ', '市人力资源和社会保障局', '440300', false),
-  ('ZJJ', '市住房和城乡建设局', '440300', true),
-  ('MZJ', '市民政局', '440300', false),
-  ('WJW', '市卫生健康委员会', '440300', false),
-  ('JTJ', '市交通运输局', '440300', false),
-  ('YBJ', '市医疗保障局', '440300', false);
+insert into department (code, name, region, uses_external_system, uscc) values
+  ('SCJGJ', '市市场监督管理局', '440300', false, '114403000075691004'),
+  ('GAJ', '市公安局', '440300', false, '11440300007569137W'),
+  ('RSJ', '市人力资源和社会保障局', '440300', false, '11440300007569174P'),
+  ('ZJJ', '市住房和城乡建设局', '440300', true, '11440300007569211X'),
+  ('MZJ', '市民政局', '440300', false, '11440300007569248N'),
+  ('WJW', '市卫生健康委员会', '440300', false, '11440300007569285H'),
+  ('JTJ', '市交通运输局', '440300', false, '11440300007569322P'),
+  ('YBJ', '市医疗保障局', '440300', false, '11440300007569359G');
 
 -- SCJG-0001 个体工商户设立登记
 insert into service_item (code, department, current_version, status, search_text) values
@@ -282,3 +282,6 @@ insert into demo_user (id, name, roles, department, uscc) values
   ('manager-sun', '孙丽', array['manager']::text[], null, null),
   ('admin-zhou', '周杰', array['admin']::text[], null, null),
   ('integration-zhujian', '住建局审批系统', array['integration']::text[], 'ZJJ', null);
+
+-- 实施编码 of every demo item (24 characters, as a province assigns them; made up for the demo)
+update service_item_version set implementation_code = '440300' || upper(substr(md5(item_code), 1, 18));

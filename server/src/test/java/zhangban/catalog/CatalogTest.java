@@ -207,6 +207,7 @@ class CatalogTest {
     JsonObject mzj = items.getJsonObject(codes.indexOf("MZJ"));
     assertEquals("市民政局", mzj.getString("name"));
     assertEquals("440300", mzj.getString("region"));
+    assertEquals("11440300007569248N", mzj.getString("uscc"));
     assertFalse(mzj.getBoolean("usesExternalSystem"));
     assertTrue(items.getJsonObject(codes.indexOf("ZJJ")).getBoolean("usesExternalSystem"));
   }
@@ -240,8 +241,8 @@ class CatalogTest {
     api.post("/items").json(item("QA-NOPE-1", "不许")).expect(401);
     api.put("/items/MZ-HY-001").token(citizen).json(item("MZ-HY-001", "改名")).expect(403);
     api.post("/items/MZ-HY-001/retire").token(server.token("manager-sun")).send().expect(403);
-    api.post("/departments").token(citizen)
-        .json(new JsonObject().put("code", "NOPEJ").put("name", "不许")).expect(403);
+    api.post("/departments").token(citizen).json(new JsonObject().put("code", "NOPEJ").put("name", "不许")
+        .put("region", "440300").put("uscc", "11440300009999001F")).expect(403);
     assertEquals(before, server.snapshot());
     assertEquals("active", api.get("/items/MZ-HY-001").send().expect(200).json().getString("status"));
   }
@@ -395,17 +396,53 @@ class CatalogTest {
   }
 
   @Test
+  void aDepartmentsCodesAreCheckedAndABadOneChangesNothing() {
+    Map<String, Long> before = server.snapshot();
+    List<String> wrongCheck = api.post("/departments").token(admin).json(new JsonObject().put("code", "BADJ")
+        .put("name", "市错码局").put("region", "440300").put("uscc", "11440300009999001G")).expect(422).pointers();
+    assertEquals(List.of("/uscc"), wrongCheck);
+    for (JsonObject bad : List.of(
+        new JsonObject().put("region", "深圳市").put("uscc", "11440300009999001F"),
+        new JsonObject().put("region", "4403").put("uscc", "11440300009999001F"),
+        new JsonObject().put("region", "440300").put("uscc", "11440300009999001"),
+        new JsonObject().put("region", "440300").put("uscc", "1144030000999900IF"),
+        new JsonObject().put("region", "440300"))) {
+      api.post("/departments").token(admin).json(bad.put("code", "BADJ").put("name", "市错码局")).expect(400);
+    }
+    assertEquals(before, server.snapshot());
+  }
+
+  @Test
+  void anItemCarriesItsImplementationCode() {
+    assertEquals(24, api.get("/items/MZ-HY-001").send().expect(200).json().getString("implementationCode").length());
+    JsonObject item = created(item("QA-IMPL-1", "带实施编码的事项").put("implementationCode", "11440300007569248N4442"));
+    assertEquals("11440300007569248N4442", item.getString("implementationCode"));
+    JsonObject next = api.put("/items/QA-IMPL-1").token(admin).json(item("QA-IMPL-1", "带实施编码的事项")
+        .put("implementationCode", "11440300007569248N4443")).expect(200).json();
+    assertEquals("11440300007569248N4443", next.getString("implementationCode"));
+    assertEquals("11440300007569248N4442", api.get("/items/QA-IMPL-1/versions/1").send().expect(200).json()
+        .getString("implementationCode"), "a version keeps the code it was published with");
+    api.post("/items").token(admin).json(item("QA-IMPL-2", "坏编码").put("implementationCode", "4403-00")).expect(400);
+    api.post("/items").token(admin).json(item("QA-IMPL-2", "坏编码").put("implementationCode", "1".repeat(25)))
+        .expect(400);
+  }
+
+  @Test
   void anAdministratorCreatesADepartmentOnce() {
     JsonObject dept = api.post("/departments").token(admin).json(new JsonObject()
-        .put("code", "QAJ").put("name", "市测试局").put("region", "440300")).expect(201).json();
+        .put("code", "QAJ").put("name", "市测试局").put("region", "440300").put("uscc", "11440300009999001F"))
+        .expect(201).json();
     assertEquals("QAJ", dept.getString("code"));
+    assertEquals("440300", dept.getString("region"));
+    assertEquals("11440300009999001F", dept.getString("uscc"));
     assertEquals("市测试局", dept.getString("name"));
     assertFalse(dept.getBoolean("usesExternalSystem"));
     assertTrue(codes(api.get("/departments").send().expect(200)).contains("QAJ"));
 
     Map<String, Long> before = server.snapshot();
     JsonObject problem = api.post("/departments").token(admin)
-        .json(new JsonObject().put("code", "QAJ").put("name", "又一个测试局")).expect(409).json();
+        .json(new JsonObject().put("code", "QAJ").put("name", "又一个测试局").put("region", "440300")
+            .put("uscc", "114403000099991015")).expect(409).json();
     assertEquals("https://zhangban.gov.cn/problems/department-exists", problem.getString("type"));
     assertEquals(before, server.snapshot());
     JsonArray all = api.get("/departments").send().expect(200).items();

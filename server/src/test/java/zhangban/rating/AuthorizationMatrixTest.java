@@ -352,7 +352,8 @@ class AuthorizationMatrixTest {
 
   static {
     ADMINISTRATION.put("createDepartment", t -> api.post("/departments").token(t)
-        .json(new JsonObject().put("code", "ADM" + SEQUENCE.incrementAndGet()).put("name", "测试局")));
+        .json(new JsonObject().put("code", "ADM" + SEQUENCE.incrementAndGet()).put("name", "测试局")
+            .put("region", "440300").put("uscc", "11440300009999201T")));
     ADMINISTRATION.put("createServiceItem", t -> api.post("/items").token(t)
         .json(zhangban.support.CatalogInputs.item("ADM-" + SEQUENCE.incrementAndGet(), "测试事项")));
     ADMINISTRATION.put("publishServiceItemVersion", t -> {
