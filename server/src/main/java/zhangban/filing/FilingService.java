@@ -339,6 +339,33 @@ public final class FilingService {
     });
   }
 
+  /**
+   * An electronic licence is described by {@code licence} (name, number, holder, validity, issuer);
+   * the reference alone ({@code licenceRef}) is accepted until 2027-06-30 (docs/api.md).
+   */
+  private static void checkLicence(JsonObject result) {
+    JsonObject licence = result.getJsonObject("licence");
+    if ("electronic_licence".equals(result.getString("kind")) && licence == null && result.getString("licenceRef") == null) {
+      throw ApiException.unprocessable("An electronic licence needs its name, number, holder, validity and issuer.",
+          new JsonArray().add(ApiException.fieldError("/result/licence", "Required for an electronic licence.")));
+    }
+    if (licence == null) {
+      return;
+    }
+    JsonArray errors = new JsonArray();
+    String until = licence.getString("validUntil");
+    if (until != null && LocalDate.parse(until).isBefore(LocalDate.parse(licence.getString("validFrom")))) {
+      errors.add(ApiException.fieldError("/result/licence/validUntil", "On or after validFrom."));
+    }
+    String issuer = licence.getString("issuerUscc");
+    if (issuer != null && !Principal.isValidUscc(issuer)) {
+      errors.add(ApiException.fieldError("/result/licence/issuerUscc", "Not a valid 统一社会信用代码 (GB 32100-2015)."));
+    }
+    if (!errors.isEmpty()) {
+      throw ApiException.unprocessable("The licence does not hold together.", errors);
+    }
+  }
+
   /** What an action does besides changing the state; answers the timeline event's details. */
   private Future<JsonObject> effect(SqlClient tx, ApplicationRow a, Action action, JsonObject in, Instant now,
                                     LocalDate today) {
@@ -443,10 +470,7 @@ public final class FilingService {
           throw ApiException.unprocessable("A completion needs its result.",
               new JsonArray().add(ApiException.fieldError("/result", "Required.")));
         }
-        if ("electronic_licence".equals(result.getString("kind")) && result.getString("licenceRef") == null) {
-          throw ApiException.unprocessable("An electronic licence needs its reference.",
-              new JsonArray().add(ApiException.fieldError("/result/licenceRef", "Required for an electronic licence.")));
-        }
+        checkLicence(result);
         if (!a.missingMaterials.isEmpty()) {
           throw ApiException.unprocessable("Materials accepted as missing (容缺) must be supplied before completion.",
               pointers(Set.copyOf(a.missingMaterials), "Still missing."));

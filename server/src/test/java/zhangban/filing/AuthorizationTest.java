@@ -446,7 +446,8 @@ class AuthorizationTest {
 
   @Test
   void catalogAndCalendarWritesAreForAdminsOnly() {
-    JsonObject department = new JsonObject().put("code", "AUTHTEST").put("name", "测试局");
+    JsonObject department = new JsonObject().put("code", "AUTHTEST").put("name", "测试局").put("region", "440300")
+        .put("uscc", "114403000099991015");
     JsonObject calendar = new JsonObject().put("source", "test")
         .put("holidays", new JsonArray().add("2027-01-01")).put("adjustedWorkdays", new JsonArray());
     List<String> notAdmins = List.of(zhang, wang, minzheng, manager, integration);

@@ -81,8 +81,9 @@ class FilingJourneyTest {
     api.post("/applications/" + id + "/approve").token(officer).send().expect(200);
     JsonObject done = api.post("/applications/" + id + "/complete").token(officer)
         .json(new JsonObject().put("result", new JsonObject().put("kind", "electronic_licence")
-            .put("licenceRef", "DZZZ-2026-0001"))).expect(200).json();
+            .put("licence", licence()))).expect(200).json();
     assertEquals("completed", done.getString("state"));
+    assertEquals(licence(), done.getJsonObject("result").getJsonObject("licence"));
     assertEquals(List.of(), done.getJsonArray("allowedActions").getList());
 
     JsonArray timeline = api.get("/applications/" + id + "/timeline").token(citizen).send().expect(200).items();
@@ -109,6 +110,45 @@ class FilingJourneyTest {
     for (String forged : List.of("bm90LWEtbnVtYmVy", "LTE", "OTk5OTk5OTk5OTk5")) { // not-a-number, -1, 999999999999
       api.get("/applications/" + id + "/timeline?cursor=" + forged).token(citizen).send().expect(400);
     }
+  }
+
+  /** 结婚证 as GB/T 39046-2020 table 8 records a licence. */
+  static JsonObject licence() {
+    return new JsonObject().put("name", "结婚证").put("number", "DZZZ-2026-0001").put("holder", "张伟")
+        .put("validFrom", "2026-11-25").putNull("validUntil").put("issuer", "市民政局")
+        .put("issuerUscc", "11440300007569248N");
+  }
+
+  static String approved() {
+    String id = submitted(citizen);
+    api.post("/applications/" + id + "/accept").token(officer).send().expect(200);
+    api.post("/applications/" + id + "/start-review").token(officer).send().expect(200);
+    api.post("/applications/" + id + "/approve").token(officer).send().expect(200);
+    return id;
+  }
+
+  @Test
+  void anElectronicLicenceThatDoesNotHoldTogetherIsRefusedAndChangesNothing() {
+    String id = approved();
+    JsonObject result = new JsonObject().put("kind", "electronic_licence");
+    assertEquals(List.of("/result/licence"), api.post("/applications/" + id + "/complete").token(officer)
+        .json(new JsonObject().put("result", result.copy())).expect(422).pointers());
+    assertEquals(List.of("/result/licence/validUntil", "/result/licence/issuerUscc"),
+        api.post("/applications/" + id + "/complete").token(officer).json(new JsonObject().put("result", result.copy()
+            .put("licence", licence().put("validUntil", "2026-11-24").put("issuerUscc", "11440300007569248M"))))
+            .expect(422).pointers());
+    api.post("/applications/" + id + "/complete").token(officer).json(new JsonObject().put("result", result.copy()
+        .put("licence", licence().put("validFrom", "25/11/2026")))).expect(400);
+    assertEquals("approved", api.get("/applications/" + id).token(citizen).send().expect(200).json().getString("state"));
+  }
+
+  @Test
+  void aLicenceGivenByItsReferenceAloneIsStillAcceptedWhileDeprecated() {
+    String id = approved();
+    JsonObject done = api.post("/applications/" + id + "/complete").token(officer).json(new JsonObject()
+        .put("result", new JsonObject().put("kind", "electronic_licence").put("licenceRef", "DZZZ-2026-0002")))
+        .expect(200).json();
+    assertEquals("DZZZ-2026-0002", done.getJsonObject("result").getString("licenceRef"));
   }
 
   @Test
