@@ -47,12 +47,19 @@ public final class Contract {
 
   /** The contract as written, as a JSON tree. */
   public static JsonObject raw() {
-    Map<String, Object> tree = new Yaml(new SafeConstructor(new LoaderOptions())).load(text());
+    Map<String, Object> tree = new Yaml(new SafeConstructor(strict())).load(text());
     return new JsonObject(tree);
   }
 
+  /** A key written twice is an error, as Swagger UI and the generators take it, not the last one winning. */
+  private static LoaderOptions strict() {
+    LoaderOptions options = new LoaderOptions();
+    options.setAllowDuplicateKeys(false);
+    return options;
+  }
+
   static JsonObject forRouter(String yaml) {
-    Map<String, Object> tree = new Yaml(new SafeConstructor(new LoaderOptions())).load(yaml);
+    Map<String, Object> tree = new Yaml(new SafeConstructor(strict())).load(yaml);
     JsonObject json = new JsonObject(tree);
     rewrite(json);
     return json;
