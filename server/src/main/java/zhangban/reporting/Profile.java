@@ -1,0 +1,183 @@
+package zhangban.reporting;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * How one platform wants the records: for each {@link RecordKind}, its record type, the fields it
+ * is keyed by (with the kind, what a platform that dedupes recognises a resend by), and each of its fields, named
+ * as the platform names them and filled from a canonical field of {@link ReportRecord}, through a
+ * code table where the platform codes a value its own way (满意度, 评价渠道 …) and in its time format.
+ * Provinces differ, so a profile is a file: shipped ones under {@code reporting/} on the classpath,
+ * or one mounted at a path. Loading checks it whole, so a wrong profile stops the server at start,
+ * never a record on its way.
+ *
+ * <p>A field is {@code {"from": canonical}} with optional {@code "codes": table} or
+ * {@code "format": "datetime" | "date" | "join" | "flag"}, or {@code {"value": constant}}.
+ * A canonical field that is absent or null leaves the platform's field out.
+ */
+public final class Profile {
+  /** The canonical values each coded domain has: a code table must code every one of them. */
+  static final Map<String, Set<String>> DOMAINS = Map.of(
+      "channel", Set.of("app", "web", "hall", "kiosk", "hotline", "system"),
+      "level", Set.of("1", "2", "3", "4", "5"),
+      "satisfaction", Set.of("satisfied", "basically_satisfied", "dissatisfied"),
+      "stage", Set.of("accepted", "completed"),
+      "resultKind", Set.of("electronic_licence", "paper_certificate", "notice"),
+      "finding", Set.of("true", "partly_true", "untrue"),
+      "outcome", Set.of("immediate", "ledger", "explanation"),
+      "closeReason", Set.of("follow_up", "no_follow_up", "appeal_upheld"),
+      "applicantKind", Set.of("citizen", "enterprise"));
+  private static final Set<String> FORMATS = Set.of("datetime", "date", "join", "flag");
+
+  /** A record as the platform takes it: its type, its key, its body. */
+  public record Rendered(String type, String key, JsonObject body) {}
+
+  private final String name;
+  private final JsonObject spec;
+  private final DateTimeFormatter dateTime;
+
+  private Profile(String name, JsonObject spec) {
+    this.name = name;
+    this.spec = spec;
+    ZoneId zone = ZoneId.of(spec.getString("timeZone", "Asia/Shanghai"));
+    this.dateTime = DateTimeFormatter.ofPattern(spec.getString("dateTimeFormat", "yyyy-MM-dd HH:mm:ss")).withZone(zone);
+    List<String> problems = check();
+    if (!problems.isEmpty()) {
+      throw new IllegalArgumentException("Reporting profile " + name + " is not usable: " + String.join("; ", problems));
+    }
+  }
+
+  /** A shipped profile by name ({@code gbt-39046-2020}, {@code zhejiang}), or a file by its path. */
+  public static Profile load(String nameOrPath) {
+    try {
+      if (nameOrPath.contains("/") || nameOrPath.endsWith(".json")) {
+        return new Profile(nameOrPath, new JsonObject(Files.readString(Path.of(nameOrPath))));
+      }
+      try (InputStream in = Profile.class.getResourceAsStream("/reporting/" + nameOrPath + ".json")) {
+        if (in == null) {
+          throw new IllegalArgumentException("No shipped reporting profile " + nameOrPath + " (shipped: " + SHIPPED + ")");
+        }
+        return new Profile(nameOrPath, new JsonObject(new String(in.readAllBytes(), StandardCharsets.UTF_8)));
+      }
+    } catch (IOException e) {
+      throw new IllegalArgumentException("Cannot read reporting profile " + nameOrPath, e);
+    }
+  }
+
+  /** The profiles in the server's resources. */
+  public static final List<String> SHIPPED = List.of("gbt-39046-2020", "zhejiang");
+
+  public String name() {
+    return name;
+  }
+
+  /** The JSON Schema of a record type's body, shipped beside a shipped profile. */
+  public String schemaResource() {
+    return "/reporting/" + name + ".schema.json";
+  }
+
+  public Rendered render(ReportRecord record) {
+    JsonObject kind = spec.getJsonObject("records").getJsonObject(record.kind().wire());
+    JsonObject body = new JsonObject();
+    kind.getJsonObject("fields").forEach(f -> {
+      Object value = value((JsonObject) f.getValue(), record.fields());
+      if (value != null) {
+        body.put(f.getKey(), value);
+      }
+    });
+    String key = record.kind().wire() + ":" + kind.getJsonArray("key").stream()
+        .map(k -> String.valueOf(record.fields().getValue((String) k))).collect(Collectors.joining(":"));
+    return new Rendered(kind.getString("type"), key, body);
+  }
+
+  private Object value(JsonObject field, JsonObject canonical) {
+    if (field.containsKey("value")) {
+      return field.getValue("value");
+    }
+    Object v = canonical.getValue(field.getString("from"));
+    if (v == null) {
+      return null;
+    }
+    String codes = field.getString("codes");
+    if (codes != null) {
+      String code = spec.getJsonObject("codes").getJsonObject(codes).getJsonObject("map").getString(String.valueOf(v));
+      if (code == null) {
+        throw new IllegalStateException("Profile " + name + " codes no " + v + " in " + codes);
+      }
+      return code;
+    }
+    String format = field.getString("format");
+    if (format == null) {
+      return v;
+    }
+    return switch (format) {
+      case "datetime" -> dateTime.format(Instant.parse((String) v));
+      case "date" -> v; // already a yyyy-mm-dd day
+      case "join" -> ((JsonArray) v).stream().map(String::valueOf).collect(Collectors.joining(","));
+      case "flag" -> Boolean.TRUE.equals(v) ? "1" : "0";
+      default -> throw new IllegalStateException("Unknown format " + format);
+    };
+  }
+
+  /** Everything that would make a record fail later: listed now, all at once. */
+  private List<String> check() {
+    List<String> problems = new ArrayList<>();
+    JsonObject codes = spec.getJsonObject("codes", new JsonObject());
+    codes.forEach(c -> {
+      JsonObject table = (JsonObject) c.getValue();
+      Set<String> domain = DOMAINS.get(table.getString("domain"));
+      if (domain == null) {
+        problems.add("code table " + c.getKey() + " has no known domain (" + DOMAINS.keySet() + ")");
+      } else if (!table.getJsonObject("map", new JsonObject()).fieldNames().equals(domain)) {
+        problems.add("code table " + c.getKey() + " must code exactly " + domain);
+      }
+    });
+    JsonObject records = spec.getJsonObject("records", new JsonObject());
+    for (RecordKind kind : RecordKind.values()) {
+      JsonObject r = records.getJsonObject(kind.wire());
+      if (r == null) {
+        problems.add("no record " + kind.wire());
+        continue;
+      }
+      if (r.getString("type") == null || r.getJsonArray("key", new JsonArray()).isEmpty()) {
+        problems.add(kind.wire() + " needs a type and a key");
+      }
+      r.getJsonObject("fields", new JsonObject()).forEach(f -> {
+        JsonObject field = (JsonObject) f.getValue();
+        String where = kind.wire() + "." + f.getKey();
+        if (!field.containsKey("value") && field.getString("from") == null) {
+          problems.add(where + " needs from or value");
+        }
+        if (field.getString("codes") != null && !codes.containsKey(field.getString("codes"))) {
+          problems.add(where + " names no code table " + field.getString("codes"));
+        }
+        if (field.getString("format") != null && !FORMATS.contains(field.getString("format"))) {
+          problems.add(where + " has an unknown format " + field.getString("format"));
+        }
+      });
+    }
+    records.fieldNames().stream().filter(k -> {
+      try {
+        RecordKind.fromWire(k);
+        return false;
+      } catch (IllegalArgumentException e) {
+        return true;
+      }
+    }).forEach(k -> problems.add("unknown record " + k));
+    return problems;
+  }
+}

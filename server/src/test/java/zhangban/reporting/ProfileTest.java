@@ -1,0 +1,167 @@
+package zhangban.reporting;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.json.schema.Draft;
+import io.vertx.json.schema.JsonSchema;
+import io.vertx.json.schema.JsonSchemaOptions;
+import io.vertx.json.schema.OutputFormat;
+import io.vertx.json.schema.OutputUnit;
+import io.vertx.json.schema.SchemaRepository;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Every record kind rendered through every shipped profile is a body the platform's own schema
+ * (shipped beside the profile, written apart from the mapping) accepts, with every optional field
+ * and without them; the code tables say what each province means; a profile that could fail a
+ * record later fails when it is loaded.
+ */
+class ProfileTest {
+  static final String AT = "2026-11-25T02:00:00Z"; // 10:00 in Shanghai
+
+  /** A record of {@code kind} with every canonical field it may carry. */
+  static ReportRecord full(RecordKind kind) {
+    JsonObject f = new JsonObject().put("applicationNumber", "ZB2026112500000001").put("itemCode", "MZ-HY-001")
+        .put("itemImplementationCode", "440300A1B2C3D4E5F6A7B8C9").put("departmentCode", "MZJ")
+        .put("departmentUscc", "11440300007569248N").put("departmentName", "市民政局").put("regionCode", "440300")
+        .put("applicantKind", "citizen").put("at", AT);
+    switch (kind) {
+      case APPLICATION_ACCEPTED -> f.put("officer", "officer-minzheng").put("promisedDays", 5).put("deadline", "2026-12-02");
+      case APPLICATION_REFUSED -> f.put("officer", "officer-minzheng").put("reason", "不属于本部门职权");
+      case SUPPLEMENT_REQUESTED -> f.put("materials", new JsonArray().add("id_card").add("photo"));
+      case APPLICATION_COMPLETED -> f.put("officer", "officer-minzheng").put("resultKind", "electronic_licence")
+          .put("licenceName", "结婚证").put("licenceNumber", "DZZZ-2026-0001").put("licenceHolder", "张伟")
+          .put("licenceValidFrom", "2026-11-25").put("licenceValidUntil", "2036-11-24").put("licenceIssuer", "市民政局");
+      case APPLICATION_DENIED, APPLICATION_WITHDRAWN -> f.put("reason", "不符合条件");
+      case RATING -> f.put("ratingId", "r-1").put("sequence", 1).put("stage", "completed").put("channel", "hotline")
+          .put("level", 5).put("tags", new JsonArray().add("efficiency")).put("comment", "很好").put("defaulted", false);
+      case FOLLOW_UP -> f.put("ratingId", "r-1").put("sequence", 2).put("satisfaction", "basically_satisfied")
+          .put("comment", "基本解决");
+      case APPEAL_UPHELD -> f.put("ratingId", "r-1").put("note", "误评");
+      case CASE_VERIFIED -> f.put("caseId", "c-1").put("ratingId", "r-1").put("finding", "partly_true")
+          .put("deadlineKept", true);
+      case CASE_RECTIFIED -> f.put("caseId", "c-1").put("ratingId", "r-1").put("outcome", "ledger").put("deadlineKept", true);
+      case CASE_REPLIED -> f.put("caseId", "c-1").put("ratingId", "r-1").put("reply", "已整改").put("deadlineKept", false);
+      case CASE_CLOSED -> f.put("caseId", "c-1").put("ratingId", "r-1").put("closeReason", "follow_up").put("deadlineKept", true);
+      default -> { }
+    }
+    return new ReportRecord(kind, "ZB2026112500000001", f);
+  }
+
+  /** The same record with only what no record of its kind goes without. */
+  static ReportRecord lean(RecordKind kind) {
+    JsonObject f = full(kind).fields().copy();
+    for (String optional : List.of("itemImplementationCode", "departmentName", "officer", "promisedDays", "deadline",
+        "reason", "materials", "licenceName", "licenceNumber", "licenceHolder", "licenceValidFrom", "licenceValidUntil",
+        "licenceIssuer", "tags", "comment", "note")) {
+      f.remove(optional);
+    }
+    return new ReportRecord(kind, "ZB2026112500000001", f);
+  }
+
+  static SchemaRepository schemas(Profile profile) throws Exception {
+    try (InputStream in = Profile.class.getResourceAsStream(profile.schemaResource())) {
+      JsonObject schema = new JsonObject(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+      return SchemaRepository.create(new JsonSchemaOptions().setDraft(Draft.DRAFT202012)
+          .setOutputFormat(OutputFormat.Basic).setBaseUri("https://zhangban.gov.cn/"))
+          .dereference(schema.getString("$id"), JsonSchema.of(schema));
+    }
+  }
+
+  static OutputUnit validate(SchemaRepository repo, Profile profile, RecordKind kind, JsonObject body) {
+    return repo.validator(JsonSchema.of(new JsonObject().put("$ref",
+        "https://zhangban.gov.cn/reporting/" + profile.name() + ".schema.json#/$defs/" + kind.wire()))).validate(body);
+  }
+
+  @Test
+  void everyRecordKindThroughEveryShippedProfileIsABodyThePlatformsSchemaAccepts() throws Exception {
+    List<String> offenders = new ArrayList<>();
+    for (String name : Profile.SHIPPED) {
+      Profile profile = Profile.load(name);
+      SchemaRepository repo = schemas(profile);
+      for (RecordKind kind : RecordKind.values()) {
+        for (ReportRecord record : List.of(full(kind), lean(kind))) {
+          Profile.Rendered r = profile.render(record);
+          OutputUnit out = validate(repo, profile, kind, r.body());
+          if (!out.getValid()) {
+            offenders.add(name + " " + kind.wire() + ": " + out.getErrors() + " in " + r.body().encode());
+          }
+          if (r.type() == null || r.key().contains("null")) {
+            offenders.add(name + " " + kind.wire() + ": type " + r.type() + ", key " + r.key());
+          }
+        }
+      }
+    }
+    assertEquals(List.of(), offenders);
+  }
+
+  @Test
+  void theSchemasRefuseWhatThePlatformWouldRefuse() throws Exception {
+    Profile zhejiang = Profile.load("zhejiang");
+    JsonObject body = zhejiang.render(full(RecordKind.RATING)).body();
+    SchemaRepository repo = schemas(zhejiang);
+    assertTrue(validate(repo, zhejiang, RecordKind.RATING, body).getValid());
+    assertFalse(validate(repo, zhejiang, RecordKind.RATING, body.copy().put("satisfaction", "6")).getValid());
+    assertFalse(validate(repo, zhejiang, RecordKind.RATING, body.copy().put("deptCode", "MZJ")).getValid());
+    assertFalse(validate(repo, zhejiang, RecordKind.RATING, body.copy().put("assessTime", AT)).getValid());
+    assertFalse(validate(repo, zhejiang, RecordKind.RATING, body.copy().put("surprise", 1)).getValid());
+  }
+
+  @Test
+  void eachProvinceCodesSatisfactionAndChannelItsOwnWay() {
+    JsonObject gb = Profile.load("gbt-39046-2020").render(full(RecordKind.RATING)).body();
+    assertEquals("1", gb.getString("satisfaction"), "GB/T 39046-2020 A.8: 1 = 非常满意");
+    assertEquals("6", gb.getString("channel"), "电话");
+    assertEquals("2026-11-25 10:00:00", gb.getString("evaluationTime"), "Shanghai time");
+    assertEquals("efficiency", gb.getString("reasonCodes"));
+
+    Profile zhejiang = Profile.load("zhejiang");
+    Profile.Rendered zj = zhejiang.render(full(RecordKind.RATING));
+    assertEquals("5", zj.body().getString("satisfaction"), "Zhejiang: 5 = 非常满意");
+    assertEquals("assess", zj.type());
+    assertEquals("rating:r-1:1", zj.key(), "keyed by the rating and its count, so a follow-up is another record");
+    assertEquals(1, zj.body().getInteger("assessNumber"));
+    assertEquals("follow_up:r-1:2", zhejiang.render(full(RecordKind.FOLLOW_UP)).key());
+    assertEquals("case_replied:c-1", zhejiang.render(full(RecordKind.CASE_REPLIED)).key());
+    assertEquals("1", zhejiang.render(full(RecordKind.APPLICATION_REFUSED)).body().getString("DOACTION"), "不予受理");
+    assertEquals("0", zhejiang.render(full(RecordKind.APPLICATION_ACCEPTED)).body().getString("DOACTION"), "受理");
+  }
+
+  @Test
+  void aProfileThatWouldFailARecordLaterFailsWhenLoaded(@TempDir Path dir) throws Exception {
+    JsonObject spec;
+    try (InputStream in = Profile.class.getResourceAsStream("/reporting/zhejiang.json")) {
+      spec = new JsonObject(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+    }
+    spec.getJsonObject("codes").getJsonObject("pf").getJsonObject("map").remove("hotline");
+    spec.getJsonObject("records").remove("case_closed");
+    spec.getJsonObject("records").getJsonObject("rating").getJsonObject("fields")
+        .put("assessTime", new JsonObject().put("from", "at").put("format", "epoch"));
+    Path file = dir.resolve("province.json");
+    Files.writeString(file, spec.encode());
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Profile.load(file.toString()));
+    assertTrue(e.getMessage().contains("code table pf must code exactly"), e.getMessage());
+    assertTrue(e.getMessage().contains("no record case_closed"), e.getMessage());
+    assertTrue(e.getMessage().contains("rating.assessTime has an unknown format epoch"), e.getMessage());
+
+    spec.getJsonObject("codes").getJsonObject("pf").getJsonObject("map").put("hotline", "6");
+    spec.getJsonObject("records").put("case_closed", spec.getJsonObject("records").getJsonObject("case_replied"));
+    spec.getJsonObject("records").getJsonObject("rating").getJsonObject("fields")
+        .put("assessTime", new JsonObject().put("from", "at").put("format", "datetime"));
+    Files.writeString(file, spec.encode());
+    assertEquals("6", Profile.load(file.toString()).render(full(RecordKind.RATING)).body().getString("pf"),
+        "a mounted profile overrides what is shipped");
+  }
+}
