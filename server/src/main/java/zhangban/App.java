@@ -37,6 +37,8 @@ import zhangban.config.Config;
 import zhangban.db.Database;
 import zhangban.db.Idempotency;
 import zhangban.filing.ApplicationEvents;
+import zhangban.reporting.ApplicationReports;
+import zhangban.reporting.Profile;
 import zhangban.filing.FilingApi;
 import zhangban.filing.FilingService;
 import zhangban.filing.Materials;
@@ -181,8 +183,11 @@ public final class App implements AutoCloseable {
     Idempotency idempotency = new Idempotency();
     Rollups rollups = new Rollups(config.zone());
     Invitations invitations = new Invitations(config.rating(), calendar, notifier, rollups, config.zone());
+    // 办件回传 only when a reporting profile is configured; loading it checks it whole, so a wrong one stops the start
+    ApplicationEvents reports = config.reportingProfile().map(Profile::load)
+        .<ApplicationEvents>map(profile -> new ApplicationReports()).orElse(ApplicationEvents.NONE);
     FilingService filing = new FilingService(pool, catalog, calendar, idempotency, config.warningRatio(),
-        config.supplementNoticeDays(), clock, config.zone(), ApplicationEvents.all(notifier, invitations));
+        config.supplementNoticeDays(), clock, config.zone(), ApplicationEvents.all(notifier, invitations, reports));
     TagDictionary dictionary = new TagDictionary(pool, clock);
     CaseService cases = new CaseService(pool, calendar, notifier, idempotency, config.rating(), config.warningRatio(),
         rollups, clock, config.zone());

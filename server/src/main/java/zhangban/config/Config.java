@@ -36,7 +36,8 @@ public record Config(
     Rating rating,
     Stats stats,
     HttpLimits http,
-    long drainDelayMillis) {
+    long drainDelayMillis,
+    Optional<String> reportingProfile) {
 
   /**
    * What one connection may take of the server: time to send its headers, time without a byte,
@@ -244,7 +245,8 @@ public record Config(
         rating(e),
         stats(e),
         http,
-        e.integer("SHUTDOWN_DRAIN_DELAY_MS", 5000));
+        e.integer("SHUTDOWN_DRAIN_DELAY_MS", 5000),
+        e.opt("REPORTING_PROFILE"));
   }
 
   private static Stats stats(Env e) {

@@ -84,6 +84,7 @@ class FilingJourneyTest {
             .put("licence", licence()))).expect(200).json();
     assertEquals("completed", done.getString("state"));
     assertEquals(licence(), done.getJsonObject("result").getJsonObject("licence"));
+    assertEquals(0, server.count("select count(*) from platform_report"), "no reporting profile, nothing recorded");
     assertEquals(List.of(), done.getJsonArray("allowedActions").getList());
 
     JsonArray timeline = api.get("/applications/" + id + "/timeline").token(citizen).send().expect(200).items();

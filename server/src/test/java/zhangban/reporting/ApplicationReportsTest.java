@@ -1,0 +1,141 @@
+package zhangban.reporting;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.multipart.MultipartForm;
+import io.vertx.json.schema.OutputUnit;
+import io.vertx.json.schema.SchemaRepository;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import zhangban.support.Api;
+import zhangban.support.TestServer;
+
+/**
+ * With a reporting profile configured, each reportable step of an application is recorded for the
+ * platform in the transaction of the step, in order, with the codes the platform needs, and renders
+ * through the profile into a body the platform's schema accepts. Without one, nothing is recorded.
+ */
+class ApplicationReportsTest {
+  static TestServer server;
+  static Api api;
+  static String citizen;
+  static String officer;
+
+  @BeforeAll
+  static void start() {
+    server = TestServer.start(Map.of("REPORTING_PROFILE", "zhejiang"));
+    api = server.api;
+    citizen = server.token("citizen-zhang");
+    officer = server.token("officer-minzheng");
+  }
+
+  @AfterAll
+  static void stop() {
+    server.close();
+  }
+
+  static String submitted() {
+    String id = api.post("/applications").token(citizen).idempotencyKey("create-" + UUID.randomUUID())
+        .json(new JsonObject().put("itemCode", "MZ-HY-001").put("form", new JsonObject().put("partnerName", "李娜")
+            .put("appointmentDate", "2026-12-01").put("venue", "futian")))
+        .expect(201).json().getString("id");
+    for (String material : new String[] {"id_card", "household_register"}) {
+      upload(id, material);
+    }
+    api.post("/applications/" + id + "/submit").token(citizen).idempotencyKey("submit-" + id).send().expect(200);
+    return id;
+  }
+
+  static void upload(String id, String material) {
+    api.put("/applications/" + id + "/materials/" + material).token(citizen)
+        .multipart(MultipartForm.create().binaryFileUpload("file", "doc.pdf", Buffer.buffer("%PDF-1.4\n% doc\n"),
+            "application/pdf")).expect(200);
+  }
+
+  static String number(String id) {
+    return api.get("/applications/" + id).token(citizen).send().expect(200).json().getString("number");
+  }
+
+  static List<JsonObject> records(String number) {
+    List<JsonObject> out = new ArrayList<>();
+    server.app.pool().preparedQuery("select kind, record from platform_report where application_number = $1 order by id")
+        .execute(io.vertx.sqlclient.Tuple.of(number)).await()
+        .forEach(r -> out.add(new JsonObject().put("kind", r.getString("kind")).put("record", r.getJson("record"))));
+    return out;
+  }
+
+  @Test
+  void everyReportableStepIsRecordedInOrderAndRendersForThePlatform() throws Exception {
+    String id = submitted();
+    api.post("/applications/" + id + "/request-supplement").token(officer).json(new JsonObject().put("items",
+        List.of(new JsonObject().put("materialCode", "id_card").put("reason", "照片不清晰")))).expect(200);
+    upload(id, "id_card");
+    api.post("/applications/" + id + "/resubmit").token(citizen).send().expect(200);
+    api.post("/applications/" + id + "/accept").token(officer).send().expect(200);
+    api.post("/applications/" + id + "/start-review").token(officer).send().expect(200);
+    api.post("/applications/" + id + "/approve").token(officer).send().expect(200);
+    api.post("/applications/" + id + "/complete").token(officer).json(new JsonObject().put("result", new JsonObject()
+        .put("kind", "electronic_licence").put("licence", new JsonObject().put("name", "结婚证")
+            .put("number", "DZZZ-2026-0200").put("holder", "张伟").put("validFrom", "2026-11-25")
+            .put("issuer", "市民政局")))).expect(200);
+
+    List<JsonObject> records = records(number(id));
+    assertEquals(List.of("application_received", "supplement_requested", "application_resubmitted",
+        "application_accepted", "application_completed"), records.stream().map(r -> r.getString("kind")).toList(),
+        "review steps are not reported");
+    JsonObject accepted = records.get(3).getJsonObject("record");
+    assertEquals("11440300007569248N", accepted.getString("departmentUscc"));
+    assertEquals("440300", accepted.getString("regionCode"));
+    assertEquals(24, accepted.getString("itemImplementationCode").length());
+    assertEquals("officer-minzheng", accepted.getString("officer"));
+    assertEquals("2026-12-02", accepted.getString("deadline"));
+    assertEquals(List.of("id_card"), records.get(1).getJsonObject("record").getJsonArray("materials").getList());
+    assertEquals("DZZZ-2026-0200", records.get(4).getJsonObject("record").getString("licenceNumber"));
+
+    Profile profile = Profile.load("zhejiang");
+    SchemaRepository schemas = ProfileTest.schemas(profile);
+    for (JsonObject r : records) {
+      RecordKind kind = RecordKind.fromWire(r.getString("kind"));
+      Profile.Rendered rendered = profile.render(new ReportRecord(kind, number(id), r.getJsonObject("record")));
+      OutputUnit out = ProfileTest.validate(schemas, profile, kind, rendered.body());
+      assertEquals(true, out.getValid(), kind.wire() + ": " + out.getErrors() + " in " + rendered.body().encode());
+    }
+    JsonObject accept = profile.render(new ReportRecord(RecordKind.APPLICATION_ACCEPTED, number(id), accepted)).body();
+    assertEquals("2026-11-25 10:00:00", accept.getString("AcceptTime"));
+    assertEquals("0", accept.getString("DOACTION"));
+  }
+
+  @Test
+  void aRefusalAndAWithdrawalAreRecordedAndADraftsWithdrawalIsNot() {
+    String refused = submitted();
+    api.post("/applications/" + refused + "/reject").token(officer).json(new JsonObject().put("reason", "不属于本部门"))
+        .expect(200);
+    assertEquals(List.of("application_received", "application_refused"),
+        records(number(refused)).stream().map(r -> r.getString("kind")).toList());
+    assertEquals("不属于本部门", records(number(refused)).get(1).getJsonObject("record").getString("reason"));
+
+    String withdrawn = submitted();
+    api.post("/applications/" + withdrawn + "/withdraw").token(citizen).send().expect(200);
+    assertEquals(List.of("application_received", "application_withdrawn"),
+        records(number(withdrawn)).stream().map(r -> r.getString("kind")).toList());
+
+    long before = server.count("select count(*) from platform_report");
+    String draft = api.post("/applications").token(citizen).idempotencyKey("create-" + UUID.randomUUID())
+        .json(new JsonObject().put("itemCode", "MZ-HY-001")).expect(201).json().getString("id");
+    api.post("/applications/" + draft + "/withdraw").token(citizen).send().expect(200);
+    assertEquals(before, server.count("select count(*) from platform_report"), "a draft has no number to report");
+  }
+
+  @Test
+  void aWrongProfileStopsTheServerAtStart() {
+    assertThrows(RuntimeException.class, () -> TestServer.start(Map.of("REPORTING_PROFILE", "no-such-province")));
+  }
+}
