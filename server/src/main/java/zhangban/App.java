@@ -195,7 +195,9 @@ public final class App implements AutoCloseable {
     Buffer contractText = Buffer.buffer(zhangban.api.Contract.text());
     OpsApi ops = new OpsApi(pool, migrated::get, app.draining::get, registry, contractText, config.readyTimeoutMillis(),
         new JsonObject().put("devMode", config.devMode()).put("push", push.describe())
-            .put("role", config.role().name().toLowerCase().replace('_', '-')));
+            .put("role", config.role().name().toLowerCase().replace('_', '-'))
+            .put("reporting", config.reportingProfile().map(p -> "recording for profile " + p + " (not sent yet)")
+                .orElse("off")));
     // a push-worker process serves health and metrics only; the other operations answer 501
     List<Consumer<RouterBuilder>> features = !config.role().servesApi() ? List.of(ops::mount) : List.of(
         ops::mount,

@@ -135,6 +135,12 @@ class ApplicationReportsTest {
   }
 
   @Test
+  void readinessSaysWhatIsReported() {
+    assertEquals("recording for profile zhejiang (not sent yet)", api.get("/health/ready").send().expect(200).json()
+        .getJsonObject("checks").getString("reporting"));
+  }
+
+  @Test
   void aWrongProfileStopsTheServerAtStart() {
     assertThrows(RuntimeException.class, () -> TestServer.start(Map.of("REPORTING_PROFILE", "no-such-province")));
   }
