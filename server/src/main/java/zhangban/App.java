@@ -191,7 +191,8 @@ public final class App implements AutoCloseable {
     TagDictionary dictionary = new TagDictionary(pool, clock);
     CaseService cases = new CaseService(pool, calendar, notifier, idempotency, config.rating(), config.warningRatio(),
         rollups, clock, config.zone());
-    RatingService ratings = new RatingService(pool, dictionary, cases, config.rating(), rollups, clock, config.zone());
+    RatingService ratings = new RatingService(pool, dictionary, cases, config.rating(), rollups, clock, config.zone(),
+        config.reportingProfile().isPresent());
     Buffer contractText = Buffer.buffer(zhangban.api.Contract.text());
     OpsApi ops = new OpsApi(pool, migrated::get, app.draining::get, registry, contractText, config.readyTimeoutMillis(),
         new JsonObject().put("devMode", config.devMode()).put("push", push.describe())

@@ -75,7 +75,8 @@ public final class RatingService {
    * are taken from the rows the statement finds), its audit ($18–$21: action, actor, role,
    * details), its delta for the statistics (counted on its day in time zone $27) and the reply
    * kept under the key ($22–$26: claimant, key, operation, hash, and the body, which the
-   * application's number, department and item complete). Answers those four, or no row: then a
+   * application's number, department and item complete), and when $28 its record for the provincial
+   * platform (docs/platform-reporting.md). Answers those four, or no row: then a
    * rule refused it (or it lost a race: the invitation taken, the dictionary changed) and a read
    * must say why. A key another request has just claimed fails it with a unique violation. The
    * invitation's row lock orders two ratings of one stage.
@@ -109,6 +110,22 @@ public final class RatingService {
         select (rated_at at time zone $27::text)::date, department, channel, item_code, coalesce(officer_subject, ''),
                1, (level = 1)::int, (level = 2)::int, (level = 3)::int, (level = 4)::int, (level = 5)::int
         from rated),
+      reported as (
+        insert into platform_report (application_number, kind, record, next_attempt_at, created_at, updated_at)
+        select r.application_number, 'rating', jsonb_strip_nulls(jsonb_build_object(
+                 'applicationNumber', r.application_number, 'itemCode', r.item_code,
+                 'itemImplementationCode', v.implementation_code, 'departmentCode', r.department,
+                 'departmentUscc', d.uscc, 'departmentName', d.name, 'regionCode', d.region,
+                 'applicantKind', a.applicant_kind,
+                 'at', to_char(r.rated_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+                 'ratingId', r.id, 'sequence', 1, 'stage', $3::text, 'channel', r.channel, 'level', r.level,
+                 'tags', to_jsonb($8::text[]), 'comment', r.comment, 'defaulted', $15::boolean)),
+               r.created_at, r.created_at, r.created_at
+        from rated r
+        join application a on a.id = $2
+        join department d on d.code = r.department
+        join service_item_version v on v.item_code = r.item_code and v.version = r.item_version
+        where $28::boolean),
       kept as (
         insert into idempotency_record (subject, key, operation, request_hash, status, body)
         select $22::text, $23::text, $24::text, $25::text, 201, $26::jsonb
@@ -122,7 +139,8 @@ public final class RatingService {
    * All of a poor rating in one statement, as {@link #WRITE}, and its rectification case: the case
    * ($28 its id, $29 the day it opens, $30–$33 the verify and reply deadlines and their first
    * yellow days) with the audit row of its opening after the rating's own (its details $34, to
-   * which the department is added), and the rating's reasons counted for the statistics. Answers
+   * which the department is added), and the rating's reasons counted for the statistics; $35
+   * stands for $28 of {@link #WRITE}. Answers
    * also the item's name, for the notice to the department.
    */
   private static final String WRITE_POOR = """
@@ -177,6 +195,22 @@ public final class RatingService {
         cross join (values (1, 'day'), (2, 'month')) g(o, grain)
         order by t.tag, g.o
         on conflict (dim, grain, period, department, channel, key, tag) do update set poor = s.poor + excluded.poor),
+      reported as (
+        insert into platform_report (application_number, kind, record, next_attempt_at, created_at, updated_at)
+        select r.application_number, 'rating', jsonb_strip_nulls(jsonb_build_object(
+                 'applicationNumber', r.application_number, 'itemCode', r.item_code,
+                 'itemImplementationCode', v.implementation_code, 'departmentCode', r.department,
+                 'departmentUscc', d.uscc, 'departmentName', d.name, 'regionCode', d.region,
+                 'applicantKind', a.applicant_kind,
+                 'at', to_char(r.rated_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+                 'ratingId', r.id, 'sequence', 1, 'stage', $3::text, 'channel', r.channel, 'level', r.level,
+                 'tags', to_jsonb($8::text[]), 'comment', r.comment, 'defaulted', $15::boolean)),
+               r.created_at, r.created_at, r.created_at
+        from rated r
+        join application a on a.id = $2
+        join department d on d.code = r.department
+        join service_item_version v on v.item_code = r.item_code and v.version = r.item_version
+        where $35::boolean),
       kept as (
         insert into idempotency_record (subject, key, operation, request_hash, status, body)
         select $22::text, $23::text, $24::text, $25::text, 201, $26::jsonb
@@ -213,10 +247,16 @@ public final class RatingService {
   private final Clock clock;
   private final CallLimiter limiter;
   private final Rollups rollups;
+  private final boolean reporting;
   private final ZoneId zone;
 
+  /**
+   * {@code reporting}: each rating also records what the provincial platform is owed (a
+   * reporting profile is configured).
+   */
   public RatingService(Pool pool, TagDictionary dictionary, Rectification rectification,
-                       Config.Rating rules, Rollups rollups, Clock clock, ZoneId zone) {
+                       Config.Rating rules, Rollups rollups, Clock clock, ZoneId zone, boolean reporting) {
+    this.reporting = reporting;
     this.rollups = rollups;
     this.zone = zone;
     this.pool = pool;
@@ -418,12 +458,14 @@ public final class RatingService {
             .put("channel", d.channel()).put("tags", new JsonArray(d.tags())).put("externalId", s.externalId()),
         s.claimant(), s.key(), s.operation(), s.hash(), reply, zone.getId()));
     if (!poor) {
-      return pool.preparedQuery(WRITE).execute(Tuple.from(params)).map(rows -> found(written(rows), reply));
+      List<Object> good = new ArrayList<>(params);
+      good.add(reporting);
+      return pool.preparedQuery(WRITE).execute(Tuple.from(good)).map(rows -> found(written(rows), reply));
     }
     return pool.withTransaction(tx -> rectification.plan(tx, caseId, now).compose(opening -> {
       List<Object> all = new ArrayList<>(params);
       all.addAll(Arrays.asList(opening.id(), opening.day(), opening.verifyBy(), opening.verifyWarningFrom(),
-          opening.replyBy(), opening.replyWarningFrom(), opening.details()));
+          opening.replyBy(), opening.replyWarningFrom(), opening.details(), reporting));
       return tx.preparedQuery(WRITE_POOR).execute(Tuple.from(all)).compose(rows -> {
         Row r = written(rows);
         return rectification.announce(tx, opening, applicationId, r.getString("application_number"),

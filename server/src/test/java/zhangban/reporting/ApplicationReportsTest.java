@@ -87,10 +87,22 @@ class ApplicationReportsTest {
             .put("number", "DZZZ-2026-0200").put("holder", "张伟").put("validFrom", "2026-11-25")
             .put("issuer", "市民政局")))).expect(200);
 
+    JsonObject tags = api.get("/rating-tags?group=online&level=2").token(citizen).send().expect(200).json();
+    api.post("/applications/" + id + "/ratings").token(citizen).idempotencyKey("rate-" + id)
+        .json(new JsonObject().put("stage", "completed").put("level", 2).put("comment", "等了很久")
+            .put("tags", List.of(tags.getJsonArray("tags").getJsonObject(0).getString("code")))
+            .put("dictionaryVersion", tags.getInteger("version"))).expect(201);
+
     List<JsonObject> records = records(number(id));
     assertEquals(List.of("application_received", "supplement_requested", "application_resubmitted",
-        "application_accepted", "application_completed"), records.stream().map(r -> r.getString("kind")).toList(),
-        "review steps are not reported");
+        "application_accepted", "application_completed", "rating"),
+        records.stream().map(r -> r.getString("kind")).toList(), "review steps are not reported");
+    JsonObject rating = records.get(5).getJsonObject("record");
+    assertEquals(2, rating.getInteger("level"));
+    assertEquals(1, rating.getInteger("sequence"));
+    assertEquals("app", rating.getString("channel"));
+    assertEquals("等了很久", rating.getString("comment"));
+    assertEquals(false, rating.getBoolean("defaulted"));
     JsonObject accepted = records.get(3).getJsonObject("record");
     assertEquals("11440300007569248N", accepted.getString("departmentUscc"));
     assertEquals("440300", accepted.getString("regionCode"));
@@ -108,6 +120,9 @@ class ApplicationReportsTest {
       OutputUnit out = ProfileTest.validate(schemas, profile, kind, rendered.body());
       assertEquals(true, out.getValid(), kind.wire() + ": " + out.getErrors() + " in " + rendered.body().encode());
     }
+    JsonObject assess = profile.render(new ReportRecord(RecordKind.RATING, number(id), rating)).body();
+    assertEquals("2", assess.getString("satisfaction"));
+    assertEquals("2", assess.getString("pf"), "the app");
     JsonObject accept = profile.render(new ReportRecord(RecordKind.APPLICATION_ACCEPTED, number(id), accepted)).body();
     assertEquals("2026-11-25 10:00:00", accept.getString("AcceptTime"));
     assertEquals("0", accept.getString("DOACTION"));
@@ -118,9 +133,12 @@ class ApplicationReportsTest {
     String refused = submitted();
     api.post("/applications/" + refused + "/reject").token(officer).json(new JsonObject().put("reason", "不属于本部门"))
         .expect(200);
-    assertEquals(List.of("application_received", "application_refused"),
-        records(number(refused)).stream().map(r -> r.getString("kind")).toList());
+    api.post("/applications/" + refused + "/ratings").token(citizen).idempotencyKey("rate-" + refused)
+        .json(new JsonObject().put("stage", "completed").put("level", 5)).expect(201);
+    assertEquals(List.of("application_received", "application_refused", "rating"),
+        records(number(refused)).stream().map(r -> r.getString("kind")).toList(), "a good rating too");
     assertEquals("不属于本部门", records(number(refused)).get(1).getJsonObject("record").getString("reason"));
+    assertEquals(5, records(number(refused)).get(2).getJsonObject("record").getInteger("level"));
 
     String withdrawn = submitted();
     api.post("/applications/" + withdrawn + "/withdraw").token(citizen).send().expect(200);
