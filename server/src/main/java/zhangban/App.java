@@ -39,6 +39,8 @@ import zhangban.db.Idempotency;
 import zhangban.filing.ApplicationEvents;
 import zhangban.reporting.ApplicationReports;
 import zhangban.reporting.Profile;
+import zhangban.reporting.StepReports;
+import zhangban.rating.Audit;
 import zhangban.filing.FilingApi;
 import zhangban.filing.FilingService;
 import zhangban.filing.Materials;
@@ -189,10 +191,12 @@ public final class App implements AutoCloseable {
     FilingService filing = new FilingService(pool, catalog, calendar, idempotency, config.warningRatio(),
         config.supplementNoticeDays(), clock, config.zone(), ApplicationEvents.all(notifier, invitations, reports));
     TagDictionary dictionary = new TagDictionary(pool, clock);
+    // the steps of ratings and cases are recorded for the provincial platform as the audit trail records them
+    Audit audit = new Audit(config.reportingProfile().isPresent() ? new StepReports(config.zone()) : Audit.Listener.NONE);
     CaseService cases = new CaseService(pool, calendar, notifier, idempotency, config.rating(), config.warningRatio(),
-        rollups, clock, config.zone());
+        rollups, clock, config.zone(), audit);
     RatingService ratings = new RatingService(pool, dictionary, cases, config.rating(), rollups, clock, config.zone(),
-        config.reportingProfile().isPresent());
+        config.reportingProfile().isPresent(), audit);
     Buffer contractText = Buffer.buffer(zhangban.api.Contract.text());
     OpsApi ops = new OpsApi(pool, migrated::get, app.draining::get, registry, contractText, config.readyTimeoutMillis(),
         new JsonObject().put("devMode", config.devMode()).put("push", push.describe())
@@ -249,9 +253,9 @@ public final class App implements AutoCloseable {
         .compose(v -> vertx.deployVerticle(new DeadlineReminders(pool, notifier, clock, config.zone(),
             config.push().reminderIntervalMillis())).onSuccess(app.deployments::add))
         .compose(v -> vertx.deployVerticle(app.ratingScheduler = new RatingScheduler(pool, notifier, invitations,
-            config.rating(), rollups, clock)).onSuccess(app.deployments::add))
+            config.rating(), rollups, clock, audit)).onSuccess(app.deployments::add))
         .compose(v -> vertx.deployVerticle(app.caseScheduler = new CaseScheduler(pool, notifier, cases, config.rating(),
-            clock, config.zone())).onSuccess(app.deployments::add))
+            clock, config.zone(), audit)).onSuccess(app.deployments::add))
         .compose(v -> vertx.deployVerticle(app.rollupCatchUp = new RollupCatchUp(pool, registry))
             .onSuccess(app.deployments::add))
         .onSuccess(v -> migrated.set(true));

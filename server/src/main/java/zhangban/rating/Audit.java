@@ -13,9 +13,23 @@ import zhangban.db.Timestamps;
 
 /**
  * The trail of a rating and its case: one row per step, written with the step, never changed.
- * Rectification writes the steps of the case here too.
+ * Rectification writes the steps of the case here too. Every step also reaches the listener, in
+ * the step's transaction: what else must be recorded with it (the provincial platform's records).
  */
 public final class Audit {
+  /** Told of each step written, inside its transaction. */
+  public interface Listener {
+    Future<Void> recorded(SqlClient tx, UUID ratingId, UUID caseId, String action, Instant at);
+
+    Listener NONE = (tx, ratingId, caseId, action, at) -> Future.succeededFuture();
+  }
+
+  private final Listener listener;
+
+  public Audit(Listener listener) {
+    this.listener = listener;
+  }
+
   /** The actor and role of steps the server takes by itself. */
   public static final String SYSTEM = "system";
   private static final String INSERT = """
@@ -26,12 +40,11 @@ public final class Audit {
       select action, actor, actor_role, note, details, at, case_id from rating_audit where rating_id = $1 order by id
       """;
 
-  private Audit() {}
-
-  public static Future<Void> record(SqlClient tx, UUID ratingId, UUID caseId, String action, String actor,
-                                    String actorRole, String note, JsonObject details, Instant at) {
+  public Future<Void> record(SqlClient tx, UUID ratingId, UUID caseId, String action, String actor,
+                             String actorRole, String note, JsonObject details, Instant at) {
     return tx.preparedQuery(INSERT).execute(Tuple.from(Arrays.asList(ratingId, caseId, action, actor, actorRole, note,
-        details == null ? new JsonObject() : details, Timestamps.utc(at)))).mapEmpty();
+        details == null ? new JsonObject() : details, Timestamps.utc(at))))
+        .compose(v -> listener.recorded(tx, ratingId, caseId, action, at));
   }
 
   /** The steps of a rating and its case, oldest first; {@code withActors} false hides who took them. */

@@ -51,6 +51,7 @@ public final class RatingScheduler extends PeriodicJob {
         $13, $14)
       """;
   private final Pool pool;
+  private final Audit audit;
   private final Notifier notifier;
   private final Invitations invitations;
   private final Config.Rating rules;
@@ -58,8 +59,9 @@ public final class RatingScheduler extends PeriodicJob {
   private final Rollups rollups;
 
   public RatingScheduler(Pool pool, Notifier notifier, Invitations invitations, Config.Rating rules, Rollups rollups,
-                         Clock clock) {
+                         Clock clock, Audit audit) {
     super("Rating scheduler pass", rules.schedulerIntervalMillis());
+    this.audit = audit;
     this.pool = pool;
     this.notifier = notifier;
     this.invitations = invitations;
@@ -97,7 +99,7 @@ public final class RatingScheduler extends PeriodicJob {
                 r.getString("rater_subject"), r.getString("applicant_name"), r.getString("department"),
                 r.getString("region"), r.getString("officer_subject"), r.getString("item_code"),
                 r.getInteger("item_version"), Timestamps.utc(ends), Timestamps.utc(now))))
-            .compose(v -> Audit.record(tx, id, null, "defaulted", Audit.SYSTEM, Audit.SYSTEM, null,
+            .compose(v -> audit.record(tx, id, null, "defaulted", Audit.SYSTEM, Audit.SYSTEM, null,
                 new JsonObject().put("level", (int) level), now))
             .compose(v -> rollups.rating(tx, id, Rollups.Delta.of("defaulted", 1)));
       });

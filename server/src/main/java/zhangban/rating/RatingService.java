@@ -241,6 +241,7 @@ public final class RatingService {
 
 
   private final Pool pool;
+  private final Audit audit;
   private final TagDictionary dictionary;
   private final Rectification rectification;
   private final Config.Rating rules;
@@ -255,8 +256,9 @@ public final class RatingService {
    * reporting profile is configured).
    */
   public RatingService(Pool pool, TagDictionary dictionary, Rectification rectification,
-                       Config.Rating rules, Rollups rollups, Clock clock, ZoneId zone, boolean reporting) {
+                       Config.Rating rules, Rollups rollups, Clock clock, ZoneId zone, boolean reporting, Audit audit) {
     this.reporting = reporting;
+    this.audit = audit;
     this.rollups = rollups;
     this.zone = zone;
     this.pool = pool;
@@ -604,7 +606,7 @@ public final class RatingService {
           UUID caseId = r.getUUID("case_id");
           String satisfaction = in.getString("satisfaction");
           return tx.preparedQuery(FOLLOW_UP).execute(Tuple.of(ratingId, satisfaction, comment, Timestamps.utc(now)))
-              .compose(v -> Audit.record(tx, ratingId, caseId, "follow_up", p.subject(), p.primaryRole(), comment,
+              .compose(v -> audit.record(tx, ratingId, caseId, "follow_up", p.subject(), p.primaryRole(), comment,
                   new JsonObject().put("satisfaction", satisfaction), now))
               .compose(v -> rollups.rating(tx, ratingId, Rollups.Delta.of("follow_ups", 1)
                   .and("follow_up_sum", FOLLOW_UP_SCORES.get(satisfaction))))

@@ -62,6 +62,7 @@ public final class CaseScheduler extends PeriodicJob {
       """;
 
   private final Pool pool;
+  private final Audit audit;
   private final Notifier notifier;
   private final CaseService cases;
   private final Config.Rating rules;
@@ -69,8 +70,9 @@ public final class CaseScheduler extends PeriodicJob {
   private final ZoneId zone;
 
   public CaseScheduler(Pool pool, Notifier notifier, CaseService cases, Config.Rating rules, Clock clock,
-                       ZoneId zone) {
+                       ZoneId zone, Audit audit) {
     super("Rectification case scheduler pass", rules.schedulerIntervalMillis());
+    this.audit = audit;
     this.pool = pool;
     this.notifier = notifier;
     this.cases = cases;
@@ -105,7 +107,7 @@ public final class CaseScheduler extends PeriodicJob {
           }
           return told
               .compose(v -> tx.preparedQuery(ESCALATE).execute(Tuple.of(caseId, Timestamps.utc(now))))
-              .compose(v -> Audit.record(tx, r.getUUID("rating_id"), caseId, "escalated", Audit.SYSTEM, Audit.SYSTEM,
+              .compose(v -> audit.record(tx, r.getUUID("rating_id"), caseId, "escalated", Audit.SYSTEM, Audit.SYSTEM,
                   null, new JsonObject().put("deadline", r.getString("deadline"))
                       .put("due", r.getLocalDate("due_on").toString()), now))
               .compose(v -> notifier.notifyManagers(tx, notice));
@@ -115,7 +117,7 @@ public final class CaseScheduler extends PeriodicJob {
   private Future<Integer> autoClose(SqlClient tx, Instant now) {
     Instant repliedBefore = now.minus(Duration.ofDays(rules.followUpDays()));
     return tx.preparedQuery(AUTO_CLOSE).execute(Tuple.of(Timestamps.utc(now), Timestamps.utc(repliedBefore), BATCH))
-        .compose(rows -> each(rows, r -> Audit.record(tx, r.getUUID("rating_id"), r.getUUID("id"), "closed",
+        .compose(rows -> each(rows, r -> audit.record(tx, r.getUUID("rating_id"), r.getUUID("id"), "closed",
             Audit.SYSTEM, Audit.SYSTEM, null, new JsonObject().put("reason", "no_follow_up"), now)));
   }
 }

@@ -82,6 +82,7 @@ public final class CaseService implements Rectification {
       """;
 
   private final Pool pool;
+  private final Audit audit;
   private final CalendarStore calendar;
   private final Notifier notifier;
   private final Idempotency idempotency;
@@ -92,7 +93,8 @@ public final class CaseService implements Rectification {
   private final Rollups rollups;
 
   public CaseService(Pool pool, CalendarStore calendar, Notifier notifier, Idempotency idempotency,
-                     Config.Rating rules, double warningRatio, Rollups rollups, Clock clock, ZoneId zone) {
+                     Config.Rating rules, double warningRatio, Rollups rollups, Clock clock, ZoneId zone, Audit audit) {
+    this.audit = audit;
     this.rollups = rollups;
     this.pool = pool;
     this.calendar = calendar;
@@ -128,7 +130,7 @@ public final class CaseService implements Rectification {
   @Override
   public Future<Void> closeAfterFollowUp(SqlClient tx, UUID ratingId, UUID caseId, Principal rater, Instant at) {
     return tx.preparedQuery(CLOSE_AFTER_FOLLOW_UP).execute(Tuple.of(caseId, Timestamps.utc(at)))
-        .compose(v -> Audit.record(tx, ratingId, caseId, "closed", rater.subject(), rater.primaryRole(), null,
+        .compose(v -> audit.record(tx, ratingId, caseId, "closed", rater.subject(), rater.primaryRole(), null,
             new JsonObject().put("reason", "follow_up"), at));
   }
 
@@ -205,7 +207,7 @@ public final class CaseService implements Rectification {
               update rectification_case set state = 'claimed', claimed_by = $2, claimed_by_name = $3, claimed_at = $4,
                 version = version + 1 where id = $1
               """).execute(Tuple.of(id, p.subject(), p.name().orElse(null), Timestamps.utc(now)))
-          .compose(v -> Audit.record(tx, c.getUUID("rating_id"), id, "claimed", p.subject(), p.primaryRole(), null,
+          .compose(v -> audit.record(tx, c.getUUID("rating_id"), id, "claimed", p.subject(), p.primaryRole(), null,
               null, now));
     });
   }
@@ -223,7 +225,7 @@ public final class CaseService implements Rectification {
               update rectification_case set state = 'verified', verified_at = $2, finding = $3, contact = $4,
                 version = version + 1 where id = $1
               """).execute(Tuple.of(id, Timestamps.utc(now), in.getString("finding"), contact))
-          .compose(v -> Audit.record(tx, c.getUUID("rating_id"), id, "verified", p.subject(), p.primaryRole(),
+          .compose(v -> audit.record(tx, c.getUUID("rating_id"), id, "verified", p.subject(), p.primaryRole(),
               contact.getString("note"), new JsonObject().put("finding", in.getString("finding"))
                   .put("method", contact.getString("method")).put("contactedAt", contactedAt.toString()), now))
           .compose(v -> rollups.rating(tx, c.getUUID("rating_id"), Rollups.Delta.of("poor_verified", 1)));
@@ -252,7 +254,7 @@ public final class CaseService implements Rectification {
               update rectification_case set state = 'rectified', rectified_at = $2, outcome = $3, measures = $4,
                 ledger_deadline = $5, version = version + 1 where id = $1
               """).execute(Tuple.of(id, Timestamps.utc(now), outcome, in.getString("measures"), ledger))
-          .compose(v -> Audit.record(tx, c.getUUID("rating_id"), id, "rectified", p.subject(), p.primaryRole(),
+          .compose(v -> audit.record(tx, c.getUUID("rating_id"), id, "rectified", p.subject(), p.primaryRole(),
               in.getString("measures"), new JsonObject().put("outcome", outcome)
                   .put("ledgerDeadline", ledger == null ? null : ledger.toString()), now))
           .compose(v -> rollups.rating(tx, c.getUUID("rating_id"), Rollups.Delta.of("poor_rectified", 1)));
@@ -268,7 +270,7 @@ public final class CaseService implements Rectification {
               update rectification_case set state = 'replied', replied_at = $2, reply = $3, version = version + 1
               where id = $1
               """).execute(Tuple.of(id, Timestamps.utc(now), reply))
-          .compose(v -> Audit.record(tx, ratingId, id, "replied", p.subject(), p.primaryRole(), reply, null, now))
+          .compose(v -> audit.record(tx, ratingId, id, "replied", p.subject(), p.primaryRole(), reply, null, now))
           .compose(v -> onTime(c, now) ? rollups.rating(tx, ratingId, Rollups.Delta.of("poor_on_time", 1))
               : Future.succeededFuture())
           .compose(v -> itemName(tx, c.getUUID("application_id")))
@@ -289,7 +291,7 @@ public final class CaseService implements Rectification {
               in.getJsonArray("evidence", new JsonArray()), p.subject(), Timestamps.utc(now)))
           .compose(v -> tx.preparedQuery("update rectification_case set appeal_state = 'pending', version = version + 1 where id = $1")
               .execute(Tuple.of(id)))
-          .compose(v -> Audit.record(tx, c.getUUID("rating_id"), id, "appeal_filed", p.subject(), p.primaryRole(),
+          .compose(v -> audit.record(tx, c.getUUID("rating_id"), id, "appeal_filed", p.subject(), p.primaryRole(),
               in.getString("explanation"), new JsonObject().put("reason", in.getString("reason")), now))
           .compose(v -> rollups.rating(tx, c.getUUID("rating_id"), Rollups.Delta.of("appeals_filed", 1)))
           .compose(v -> itemName(tx, c.getUUID("application_id")))
@@ -307,7 +309,7 @@ public final class CaseService implements Rectification {
       Future<Void> effect = tx.preparedQuery("""
               update case_appeal set decision = $2, decision_note = $3, decided_by = $4, decided_at = $5 where case_id = $1
               """).execute(Tuple.of(id, decision, note, p.subject(), Timestamps.utc(now)))
-          .compose(v -> Audit.record(tx, ratingId, id, "appeal_" + decision, p.subject(), p.primaryRole(), note,
+          .compose(v -> audit.record(tx, ratingId, id, "appeal_" + decision, p.subject(), p.primaryRole(), note,
               null, now));
       if ("upheld".equals(decision)) {
         effect = effect
@@ -317,10 +319,10 @@ public final class CaseService implements Rectification {
                 update rectification_case set appeal_state = 'upheld', state = 'closed', closed_at = $2,
                   close_reason = 'appeal_upheld', version = version + 1 where id = $1
                 """).execute(Tuple.of(id, Timestamps.utc(now))))
-            .compose(v -> Audit.record(tx, ratingId, id, "excluded", p.subject(), p.primaryRole(), note, null, now))
+            .compose(v -> audit.record(tx, ratingId, id, "excluded", p.subject(), p.primaryRole(), note, null, now))
             .compose(v -> rollups.rating(tx, ratingId, exclusion(c)))
             .compose(v -> rollups.poorTags(tx, ratingId, -1))
-            .compose(v -> Audit.record(tx, ratingId, id, "closed", p.subject(), p.primaryRole(), null,
+            .compose(v -> audit.record(tx, ratingId, id, "closed", p.subject(), p.primaryRole(), null,
                 new JsonObject().put("reason", "appeal_upheld"), now));
       } else {
         effect = effect.compose(v -> tx.preparedQuery(

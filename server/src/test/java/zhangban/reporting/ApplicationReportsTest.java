@@ -88,15 +88,32 @@ class ApplicationReportsTest {
             .put("issuer", "市民政局")))).expect(200);
 
     JsonObject tags = api.get("/rating-tags?group=online&level=2").token(citizen).send().expect(200).json();
-    api.post("/applications/" + id + "/ratings").token(citizen).idempotencyKey("rate-" + id)
+    JsonObject poor = api.post("/applications/" + id + "/ratings").token(citizen).idempotencyKey("rate-" + id)
         .json(new JsonObject().put("stage", "completed").put("level", 2).put("comment", "等了很久")
             .put("tags", List.of(tags.getJsonArray("tags").getJsonObject(0).getString("code")))
-            .put("dictionaryVersion", tags.getInteger("version"))).expect(201);
+            .put("dictionaryVersion", tags.getInteger("version"))).expect(201).json();
+    String caseId = poor.getJsonObject("case").getString("id");
+    api.post("/rectification-cases/" + caseId + "/claim").token(officer).send().expect(200);
+    api.post("/rectification-cases/" + caseId + "/verify").token(officer).json(new JsonObject().put("finding", "true")
+        .put("contact", new JsonObject().put("method", "phone").put("note", "电话回访")
+            .put("contactedAt", server.clock.instant().toString()))).expect(200);
+    api.post("/rectification-cases/" + caseId + "/rectify").token(officer)
+        .json(new JsonObject().put("outcome", "immediate").put("measures", "调整窗口排班")).expect(200);
+    api.post("/rectification-cases/" + caseId + "/reply").token(officer).json(new JsonObject().put("reply", "已整改"))
+        .expect(200);
+    api.post("/ratings/" + poor.getString("id") + "/follow-up").token(citizen)
+        .json(new JsonObject().put("satisfaction", "satisfied")).expect(200);
 
     List<JsonObject> records = records(number(id));
     assertEquals(List.of("application_received", "supplement_requested", "application_resubmitted",
-        "application_accepted", "application_completed", "rating"),
-        records.stream().map(r -> r.getString("kind")).toList(), "review steps are not reported");
+        "application_accepted", "application_completed", "rating", "case_verified", "case_rectified", "case_replied",
+        "follow_up", "case_closed"),
+        records.stream().map(r -> r.getString("kind")).toList(), "review steps and claiming are not reported");
+    assertEquals(true, records.get(6).getJsonObject("record").getBoolean("deadlineKept"));
+    assertEquals("true", records.get(6).getJsonObject("record").getString("finding"));
+    assertEquals("satisfied", records.get(9).getJsonObject("record").getString("satisfaction"));
+    assertEquals(2, records.get(9).getJsonObject("record").getInteger("sequence"));
+    assertEquals("follow_up", records.get(10).getJsonObject("record").getString("closeReason"));
     JsonObject rating = records.get(5).getJsonObject("record");
     assertEquals(2, rating.getInteger("level"));
     assertEquals(1, rating.getInteger("sequence"));
@@ -150,6 +167,37 @@ class ApplicationReportsTest {
         .json(new JsonObject().put("itemCode", "MZ-HY-001")).expect(201).json().getString("id");
     api.post("/applications/" + draft + "/withdraw").token(citizen).send().expect(200);
     assertEquals(before, server.count("select count(*) from platform_report"), "a draft has no number to report");
+  }
+
+  @Test
+  void anUpheldAppealIsRecordedWithTheClosingOfItsCase() throws Exception {
+    String id = submitted();
+    api.post("/applications/" + id + "/reject").token(officer).json(new JsonObject().put("reason", "材料不全"))
+        .expect(200);
+    JsonObject tags = api.get("/rating-tags?group=online&level=1").token(citizen).send().expect(200).json();
+    JsonObject poor = api.post("/applications/" + id + "/ratings").token(citizen).idempotencyKey("rate-" + id)
+        .json(new JsonObject().put("stage", "completed").put("level", 1)
+            .put("tags", List.of(tags.getJsonArray("tags").getJsonObject(0).getString("code")))
+            .put("dictionaryVersion", tags.getInteger("version"))).expect(201).json();
+    String caseId = poor.getJsonObject("case").getString("id");
+    api.post("/rectification-cases/" + caseId + "/appeal").token(officer).json(new JsonObject()
+        .put("reason", "mistaken").put("explanation", "申请人误评：办件已按规定不予受理")).expect(200);
+    api.post("/rectification-cases/" + caseId + "/appeal/decision").token(server.token("manager-sun"))
+        .json(new JsonObject().put("decision", "upheld").put("note", "误评成立")).expect(200);
+
+    List<JsonObject> records = records(number(id));
+    assertEquals(List.of("application_received", "application_refused", "rating", "appeal_upheld", "case_closed"),
+        records.stream().map(r -> r.getString("kind")).toList());
+    assertEquals("误评成立", records.get(3).getJsonObject("record").getString("note"));
+    assertEquals("appeal_upheld", records.get(4).getJsonObject("record").getString("closeReason"));
+    Profile profile = Profile.load("zhejiang");
+    SchemaRepository schemas = ProfileTest.schemas(profile);
+    for (JsonObject r : records) {
+      RecordKind kind = RecordKind.fromWire(r.getString("kind"));
+      OutputUnit out = ProfileTest.validate(schemas, profile, kind,
+          profile.render(new ReportRecord(kind, number(id), r.getJsonObject("record"))).body());
+      assertEquals(true, out.getValid(), kind.wire() + ": " + out.getErrors());
+    }
   }
 
   @Test

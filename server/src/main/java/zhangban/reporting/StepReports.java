@@ -1,0 +1,80 @@
+package zhangban.reporting;
+
+import io.vertx.core.Future;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.Map;
+import java.util.UUID;
+import zhangban.rating.Audit;
+
+/**
+ * 好差评 数据归集 and 差评整改 beyond the rating itself (which its own statement records): a
+ * defaulted rating, the follow-up (评价次数 2), an upheld appeal and each step of a case become a
+ * {@code platform_report} row in the step's transaction, as the audit trail records the step.
+ */
+public final class StepReports implements Audit.Listener {
+  /** The record kind of each reported audit action; the other actions are not reported. */
+  private static final Map<String, RecordKind> KINDS = Map.of(
+      "defaulted", RecordKind.RATING,
+      "follow_up", RecordKind.FOLLOW_UP,
+      "excluded", RecordKind.APPEAL_UPHELD,
+      "verified", RecordKind.CASE_VERIFIED,
+      "rectified", RecordKind.CASE_RECTIFIED,
+      "replied", RecordKind.CASE_REPLIED,
+      "closed", RecordKind.CASE_CLOSED);
+
+  /**
+   * The record of kind $3 for rating $1 (and case $2) at $4 (an ISO instant; $5 the same as a time,
+   * $6 the time zone its day is counted in), with the rating's, the case's and the application's
+   * fields as the step left them; whether the step kept its deadline is judged on that day.
+   */
+  static final String RECORD = """
+      insert into platform_report (application_number, kind, record, next_attempt_at, created_at, updated_at)
+      select r.application_number, $3::text, jsonb_strip_nulls(jsonb_build_object(
+               'applicationNumber', r.application_number, 'itemCode', r.item_code,
+               'itemImplementationCode', v.implementation_code, 'departmentCode', r.department,
+               'departmentUscc', d.uscc, 'departmentName', d.name, 'regionCode', d.region,
+               'applicantKind', a.applicant_kind, 'at', $4::text, 'ratingId', r.id,
+               'sequence', case $3::text when 'rating' then 1 when 'follow_up' then 2 end,
+               'stage', case when $3::text = 'rating' then r.stage end,
+               'channel', case when $3::text = 'rating' then r.channel end,
+               'level', case when $3::text = 'rating' then r.level end,
+               'defaulted', case when $3::text = 'rating' then r.defaulted end,
+               'tags', case when $3::text = 'rating' then to_jsonb(r.tags) end,
+               'comment', case $3::text when 'rating' then r.comment when 'follow_up' then r.follow_up_comment end,
+               'satisfaction', case when $3::text = 'follow_up' then r.follow_up end,
+               'note', case when $3::text = 'appeal_upheld' then r.excluded_reason end,
+               'caseId', c.id, 'finding', c.finding, 'outcome', c.outcome, 'reply', c.reply,
+               'closeReason', c.close_reason,
+               'deadlineKept', case $3::text
+                 when 'case_verified' then ($5::timestamptz at time zone $6::text)::date <= c.verify_deadline
+                 when 'case_rectified' then ($5::timestamptz at time zone $6::text)::date <= c.reply_deadline
+                 when 'case_replied' then ($5::timestamptz at time zone $6::text)::date <= c.reply_deadline end)),
+             $5, $5, $5
+      from rating r
+      join application a on a.id = r.application_id
+      join department d on d.code = r.department
+      join service_item_version v on v.item_code = r.item_code and v.version = r.item_version
+      left join rectification_case c on c.id = $2
+      where r.id = $1
+      """;
+
+  private final ZoneId zone;
+
+  public StepReports(ZoneId zone) {
+    this.zone = zone;
+  }
+
+  @Override
+  public Future<Void> recorded(SqlClient tx, UUID ratingId, UUID caseId, String action, Instant at) {
+    RecordKind kind = KINDS.get(action);
+    if (kind == null) {
+      return Future.succeededFuture();
+    }
+    return tx.preparedQuery(RECORD).execute(Tuple.of(ratingId, caseId, kind.wire(), at.toString(),
+        at.atOffset(ZoneOffset.UTC), zone.getId())).mapEmpty();
+  }
+}
