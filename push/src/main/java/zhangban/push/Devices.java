@@ -24,6 +24,11 @@ public final class Devices {
   /** An active device as the sender needs it (read with the notice, {@code Notifier}). */
   public record Device(UUID id, String token, String platform, String locale) {}
 
+  /**
+   * One registration of user $1 at a time, till the transaction ends: the cap on active devices
+   * counts what the others registered (a user with no row yet has none to lock).
+   */
+  private static final String LOCK_USER = "select pg_advisory_xact_lock(hashtextextended($1, 0))";
   private static final String BY_ID = "select user_subject, token, active from push_device where id = $1 for update";
   private static final String RETIRE_OTHER_HOLDERS = """
       update push_device set active = false, retired_reason = 'token moved to another device', updated_at = $3
@@ -93,7 +98,8 @@ public final class Devices {
   public Future<Optional<JsonObject>> register(SqlClient tx, String subject, UUID deviceId, String token,
                                                String platform, String appVersion, String locale, Instant now) {
     var at = now.atOffset(ZoneOffset.UTC);
-    return tx.preparedQuery(BY_ID).execute(Tuple.of(deviceId)).compose(rows -> {
+    return tx.preparedQuery(LOCK_USER).execute(Tuple.of(subject))
+        .compose(locked -> tx.preparedQuery(BY_ID).execute(Tuple.of(deviceId))).compose(rows -> {
       Optional<Row> existing = rows.size() == 0 ? Optional.empty() : Optional.of(rows.iterator().next());
       if (existing.isPresent() && !existing.get().getString("user_subject").equals(subject)
           && existing.get().getBoolean("active") && !existing.get().getString("token").equals(token)) {
@@ -113,21 +119,13 @@ public final class Devices {
       queued = tx.preparedQuery(RETARGET_QUEUED).execute(Tuple.of(deviceId, token, at));
     }
     return queued.compose(v -> tx.preparedQuery(RETIRE_OTHER_HOLDERS).execute(Tuple.of(token, deviceId, at)))
-        .compose(moved -> {
-          List<Tuple> drops = new ArrayList<>();
-          moved.forEach(r -> drops.add(Tuple.of(r.getUUID("id"), "token moved to another device", at)));
-          return drops.isEmpty() ? Future.succeededFuture() : tx.preparedQuery(DROP_QUEUED).executeBatch(drops);
-        })
+        .compose(moved -> dropQueued(tx, moved, "token moved to another device", at))
         .compose(v -> tx.preparedQuery(UPSERT).execute(Tuple.of(deviceId, subject, token, platform, appVersion,
             locale, at)))
         .compose(rows -> tx.preparedQuery(RETIRE_BEYOND_LIMIT)
             .execute(Tuple.of(subject, MAX_ACTIVE_PER_USER - 1, at, deviceId))
-            .compose(retired -> {
-              List<Tuple> drops = new ArrayList<>();
-              retired.forEach(r -> drops.add(Tuple.of(r.getUUID("id"), "replaced by newer devices", at)));
-              return drops.isEmpty() ? Future.succeededFuture() : tx.preparedQuery(DROP_QUEUED).executeBatch(drops);
-            })
-            .map(v -> json(rows.iterator().next())));
+            .compose(retired -> dropQueued(tx, retired, "replaced by newer devices", at))
+            .map(n -> json(rows.iterator().next())));
   }
 
   /** False when the user has no such active device. */
@@ -151,12 +149,16 @@ public final class Devices {
     var at = now.atOffset(ZoneOffset.UTC);
     return pool.withTransaction(tx -> tx.preparedQuery(RETIRE_STALE)
         .execute(Tuple.of(before.atOffset(ZoneOffset.UTC), at))
-        .compose(rows -> {
-          List<Tuple> drops = new ArrayList<>();
-          rows.forEach(r -> drops.add(Tuple.of(r.getUUID("id"), "device stale", at)));
-          return drops.isEmpty() ? Future.succeededFuture(0)
-              : tx.preparedQuery(DROP_QUEUED).executeBatch(drops).map(drops.size());
-        }));
+        .compose(rows -> dropQueued(tx, rows, "device stale", at)));
+  }
+
+  /** Drops what is queued for each device in {@code retired} (rows with an id), for {@code reason}; answers how many devices. */
+  private static Future<Integer> dropQueued(SqlClient tx, io.vertx.sqlclient.RowSet<Row> retired, String reason,
+                                            java.time.OffsetDateTime at) {
+    List<Tuple> drops = new ArrayList<>();
+    retired.forEach(r -> drops.add(Tuple.of(r.getUUID("id"), reason, at)));
+    return drops.isEmpty() ? Future.succeededFuture(0)
+        : tx.preparedQuery(DROP_QUEUED).executeBatch(drops).map(drops.size());
   }
 
   /**
