@@ -129,6 +129,8 @@ public final class App implements AutoCloseable {
 
   /** With {@code gateway} given, pushes go there instead of the configured one (tests, benchmarks). */
   public static App start(Config config, Clock clock, Database database, PushGateway gateway) {
+    // loading a reporting profile checks it whole: a wrong one stops the start before anything runs
+    Optional<Profile> reporting = config.reportingProfile().map(Profile::load);
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     new JvmMemoryMetrics().bindTo(registry);
     new JvmGcMetrics().bindTo(registry);
@@ -185,23 +187,22 @@ public final class App implements AutoCloseable {
     Idempotency idempotency = new Idempotency();
     Rollups rollups = new Rollups(config.zone());
     Invitations invitations = new Invitations(config.rating(), calendar, notifier, rollups, config.zone());
-    // 办件回传 only when a reporting profile is configured; loading it checks it whole, so a wrong one stops the start
-    ApplicationEvents reports = config.reportingProfile().map(Profile::load)
-        .<ApplicationEvents>map(profile -> new ApplicationReports()).orElse(ApplicationEvents.NONE);
+    // what the provincial platform is owed is recorded with each change only when a profile is configured
+    ApplicationEvents reports = reporting.isPresent() ? new ApplicationReports() : ApplicationEvents.NONE;
     FilingService filing = new FilingService(pool, catalog, calendar, idempotency, config.warningRatio(),
         config.supplementNoticeDays(), clock, config.zone(), ApplicationEvents.all(notifier, invitations, reports));
     TagDictionary dictionary = new TagDictionary(pool, clock);
     // the steps of ratings and cases are recorded for the provincial platform as the audit trail records them
-    Audit audit = new Audit(config.reportingProfile().isPresent() ? new StepReports(config.zone()) : Audit.Listener.NONE);
+    Audit audit = new Audit(reporting.isPresent() ? new StepReports(config.zone()) : Audit.Listener.NONE);
     CaseService cases = new CaseService(pool, calendar, notifier, idempotency, config.rating(), config.warningRatio(),
         rollups, clock, config.zone(), audit);
     RatingService ratings = new RatingService(pool, dictionary, cases, config.rating(), rollups, clock, config.zone(),
-        config.reportingProfile().isPresent(), audit);
+        reporting.isPresent(), audit);
     Buffer contractText = Buffer.buffer(zhangban.api.Contract.text());
     OpsApi ops = new OpsApi(pool, migrated::get, app.draining::get, registry, contractText, config.readyTimeoutMillis(),
         new JsonObject().put("devMode", config.devMode()).put("push", push.describe())
             .put("role", config.role().name().toLowerCase().replace('_', '-'))
-            .put("reporting", config.reportingProfile().map(p -> "recording for profile " + p + " (not sent yet)")
+            .put("reporting", reporting.map(p -> "recording for profile " + p.name() + " (not sent yet)")
                 .orElse("off")));
     // a push-worker process serves health and metrics only; the other operations answer 501
     List<Consumer<RouterBuilder>> features = !config.role().servesApi() ? List.of(ops::mount) : List.of(

@@ -112,19 +112,12 @@ public final class RatingService {
         from rated),
       reported as (
         insert into platform_report (application_number, kind, record, next_attempt_at, created_at, updated_at)
-        select r.application_number, 'rating', jsonb_strip_nulls(jsonb_build_object(
-                 'applicationNumber', r.application_number, 'itemCode', r.item_code,
-                 'itemImplementationCode', v.implementation_code, 'departmentCode', r.department,
-                 'departmentUscc', d.uscc, 'departmentName', d.name, 'regionCode', d.region,
-                 'applicantKind', a.applicant_kind,
-                 'at', to_char(r.rated_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
-                 'ratingId', r.id, 'sequence', 1, 'stage', $3::text, 'channel', r.channel, 'level', r.level,
-                 'tags', to_jsonb($8::text[]), 'comment', r.comment, 'defaulted', $15::boolean)),
+        select f.number, 'rating', jsonb_strip_nulls(f.fields || jsonb_build_object(
+                 'at', utc_instant_text(r.rated_at), 'ratingId', r.id, 'sequence', 1, 'stage', $3::text,
+                 'channel', r.channel, 'level', r.level, 'tags', to_jsonb($8::text[]), 'comment', r.comment,
+                 'defaulted', $15::boolean)),
                r.created_at, r.created_at, r.created_at
-        from rated r
-        join application a on a.id = $2
-        join department d on d.code = r.department
-        join service_item_version v on v.item_code = r.item_code and v.version = r.item_version
+        from rated r join application_report_fields f on f.application_id = $2
         where $28::boolean),
       kept as (
         insert into idempotency_record (subject, key, operation, request_hash, status, body)
@@ -137,10 +130,10 @@ public final class RatingService {
 
   /**
    * All of a poor rating in one statement, as {@link #WRITE}, and its rectification case: the case
-   * ($28 its id, $29 the day it opens, $30–$33 the verify and reply deadlines and their first
-   * yellow days) with the audit row of its opening after the rating's own (its details $34, to
-   * which the department is added), and the rating's reasons counted for the statistics; $35
-   * stands for $28 of {@link #WRITE}. Answers
+   * ($29 its id, $30 the day it opens, $31–$34 the verify and reply deadlines and their first
+   * yellow days) with the audit row of its opening after the rating's own (its details $35, to
+   * which the department is added), and the rating's reasons counted for the statistics; $28 as
+   * in {@link #WRITE}. Answers
    * also the item's name, for the notice to the department.
    */
   private static final String WRITE_POOR = """
@@ -167,8 +160,8 @@ public final class RatingService {
       opened as (
         insert into rectification_case (id, rating_id, application_id, application_number, department, state,
           opened_at, opened_on, verify_deadline, verify_warning_from, reply_deadline, reply_warning_from)
-        select $28::uuid, id, $2::uuid, application_number, department, 'open', created_at, $29::date,
-               $30::date, $31::date, $32::date, $33::date
+        select $29::uuid, id, $2::uuid, application_number, department, 'open', created_at, $30::date,
+               $31::date, $32::date, $33::date, $34::date
         from rated),
       audited as (
         insert into rating_audit (rating_id, case_id, action, actor, actor_role, note, details, at)
@@ -177,8 +170,8 @@ public final class RatingService {
                  $20::text as actor_role, comment as note, $21::jsonb as details, created_at as at
           from rated
           union all
-          select 2, id, $28::uuid, 'case_opened', 'system', 'system', null,
-                 jsonb_build_object('department', department) || $34::jsonb, created_at
+          select 2, id, $29::uuid, 'case_opened', 'system', 'system', null,
+                 jsonb_build_object('department', department) || $35::jsonb, created_at
           from rated) steps
         order by step),
       counted as (
@@ -197,20 +190,13 @@ public final class RatingService {
         on conflict (dim, grain, period, department, channel, key, tag) do update set poor = s.poor + excluded.poor),
       reported as (
         insert into platform_report (application_number, kind, record, next_attempt_at, created_at, updated_at)
-        select r.application_number, 'rating', jsonb_strip_nulls(jsonb_build_object(
-                 'applicationNumber', r.application_number, 'itemCode', r.item_code,
-                 'itemImplementationCode', v.implementation_code, 'departmentCode', r.department,
-                 'departmentUscc', d.uscc, 'departmentName', d.name, 'regionCode', d.region,
-                 'applicantKind', a.applicant_kind,
-                 'at', to_char(r.rated_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
-                 'ratingId', r.id, 'sequence', 1, 'stage', $3::text, 'channel', r.channel, 'level', r.level,
-                 'tags', to_jsonb($8::text[]), 'comment', r.comment, 'defaulted', $15::boolean)),
+        select f.number, 'rating', jsonb_strip_nulls(f.fields || jsonb_build_object(
+                 'at', utc_instant_text(r.rated_at), 'ratingId', r.id, 'sequence', 1, 'stage', $3::text,
+                 'channel', r.channel, 'level', r.level, 'tags', to_jsonb($8::text[]), 'comment', r.comment,
+                 'defaulted', $15::boolean)),
                r.created_at, r.created_at, r.created_at
-        from rated r
-        join application a on a.id = $2
-        join department d on d.code = r.department
-        join service_item_version v on v.item_code = r.item_code and v.version = r.item_version
-        where $35::boolean),
+        from rated r join application_report_fields f on f.application_id = $2
+        where $28::boolean),
       kept as (
         insert into idempotency_record (subject, key, operation, request_hash, status, body)
         select $22::text, $23::text, $24::text, $25::text, 201, $26::jsonb
@@ -458,16 +444,14 @@ public final class RatingService {
     params.addAll(Arrays.asList("import".equals(s.source()) ? "imported" : "rated",
         s.client() != null ? s.client() : s.rater(), s.actorRole(), new JsonObject().put("level", d.level())
             .put("channel", d.channel()).put("tags", new JsonArray(d.tags())).put("externalId", s.externalId()),
-        s.claimant(), s.key(), s.operation(), s.hash(), reply, zone.getId()));
+        s.claimant(), s.key(), s.operation(), s.hash(), reply, zone.getId(), reporting));
     if (!poor) {
-      List<Object> good = new ArrayList<>(params);
-      good.add(reporting);
-      return pool.preparedQuery(WRITE).execute(Tuple.from(good)).map(rows -> found(written(rows), reply));
+      return pool.preparedQuery(WRITE).execute(Tuple.from(params)).map(rows -> found(written(rows), reply));
     }
     return pool.withTransaction(tx -> rectification.plan(tx, caseId, now).compose(opening -> {
       List<Object> all = new ArrayList<>(params);
       all.addAll(Arrays.asList(opening.id(), opening.day(), opening.verifyBy(), opening.verifyWarningFrom(),
-          opening.replyBy(), opening.replyWarningFrom(), opening.details(), reporting));
+          opening.replyBy(), opening.replyWarningFrom(), opening.details()));
       return tx.preparedQuery(WRITE_POOR).execute(Tuple.from(all)).compose(rows -> {
         Row r = written(rows);
         return rectification.announce(tx, opening, applicationId, r.getString("application_number"),

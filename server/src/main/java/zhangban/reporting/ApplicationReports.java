@@ -3,9 +3,10 @@ package zhangban.reporting;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
-import java.time.ZoneOffset;
 import java.util.Map;
 import java.util.Optional;
+import zhangban.db.Timestamps;
+import zhangban.filing.Action;
 import zhangban.filing.ApplicationEvents;
 
 /**
@@ -28,15 +29,13 @@ public final class ApplicationReports implements ApplicationEvents {
       "withdraw", RecordKind.APPLICATION_WITHDRAWN);
 
   /**
-   * The record of application $1's step of kind $2 at $3 (an ISO instant) by $4, with every
-   * canonical field the application has now (nulls left out).
+   * The record of application $1's step of kind $2 at $3 by $4, with every canonical field the
+   * application has now (nulls left out).
    */
   static final String RECORD = """
       insert into platform_report (application_number, kind, record, next_attempt_at, created_at, updated_at)
-      select a.number, $2, jsonb_strip_nulls(jsonb_build_object(
-               'applicationNumber', a.number, 'itemCode', a.item_code, 'itemImplementationCode', v.implementation_code,
-               'departmentCode', a.department, 'departmentUscc', d.uscc, 'departmentName', d.name,
-               'regionCode', d.region, 'applicantKind', a.applicant_kind, 'at', $3::text, 'officer', $4::text,
+      select f.number, $2, jsonb_strip_nulls(f.fields || jsonb_build_object(
+               'at', utc_instant_text($3), 'officer', $4::text,
                'promisedDays', v.promised_days, 'deadline', a.deadline, 'reason', a.decision_reason,
                'materials', (select jsonb_agg(s ->> 'materialCode') from jsonb_array_elements(a.supplement_items) s),
                'resultKind', a.result ->> 'kind',
@@ -46,11 +45,11 @@ public final class ApplicationReports implements ApplicationEvents {
                'licenceValidFrom', a.result -> 'licence' ->> 'validFrom',
                'licenceValidUntil', a.result -> 'licence' ->> 'validUntil',
                'licenceIssuer', a.result -> 'licence' ->> 'issuer')),
-             $5, $5, $5
-      from application a
-      join department d on d.code = a.department
+             $3, $3, $3
+      from application_report_fields f
+      join application a on a.id = f.application_id
       join service_item_version v on v.item_code = a.item_code and v.version = a.item_version
-      where a.id = $1 and a.number is not null
+      where f.application_id = $1 and f.number is not null
       """;
 
   @Override
@@ -59,10 +58,9 @@ public final class ApplicationReports implements ApplicationEvents {
     if (kind.isEmpty()) {
       return Future.succeededFuture();
     }
-    var at = t.at().atOffset(ZoneOffset.UTC);
-    boolean department = !"submit".equals(t.action()) && !"resubmit".equals(t.action()) && !"withdraw".equals(t.action());
-    return tx.preparedQuery(RECORD).execute(Tuple.of(t.applicationId(), kind.get().wire(), t.at().toString(),
-        department ? t.actor() : null, at)).mapEmpty();
+    boolean department = Action.fromWire(t.action()).party() == Action.Party.DEPARTMENT;
+    return tx.preparedQuery(RECORD).execute(Tuple.of(t.applicationId(), kind.get().wire(), Timestamps.utc(t.at()),
+        department ? t.actor() : null)).mapEmpty();
   }
 
   static Optional<RecordKind> kind(Transition t) {

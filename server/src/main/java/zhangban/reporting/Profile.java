@@ -153,31 +153,30 @@ public final class Profile {
         problems.add("no record " + kind.wire());
         continue;
       }
-      if (r.getString("type") == null || r.getJsonArray("key", new JsonArray()).isEmpty()) {
-        problems.add(kind.wire() + " needs a type and a key");
+      if (r.getString("type") == null || r.getJsonArray("key", new JsonArray()).isEmpty()
+          || r.getJsonObject("fields") == null) {
+        problems.add(kind.wire() + " needs a type, a key and fields");
+        continue;
       }
-      r.getJsonObject("fields", new JsonObject()).forEach(f -> {
+      r.getJsonObject("fields").forEach(f -> {
         JsonObject field = (JsonObject) f.getValue();
         String where = kind.wire() + "." + f.getKey();
         if (!field.containsKey("value") && field.getString("from") == null) {
           problems.add(where + " needs from or value");
         }
-        if (field.getString("codes") != null && !codes.containsKey(field.getString("codes"))) {
-          problems.add(where + " names no code table " + field.getString("codes"));
+        String table = field.getString("codes");
+        if (table != null && !codes.containsKey(table)) {
+          problems.add(where + " names no code table " + table);
+        } else if (table != null && !codes.getJsonObject(table).getString("domain", "").equals(field.getString("from"))) {
+          problems.add(where + " codes " + field.getString("from") + " with table " + table + " of another domain");
         }
         if (field.getString("format") != null && !FORMATS.contains(field.getString("format"))) {
           problems.add(where + " has an unknown format " + field.getString("format"));
         }
       });
     }
-    records.fieldNames().stream().filter(k -> {
-      try {
-        RecordKind.fromWire(k);
-        return false;
-      } catch (IllegalArgumentException e) {
-        return true;
-      }
-    }).forEach(k -> problems.add("unknown record " + k));
+    Set<String> kinds = java.util.Arrays.stream(RecordKind.values()).map(RecordKind::wire).collect(Collectors.toSet());
+    records.fieldNames().stream().filter(k -> !kinds.contains(k)).forEach(k -> problems.add("unknown record " + k));
     return problems;
   }
 }

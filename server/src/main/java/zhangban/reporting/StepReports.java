@@ -5,9 +5,9 @@ import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.time.Instant;
 import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.Map;
 import java.util.UUID;
+import zhangban.db.Timestamps;
 import zhangban.rating.Audit;
 
 /**
@@ -27,17 +27,14 @@ public final class StepReports implements Audit.Listener {
       "closed", RecordKind.CASE_CLOSED);
 
   /**
-   * The record of kind $3 for rating $1 (and case $2) at $4 (an ISO instant; $5 the same as a time,
-   * $6 the time zone its day is counted in), with the rating's, the case's and the application's
-   * fields as the step left them; whether the step kept its deadline is judged on that day.
+   * The record of kind $3 for rating $1 (and case $2) at $4 ($5 the time zone its day is counted
+   * in), with the rating's, the case's and the application's fields as the step left them; whether
+   * the step kept its deadline is judged on that day.
    */
   static final String RECORD = """
       insert into platform_report (application_number, kind, record, next_attempt_at, created_at, updated_at)
-      select r.application_number, $3::text, jsonb_strip_nulls(jsonb_build_object(
-               'applicationNumber', r.application_number, 'itemCode', r.item_code,
-               'itemImplementationCode', v.implementation_code, 'departmentCode', r.department,
-               'departmentUscc', d.uscc, 'departmentName', d.name, 'regionCode', d.region,
-               'applicantKind', a.applicant_kind, 'at', $4::text, 'ratingId', r.id,
+      select f.number, $3::text, jsonb_strip_nulls(f.fields || jsonb_build_object(
+               'at', utc_instant_text($4), 'ratingId', r.id,
                'sequence', case $3::text when 'rating' then 1 when 'follow_up' then 2 end,
                'stage', case when $3::text = 'rating' then r.stage end,
                'channel', case when $3::text = 'rating' then r.channel end,
@@ -50,14 +47,12 @@ public final class StepReports implements Audit.Listener {
                'caseId', c.id, 'finding', c.finding, 'outcome', c.outcome, 'reply', c.reply,
                'closeReason', c.close_reason,
                'deadlineKept', case $3::text
-                 when 'case_verified' then ($5::timestamptz at time zone $6::text)::date <= c.verify_deadline
-                 when 'case_rectified' then ($5::timestamptz at time zone $6::text)::date <= c.reply_deadline
-                 when 'case_replied' then ($5::timestamptz at time zone $6::text)::date <= c.reply_deadline end)),
-             $5, $5, $5
+                 when 'case_verified' then ($4::timestamptz at time zone $5::text)::date <= c.verify_deadline
+                 when 'case_rectified' then ($4::timestamptz at time zone $5::text)::date <= c.reply_deadline
+                 when 'case_replied' then ($4::timestamptz at time zone $5::text)::date <= c.reply_deadline end)),
+             $4, $4, $4
       from rating r
-      join application a on a.id = r.application_id
-      join department d on d.code = r.department
-      join service_item_version v on v.item_code = r.item_code and v.version = r.item_version
+      join application_report_fields f on f.application_id = r.application_id
       left join rectification_case c on c.id = $2
       where r.id = $1
       """;
@@ -74,7 +69,7 @@ public final class StepReports implements Audit.Listener {
     if (kind == null) {
       return Future.succeededFuture();
     }
-    return tx.preparedQuery(RECORD).execute(Tuple.of(ratingId, caseId, kind.wire(), at.toString(),
-        at.atOffset(ZoneOffset.UTC), zone.getId())).mapEmpty();
+    return tx.preparedQuery(RECORD).execute(Tuple.of(ratingId, caseId, kind.wire(), Timestamps.utc(at), zone.getId()))
+        .mapEmpty();
   }
 }

@@ -2,13 +2,11 @@ package zhangban.reporting;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.multipart.MultipartForm;
 import io.vertx.json.schema.OutputUnit;
 import io.vertx.json.schema.SchemaRepository;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -16,6 +14,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import zhangban.support.Api;
+import zhangban.support.PushFixtures;
 import zhangban.support.TestServer;
 
 /**
@@ -43,33 +42,19 @@ class ApplicationReportsTest {
   }
 
   static String submitted() {
-    String id = api.post("/applications").token(citizen).idempotencyKey("create-" + UUID.randomUUID())
-        .json(new JsonObject().put("itemCode", "MZ-HY-001").put("form", new JsonObject().put("partnerName", "李娜")
-            .put("appointmentDate", "2026-12-01").put("venue", "futian")))
-        .expect(201).json().getString("id");
-    for (String material : new String[] {"id_card", "household_register"}) {
-      upload(id, material);
-    }
-    api.post("/applications/" + id + "/submit").token(citizen).idempotencyKey("submit-" + id).send().expect(200);
-    return id;
+    return new PushFixtures(server, null).submitted("citizen-zhang");
   }
 
   static void upload(String id, String material) {
-    api.put("/applications/" + id + "/materials/" + material).token(citizen)
-        .multipart(MultipartForm.create().binaryFileUpload("file", "doc.pdf", Buffer.buffer("%PDF-1.4\n% doc\n"),
-            "application/pdf")).expect(200);
+    new PushFixtures(server, null).upload("citizen-zhang", id, material);
   }
 
   static String number(String id) {
-    return api.get("/applications/" + id).token(citizen).send().expect(200).json().getString("number");
+    return server.row("select number from application where id = $1", UUID.fromString(id)).getString("number");
   }
 
   static List<JsonObject> records(String number) {
-    List<JsonObject> out = new ArrayList<>();
-    server.app.pool().preparedQuery("select kind, record from platform_report where application_number = $1 order by id")
-        .execute(io.vertx.sqlclient.Tuple.of(number)).await()
-        .forEach(r -> out.add(new JsonObject().put("kind", r.getString("kind")).put("record", r.getJson("record"))));
-    return out;
+    return server.rows("select kind, record from platform_report where application_number = $1 order by id", number);
   }
 
   @Test
@@ -207,7 +192,28 @@ class ApplicationReportsTest {
   }
 
   @Test
+  void aRefusedStepRecordsNothingAndARetriedOneRecordsOnce() {
+    String id = submitted();
+    String key = "accept-" + id;
+    Map<String, Long> before = server.snapshot();
+    api.post("/applications/" + id + "/accept").token(officer).idempotencyKey(key).header("If-Match", "\"99\"")
+        .send().expect(412);
+    api.post("/applications/" + id + "/approve").token(officer).send().expect(409);
+    api.post("/applications/" + id + "/complete").token(officer).json(new JsonObject().put("result",
+        new JsonObject().put("kind", "electronic_licence"))).expect(409);
+    assertEquals(before, server.snapshot(), "nothing changed, nothing recorded");
+    JsonObject first = api.post("/applications/" + id + "/accept").token(officer).idempotencyKey(key).send()
+        .expect(200).json();
+    assertEquals(first, api.post("/applications/" + id + "/accept").token(officer).idempotencyKey(key).send()
+        .expect(200).json());
+    assertEquals(List.of("application_received", "application_accepted"),
+        records(number(id)).stream().map(r -> r.getString("kind")).toList(), "the retry recorded nothing more");
+  }
+
+  @Test
   void aWrongProfileStopsTheServerAtStart() {
-    assertThrows(RuntimeException.class, () -> TestServer.start(Map.of("REPORTING_PROFILE", "no-such-province")));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> TestServer.start(Map.of("REPORTING_PROFILE", "no-such-province")));
+    assertTrue(e.getMessage().contains("No shipped reporting profile no-such-province"), e.getMessage());
   }
 }

@@ -3,9 +3,7 @@ package zhangban.reporting;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.vertx.core.json.JsonObject;
-import io.vertx.sqlclient.Tuple;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -39,10 +37,8 @@ class DefaultedRatingReportTest {
     while (server.app.ratingScheduler().pass().await() != 0) {
       // until nothing is left to close
     }
-    List<JsonObject> records = new ArrayList<>();
-    server.app.pool().preparedQuery("select kind, record from platform_report where application_number = $1 order by id")
-        .execute(Tuple.of(number)).await()
-        .forEach(r -> records.add(new JsonObject().put("kind", r.getString("kind")).put("record", r.getJson("record"))));
+    List<JsonObject> records = server.rows(
+        "select kind, record from platform_report where application_number = $1 order by id", number);
     assertEquals(List.of("application_received", "application_refused", "rating"),
         records.stream().map(r -> r.getString("kind")).toList());
     JsonObject rating = records.get(2).getJsonObject("record");

@@ -148,18 +148,25 @@ class ProfileTest {
     spec.getJsonObject("codes").getJsonObject("pf").getJsonObject("map").remove("hotline");
     spec.getJsonObject("records").remove("case_closed");
     spec.getJsonObject("records").getJsonObject("rating").getJsonObject("fields")
-        .put("assessTime", new JsonObject().put("from", "at").put("format", "epoch"));
+        .put("assessTime", new JsonObject().put("from", "at").put("format", "epoch"))
+        .put("proStatus", new JsonObject().put("from", "level").put("codes", "proStatus"));
+    Object followUpFields = spec.getJsonObject("records").getJsonObject("follow_up").remove("fields");
     Path file = dir.resolve("province.json");
     Files.writeString(file, spec.encode());
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Profile.load(file.toString()));
     assertTrue(e.getMessage().contains("code table pf must code exactly"), e.getMessage());
     assertTrue(e.getMessage().contains("no record case_closed"), e.getMessage());
     assertTrue(e.getMessage().contains("rating.assessTime has an unknown format epoch"), e.getMessage());
+    assertTrue(e.getMessage().contains("rating.proStatus codes level with table proStatus of another domain"),
+        e.getMessage());
+    assertTrue(e.getMessage().contains("follow_up needs a type, a key and fields"), e.getMessage());
 
     spec.getJsonObject("codes").getJsonObject("pf").getJsonObject("map").put("hotline", "6");
     spec.getJsonObject("records").put("case_closed", spec.getJsonObject("records").getJsonObject("case_replied"));
     spec.getJsonObject("records").getJsonObject("rating").getJsonObject("fields")
-        .put("assessTime", new JsonObject().put("from", "at").put("format", "datetime"));
+        .put("assessTime", new JsonObject().put("from", "at").put("format", "datetime"))
+        .put("proStatus", new JsonObject().put("from", "stage").put("codes", "proStatus"));
+    spec.getJsonObject("records").getJsonObject("follow_up").put("fields", followUpFields);
     Files.writeString(file, spec.encode());
     assertEquals("6", Profile.load(file.toString()).render(full(RecordKind.RATING)).body().getString("pf"),
         "a mounted profile overrides what is shipped");

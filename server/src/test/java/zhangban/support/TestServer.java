@@ -136,7 +136,8 @@ public final class TestServer implements AutoCloseable {
     Map<String, Long> out = new LinkedHashMap<>();
     for (String table : List.of("application", "timeline_event", "application_material", "idempotency_record",
         "department", "service_item", "service_item_version", "calendar_day", "calendar_year", "rating",
-        "rating_invitation", "rectification_case", "case_appeal", "rating_audit", "rating_tag_dictionary")) {
+        "rating_invitation", "rectification_case", "case_appeal", "rating_audit", "rating_tag_dictionary",
+        "platform_report")) {
       out.put(table, count("select count(*) from " + table));
     }
     out.put("application_versions", count("select coalesce(sum(version), 0) from application"));
