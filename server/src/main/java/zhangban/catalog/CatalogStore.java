@@ -91,9 +91,10 @@ public final class CatalogStore {
   }
 
   public Future<JsonObject> createDepartment(JsonObject in) {
-    if (!Principal.isValidUscc(in.getString("uscc"))) {
-      throw ApiException.unprocessable("The 统一社会信用代码 " + in.getString("uscc") + " has a wrong check character.",
-          new JsonArray().add(ApiException.fieldError("/uscc", "Not a valid 统一社会信用代码 (GB 32100-2015).")));
+    JsonArray errors = new JsonArray();
+    Principal.checkUscc(in.getString("uscc"), "/uscc", errors);
+    if (!errors.isEmpty()) {
+      throw ApiException.unprocessable("The 统一社会信用代码 " + in.getString("uscc") + " has a wrong check character.", errors);
     }
     return pool.preparedQuery(INSERT_DEPARTMENT)
         .execute(Tuple.of(in.getString("code"), in.getString("name"), in.getString("region"), in.getString("uscc"),

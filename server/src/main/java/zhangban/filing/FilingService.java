@@ -96,21 +96,13 @@ public final class FilingService {
 
   /** A page of the timeline after the cursor (a sequence number), {@code limit} events at most. */
   public Future<JsonObject> timeline(Principal p, UUID id, Optional<String> cursor, int limit) {
-    int after = cursor.map(FilingService::sequenceCursor).orElse(0);
+    int after = cursor.map(Cursors::decodeSequence).orElse(0);
     return visible(pool, p, id).compose(a -> store.timeline(pool, id, after, limit + 1)).map(events -> {
       boolean more = events.size() > limit;
       JsonArray items = new JsonArray(events.getList().subList(0, Math.min(limit, events.size())));
-      String next = more ? Cursors.encode(String.valueOf(items.getJsonObject(items.size() - 1).getInteger("seq"))) : null;
+      String next = more ? Cursors.encodeSequence(items.getJsonObject(items.size() - 1).getInteger("seq")) : null;
       return new JsonObject().put("items", items).put("nextCursor", next).put("hasMore", more);
     });
-  }
-
-  private static int sequenceCursor(String cursor) {
-    String seq = Cursors.decode(cursor);
-    if (!seq.matches("[0-9]{1,9}")) {
-      throw ApiException.badRequest("The cursor is not one this server issued.");
-    }
-    return Integer.parseInt(seq);
   }
 
   public record ListFilter(Optional<String> state, Optional<String> warning, Optional<String> department,
@@ -239,8 +231,10 @@ public final class FilingService {
     }));
   }
 
-  /** Takes {@code action} on behalf of {@code p}; with a key, a retry replays the first result. */
-  /** Takes {@code action}; when {@code ifMatch} names a version, only on that version (else 412). */
+  /**
+   * Takes {@code action} on behalf of {@code p}; with a key, a retry replays the first result; when
+   * {@code ifMatch} names a version, only on that version (else 412).
+   */
   public Future<JsonObject> act(Principal p, UUID id, Action action, JsonObject in, Optional<String> key,
                                 Optional<Integer> ifMatch) {
     String operation = "act:" + action.wire();
@@ -358,8 +352,8 @@ public final class FilingService {
       errors.add(ApiException.fieldError("/result/licence/validUntil", "On or after validFrom."));
     }
     String issuer = licence.getString("issuerUscc");
-    if (issuer != null && !Principal.isValidUscc(issuer)) {
-      errors.add(ApiException.fieldError("/result/licence/issuerUscc", "Not a valid 统一社会信用代码 (GB 32100-2015)."));
+    if (issuer != null) {
+      Principal.checkUscc(issuer, "/result/licence/issuerUscc", errors);
     }
     if (!errors.isEmpty()) {
       throw ApiException.unprocessable("The licence does not hold together.", errors);

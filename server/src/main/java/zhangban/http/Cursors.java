@@ -19,6 +19,20 @@ public final class Cursors {
     return encode(at.toInstant() + "|" + id);
   }
 
+  /** The cursor after sequence number {@code seq}, for {@link #decodeSequence}. */
+  public static String encodeSequence(int seq) {
+    return encode(String.valueOf(seq));
+  }
+
+  /** A cursor of a sequence number; anything else is a 400, as for {@link #decodeTimeAndId}. */
+  public static int decodeSequence(String cursor) {
+    String seq = decode(cursor);
+    if (!seq.matches("[0-9]{1,9}")) {
+      throw ApiException.badRequest("The cursor is not one this server issued.");
+    }
+    return Integer.parseInt(seq);
+  }
+
   /** Years a row of this server can carry; a cursor outside them was not issued here. */
   private static final int FIRST_YEAR = 2000;
   private static final int LAST_YEAR = 9999;

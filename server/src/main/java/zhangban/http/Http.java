@@ -21,6 +21,11 @@ public final class Http {
 
   /** Runs {@code action}, answering its JSON with {@code status}, or routing its failure to {@link Problems}. */
   public static Handler<RoutingContext> json(int status, Function<RoutingContext, Future<JsonObject>> action) {
+    return json(status, PRIVATE, action);
+  }
+
+  private static Handler<RoutingContext> json(int status, String cacheControl,
+                                              Function<RoutingContext, Future<JsonObject>> action) {
     return rc -> {
       Future<JsonObject> f;
       try {
@@ -29,13 +34,14 @@ public final class Http {
         rc.fail(e);
         return;
       }
-      f.onSuccess(body -> send(rc, status, body)).onFailure(rc::fail);
+      f.onSuccess(body -> send(rc, status, cacheControl, body)).onFailure(rc::fail);
     };
   }
 
   /** How long shared caches may keep the public catalog and calendar: an admin's change shows within it. */
   public static final int PUBLIC_MAX_AGE_SECONDS = 300;
-  private static final String CACHE_CONTROL = "zhangban.cache-control";
+  private static final String PUBLIC = "public, max-age=" + PUBLIC_MAX_AGE_SECONDS;
+  private static final String PRIVATE = "private, no-store";
 
   /**
    * Like {@link #json}, for what anyone may read and caches may share (the catalog, the calendar):
@@ -43,22 +49,23 @@ public final class Http {
    * {@code private, no-store}.
    */
   public static Handler<RoutingContext> publicJson(Function<RoutingContext, Future<JsonObject>> action) {
-    Handler<RoutingContext> json = json(200, action);
-    return rc -> {
-      rc.put(CACHE_CONTROL, "public, max-age=" + PUBLIC_MAX_AGE_SECONDS);
-      json.handle(rc);
-    };
+    return json(200, PUBLIC, action);
+  }
+
+  /** Answers {@code body}, not to be kept by any cache. */
+  public static void send(RoutingContext rc, int status, JsonObject body) {
+    send(rc, status, PRIVATE, body);
   }
 
   /**
-   * Answers {@code body}. A 200 to a GET carries a strong {@code ETag} (a digest of the body), and
-   * is answered 304 with no body when {@code If-None-Match} names it: the client's copy is current.
+   * Answers {@code body}. A 200 to a GET carries a strong {@code ETag} (a digest of the body, not
+   * the resource's {@code version}, which If-Match takes), and is answered 304 with no body when
+   * {@code If-None-Match} names it: the client's copy is current.
    */
-  public static void send(RoutingContext rc, int status, JsonObject body) {
+  private static void send(RoutingContext rc, int status, String cacheControl, JsonObject body) {
     if (rc.response().ended()) {
       return;
     }
-    String cacheControl = Optional.ofNullable(rc.<String>get(CACHE_CONTROL)).orElse("private, no-store");
     io.vertx.core.buffer.Buffer bytes = body.toBuffer();
     rc.response().putHeader("Cache-Control", cacheControl);
     if (status == 200 && rc.request().method() == io.vertx.core.http.HttpMethod.GET) {

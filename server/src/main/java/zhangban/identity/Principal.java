@@ -119,6 +119,13 @@ public record Principal(String subject, Optional<String> name, Set<Role> roles,
     return new Principal(claims.getString("sub"), name, roles, dept, uscc);
   }
 
+  /** Adds to {@code errors} the field error of {@code code} at {@code pointer} when it is not a valid 统一社会信用代码. */
+  public static void checkUscc(String code, String pointer, JsonArray errors) {
+    if (!isValidUscc(code)) {
+      errors.add(ApiException.fieldError(pointer, "Not a valid 统一社会信用代码 (GB 32100-2015)."));
+    }
+  }
+
   /** 统一社会信用代码: 18 characters from the code's alphabet (GB 32100-2015), with its check character. */
   public static boolean isValidUscc(String code) {
     String alphabet = "0123456789ABCDEFGHJKLMNPQRTUWXY";

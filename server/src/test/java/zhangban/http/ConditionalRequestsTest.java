@@ -5,14 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.multipart.MultipartForm;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import zhangban.support.Api;
+import zhangban.support.PushFixtures;
 import zhangban.support.TestServer;
 
 /**
@@ -41,17 +40,7 @@ class ConditionalRequestsTest {
   }
 
   static String submitted() {
-    String id = api.post("/applications").token(citizen).idempotencyKey("create-" + UUID.randomUUID())
-        .json(new JsonObject().put("itemCode", "MZ-HY-001").put("form", new JsonObject().put("partnerName", "李娜")
-            .put("appointmentDate", "2026-12-01").put("venue", "futian")))
-        .expect(201).json().getString("id");
-    for (String material : new String[] {"id_card", "household_register"}) {
-      api.put("/applications/" + id + "/materials/" + material).token(citizen)
-          .multipart(MultipartForm.create().binaryFileUpload("file", "doc.pdf", Buffer.buffer("%PDF-1.4\n% doc\n"),
-              "application/pdf")).expect(200);
-    }
-    api.post("/applications/" + id + "/submit").token(citizen).idempotencyKey("submit-" + id).send().expect(200);
-    return id;
+    return new PushFixtures(server, null).submitted("citizen-zhang");
   }
 
   @Test
@@ -74,14 +63,19 @@ class ConditionalRequestsTest {
 
   @Test
   void aChangedResourceHasAnotherTag() {
-    String before = api.get("/applications/" + submitted()).token(citizen).send().expect(200).header("ETag");
     String id = submitted();
     Api.Response own = api.get("/applications/" + id).token(citizen).send().expect(200);
-    assertNotEquals(before, own.header("ETag"), "another application");
+    Api.Response list = api.get("/applications?limit=5").token(citizen).send().expect(200);
     api.post("/applications/" + id + "/accept").token(officer).send().expect(200);
     Api.Response accepted = api.get("/applications/" + id).token(citizen).header("If-None-Match", own.header("ETag"))
         .send().expect(200);
     assertEquals("accepted", accepted.json().getString("state"));
+    assertNotEquals(own.header("ETag"), accepted.header("ETag"), "the same application, changed");
+    Api.Response listed = api.get("/applications?limit=5").token(citizen).header("If-None-Match", list.header("ETag"))
+        .send().expect(200);
+    assertNotEquals(list.header("ETag"), listed.header("ETag"), "a list with a changed item");
+    assertEquals(null, api.get("/applications/" + UUID.randomUUID()).token(citizen).send().expect(404).header("ETag"),
+        "an error carries no tag");
   }
 
   @Test
@@ -123,6 +117,23 @@ class ConditionalRequestsTest {
     api.post("/applications/" + id + "/start-review").token(officer).header("If-Match", "*").send().expect(200);
     api.post("/applications/" + id + "/approve").token(officer).header("If-Match", String.valueOf(version + 2))
         .send().expect(200);
+  }
+
+  @Test
+  void aRetryUnderTheSameKeyReplaysTheFirstAnswerWhateverTheVersionNow() {
+    String id = submitted();
+    int version = api.get("/applications/" + id).token(officer).send().expect(200).json().getInteger("version");
+    String key = "accept-" + id;
+    // refused on a stale version: the key is not used up, the retry on the right version goes through
+    api.post("/applications/" + id + "/accept").token(officer).idempotencyKey(key)
+        .header("If-Match", "\"" + (version - 1) + "\"").send().expect(412);
+    JsonObject accepted = api.post("/applications/" + id + "/accept").token(officer).idempotencyKey(key)
+        .header("If-Match", "\"" + version + "\"").send().expect(200).json();
+    // the same request again, once the version has moved on: the first answer, not a 412
+    assertEquals(accepted, api.post("/applications/" + id + "/accept").token(officer).idempotencyKey(key)
+        .header("If-Match", "\"" + version + "\"").send().expect(200).json());
+    assertEquals(version + 1, api.get("/applications/" + id).token(officer).send().expect(200).json()
+        .getInteger("version"), "accepted once");
   }
 
   @Test
