@@ -1,4 +1,4 @@
-package zhangban.push;
+package zhangban.outbox;
 
 /** A token bucket used on one context: up to one second's worth of sends may go at once. */
 final class RateLimiter {
