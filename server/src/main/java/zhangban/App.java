@@ -39,6 +39,9 @@ import zhangban.db.Idempotency;
 import zhangban.filing.ApplicationEvents;
 import zhangban.reporting.ApplicationReports;
 import zhangban.reporting.Profile;
+import zhangban.reporting.ReportAdmin;
+import zhangban.reporting.ReportWorker;
+import zhangban.reporting.ReportingApi;
 import zhangban.reporting.StepReports;
 import zhangban.rating.Audit;
 import zhangban.filing.FilingApi;
@@ -130,7 +133,7 @@ public final class App implements AutoCloseable {
   /** With {@code gateway} given, pushes go there instead of the configured one (tests, benchmarks). */
   public static App start(Config config, Clock clock, Database database, PushGateway gateway) {
     // loading a reporting profile checks it whole: a wrong one stops the start before anything runs
-    Optional<Profile> reporting = config.reportingProfile().map(Profile::load);
+    Optional<Profile> reporting = config.reporting().profile().map(Profile::load);
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     new JvmMemoryMetrics().bindTo(registry);
     new JvmGcMetrics().bindTo(registry);
@@ -199,11 +202,11 @@ public final class App implements AutoCloseable {
     RatingService ratings = new RatingService(pool, dictionary, cases, config.rating(), rollups, clock, config.zone(),
         reporting.isPresent(), audit);
     Buffer contractText = Buffer.buffer(zhangban.api.Contract.text());
+    ReportAdmin reportAdmin = new ReportAdmin(pool, reporting, config.reporting(), clock, config.zone());
     OpsApi ops = new OpsApi(pool, migrated::get, app.draining::get, registry, contractText, config.readyTimeoutMillis(),
         new JsonObject().put("devMode", config.devMode()).put("push", push.describe())
-            .put("role", config.role().name().toLowerCase().replace('_', '-'))
-            .put("reporting", reporting.map(p -> "recording for profile " + p.name() + " (not sent yet)")
-                .orElse("off")));
+            .put("role", config.role().name().toLowerCase().replace('_', '-')),
+        () -> reportAdmin.health().map(h -> new JsonObject().put("reporting", h)));
     // a push-worker process serves health and metrics only; the other operations answer 501
     List<Consumer<RouterBuilder>> features = !config.role().servesApi() ? List.of(ops::mount) : List.of(
         ops::mount,
@@ -215,6 +218,7 @@ public final class App implements AutoCloseable {
         new NotifyApi(pool, devices, new Inbox(pool, templates), preferences,
             new PushAdmin(pool, clock, push.describe()), clock)::mount,
         new RatingApi(ratings, dictionary, filing)::mount,
+        new ReportingApi(reportAdmin)::mount,
         new CaseApi(cases)::mount,
         new StatsApi(new StatsService(statsPool, config.stats().goodLevels(), config.stats().minSample(), clock,
             config.zone()), new Exports(statsPool, config.zone()))::mount);
@@ -250,6 +254,11 @@ public final class App implements AutoCloseable {
         .compose(v -> config.runsPushWorker()
             ? vertx.deployVerticle(new PushWorker(pool, database.connectOptions(), push,
                 Gateways.settings(config.push()), clock, registry)).onSuccess(app.deployments::add).mapEmpty()
+            : Future.succeededFuture())
+        .compose(v -> config.runsReportWorker()
+            ? vertx.deployVerticle(new ReportWorker(pool, database.connectOptions(), reporting.orElseThrow(),
+                config.reporting(), clock, config.zone(), registry, Gateways.workerId()))
+                .onSuccess(app.deployments::add).mapEmpty()
             : Future.succeededFuture())
         .compose(v -> vertx.deployVerticle(new DeadlineReminders(pool, notifier, clock, config.zone(),
             config.push().reminderIntervalMillis())).onSuccess(app.deployments::add))

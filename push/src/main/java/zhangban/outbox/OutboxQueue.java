@@ -20,6 +20,15 @@ public interface OutboxQueue<J extends OutboxJob> {
   String channel();
 
   /**
+   * Whether a job may wait for an earlier one (the claim holds back the later jobs of one key until
+   * the earlier are sent): then each round that sent something is followed by another claim at
+   * once, since the jobs it held back are due now, without waiting for the next poll.
+   */
+  default boolean ordered() {
+    return false;
+  }
+
+  /**
    * Claims up to {@code limit} due jobs with {@code FOR UPDATE SKIP LOCKED}: marks them sending,
    * leased to {@code worker} until {@code leaseUntil}, and counts the attempt. Jobs whose lease ran
    * out are due again, except the ones this worker still has {@code inFlight}.

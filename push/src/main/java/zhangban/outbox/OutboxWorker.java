@@ -167,7 +167,8 @@ public final class OutboxWorker<J extends OutboxJob> {
             if (done.failed()) {
               log.warn("Round failed: {}", done.cause().toString());
             }
-            roundDone(full);
+            // an ordered queue's next jobs may have waited for this round's
+            roundDone(full || queue.ordered());
           });
         });
   }

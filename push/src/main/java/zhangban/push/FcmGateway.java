@@ -155,7 +155,7 @@ public final class FcmGateway implements PushGateway {
     return new SendOutcome.Retry("UNKNOWN", Optional.empty(), t == null ? "unknown" : t.toString());
   }
 
-  /** Retry-After in seconds (the form FCM uses). */
+  /** Retry-After (FCM sends seconds). */
   static Optional<Duration> retryAfter(IncomingHttpResponse response) {
     if (response == null || response.getHeaders() == null) {
       return Optional.empty();
@@ -167,11 +167,7 @@ public final class FcmGateway implements PushGateway {
     for (var e : response.getHeaders().entrySet()) {
       if (e.getKey().equalsIgnoreCase(header) && e.getValue() != null) {
         Object v = e.getValue() instanceof java.util.List<?> l && !l.isEmpty() ? l.get(0) : e.getValue();
-        try {
-          return Optional.of(Duration.ofSeconds(Long.parseLong(String.valueOf(v).trim())));
-        } catch (NumberFormatException ignored) {
-          return Optional.empty();
-        }
+        return zhangban.outbox.RetryAfter.parse(String.valueOf(v), java.time.Instant.now());
       }
     }
     return Optional.empty();

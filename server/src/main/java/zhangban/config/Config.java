@@ -37,7 +37,7 @@ public record Config(
     Stats stats,
     HttpLimits http,
     long drainDelayMillis,
-    Optional<String> reportingProfile) {
+    Reporting reporting) {
 
   /**
    * What one connection may take of the server: time to send its headers, time without a byte,
@@ -70,6 +70,14 @@ public record Config(
   /** Whether this process drains the push outbox. */
   public boolean runsPushWorker() {
     return role == Role.PUSH_WORKER || (role == Role.ALL && push.workerEnabled());
+  }
+
+  /**
+   * Whether this process sends the platform reports: where the push worker runs (the outbox
+   * workers go together), a profile and an endpoint are configured, and it is not turned off.
+   */
+  public boolean runsReportWorker() {
+    return role != Role.API && reporting.sends() && reporting.workerEnabled();
   }
 
   /** Statistics: which levels count as good (好评), and the fewest ratings to be ranked. */
@@ -125,6 +133,40 @@ public record Config(
 
     public boolean hasCredentials() {
       return credentialsFile.isPresent() || credentialsJson.isPresent();
+    }
+  }
+
+  /**
+   * Reporting to the provincial platform (docs/platform-reporting.md): the profile records are
+   * written in, and where and how they are sent. No profile: nothing is recorded; a profile without
+   * an endpoint: recorded, not sent.
+   */
+  public record Reporting(
+      Optional<String> profile,
+      Optional<URI> endpoint,
+      Auth auth,
+      Optional<String> appKey,
+      Optional<String> appSecret,
+      Optional<URI> tokenUrl,
+      Optional<String> clientId,
+      Optional<String> clientSecret,
+      int timeoutMillis,
+      int batchSize,
+      int leaseSeconds,
+      int pollMillis,
+      int maxAttempts,
+      int backoffBaseMillis,
+      int backoffMaxMillis,
+      int ratePerSecond,
+      int backlogDegradedSeconds,
+      boolean workerEnabled) {
+
+    /** How requests to the platform are authenticated. */
+    public enum Auth { NONE, HMAC, OAUTH2 }
+
+    /** Whether records are sent at all (a profile and an endpoint). */
+    public boolean sends() {
+      return profile.isPresent() && endpoint.isPresent();
     }
   }
 
@@ -246,7 +288,58 @@ public record Config(
         stats(e),
         http,
         e.integer("SHUTDOWN_DRAIN_DELAY_MS", 5000),
-        e.opt("REPORTING_PROFILE"));
+        reporting(e));
+  }
+
+  private static Reporting reporting(Env e) {
+    Optional<URI> endpoint = e.opt("REPORTING_ENDPOINT").map(URI::create);
+    if (endpoint.isPresent() && !List.of("https", "http").contains(String.valueOf(endpoint.get().getScheme()))) {
+      throw new IllegalArgumentException("REPORTING_ENDPOINT must be an https:// URL (http:// only for a stub), got " + endpoint.get());
+    }
+    if (endpoint.isPresent() && e.opt("REPORTING_PROFILE").isEmpty()) {
+      throw new IllegalArgumentException("REPORTING_ENDPOINT needs REPORTING_PROFILE: the platform's record shape");
+    }
+    Reporting.Auth auth = switch (e.str("REPORTING_AUTH", "hmac")) {
+      case "none" -> Reporting.Auth.NONE;
+      case "hmac" -> Reporting.Auth.HMAC;
+      case "oauth2" -> Reporting.Auth.OAUTH2;
+      default -> throw new IllegalArgumentException("REPORTING_AUTH must be hmac, oauth2 or none, got "
+          + e.str("REPORTING_AUTH", ""));
+    };
+    Reporting r = new Reporting(
+        e.opt("REPORTING_PROFILE"),
+        endpoint,
+        auth,
+        e.opt("REPORTING_APP_KEY"),
+        e.opt("REPORTING_APP_SECRET"),
+        e.opt("REPORTING_TOKEN_URL").map(URI::create),
+        e.opt("REPORTING_CLIENT_ID"),
+        e.opt("REPORTING_CLIENT_SECRET"),
+        e.integer("REPORTING_TIMEOUT_MS", 10000),
+        e.integer("REPORTING_BATCH_SIZE", 200),
+        e.integer("REPORTING_LEASE_SECONDS", 60),
+        e.integer("REPORTING_POLL_MS", 1000),
+        e.integer("REPORTING_MAX_ATTEMPTS", 48),
+        e.integer("REPORTING_BACKOFF_BASE_MS", 2000),
+        e.integer("REPORTING_BACKOFF_MAX_MS", 10 * 60 * 1000),
+        e.integer("REPORTING_RATE_PER_SECOND", 5000),
+        e.integer("REPORTING_BACKLOG_DEGRADED_SECONDS", 3600),
+        e.bool("REPORTING_WORKER_ENABLED", true));
+    if (r.sends() && auth == Reporting.Auth.HMAC && (r.appKey().isEmpty() || r.appSecret().isEmpty())) {
+      throw new IllegalArgumentException("REPORTING_AUTH=hmac needs REPORTING_APP_KEY and REPORTING_APP_SECRET");
+    }
+    if (r.sends() && auth == Reporting.Auth.OAUTH2
+        && (r.tokenUrl().isEmpty() || r.clientId().isEmpty() || r.clientSecret().isEmpty())) {
+      throw new IllegalArgumentException(
+          "REPORTING_AUTH=oauth2 needs REPORTING_TOKEN_URL, REPORTING_CLIENT_ID and REPORTING_CLIENT_SECRET");
+    }
+    if (r.timeoutMillis() < 100 || r.batchSize() < 1 || r.leaseSeconds() < 1 || r.pollMillis() < 10
+        || r.maxAttempts() < 1 || r.backoffBaseMillis() < 1 || r.backoffMaxMillis() < r.backoffBaseMillis()
+        || r.ratePerSecond() < 1 || r.backlogDegradedSeconds() < 1) {
+      throw new IllegalArgumentException("Reporting settings out of range: time-out at least 100 ms, batch, lease, "
+          + "attempts, rate and degraded age at least 1, poll at least 10 ms, backoff maximum at least its base");
+    }
+    return r;
   }
 
   private static Stats stats(Env e) {

@@ -51,7 +51,8 @@ public final class Gateways {
         Duration.ofMillis(push.pruneIntervalMillis()), workerId());
   }
 
-  private static String workerId() {
+  /** This process among the workers sharing an outbox: its host and a random part. */
+  public static String workerId() {
     String host;
     try {
       host = InetAddress.getLocalHost().getHostName();

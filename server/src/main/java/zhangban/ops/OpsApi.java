@@ -7,6 +7,8 @@ import io.vertx.ext.web.openapi.router.RouterBuilder;
 import io.vertx.sqlclient.Pool;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+import io.vertx.core.Future;
 import zhangban.http.ApiException;
 import zhangban.http.Http;
 import zhangban.http.ProblemType;
@@ -20,9 +22,16 @@ public final class OpsApi {
   private final Buffer contract;
   private final long readyTimeoutMillis;
   private final JsonObject staticDetails;
+  private final Supplier<Future<JsonObject>> moreChecks;
 
+  /**
+   * {@code moreChecks} adds what features say of themselves (reporting's state and backlog); it
+   * informs, and does not decide readiness: a feature that cannot answer is said to be unknown.
+   */
   public OpsApi(Pool pool, BooleanSupplier migrated, BooleanSupplier draining, PrometheusMeterRegistry registry,
-                Buffer contract, long readyTimeoutMillis, JsonObject staticDetails) {
+                Buffer contract, long readyTimeoutMillis, JsonObject staticDetails,
+                Supplier<Future<JsonObject>> moreChecks) {
+    this.moreChecks = moreChecks;
     this.pool = pool;
     this.migrated = migrated;
     this.draining = draining;
@@ -52,6 +61,11 @@ public final class OpsApi {
       }
       pool.query("select 1").execute()
           .timeout(readyTimeoutMillis, TimeUnit.MILLISECONDS)
+          .compose(v -> moreChecks.get()
+              .timeout(readyTimeoutMillis, TimeUnit.MILLISECONDS)
+              .onSuccess(checks::mergeIn)
+              .otherwise(err -> null)
+              .map(v))
           .onComplete(ar -> {
             checks.put("database", ar.succeeded() ? "UP" : "DOWN: " + ar.cause().getMessage());
             boolean up = ar.succeeded() && migrationsDone;

@@ -46,9 +46,30 @@ public final class Profile {
   /** A record as the platform takes it: its type, its key, its body. */
   public record Rendered(String type, String key, JsonObject body) {}
 
+  /**
+   * How the platform takes records over HTTP: JSON or form-encoded bodies in a charset, one record
+   * a request at {@code path} ({@code {type}} replaced by the record's type), or {@code batchSize}
+   * records a request at {@code batchPath} (JSON only), and how it answers.
+   */
+  public record Transport(String format, java.nio.charset.Charset charset, String path, int batchSize,
+                          String batchPath, Answer answer) {
+    public boolean batches() {
+      return batchSize > 1;
+    }
+  }
+
+  /**
+   * How the platform's answer reads: the fields of its code, message and receipt, the codes that
+   * mean accepted and already accepted (a resend it recognised by the key), and for a batch the
+   * field of its per-record results and their key field. Any other code rejects the record.
+   */
+  public record Answer(String code, String message, String receipt, Set<String> success, Set<String> duplicate,
+                       String results, String key) {}
+
   private final String name;
   private final JsonObject spec;
   private final DateTimeFormatter dateTime;
+  private final Transport transport;
 
   private Profile(String name, JsonObject spec) {
     this.name = name;
@@ -59,6 +80,28 @@ public final class Profile {
     if (!problems.isEmpty()) {
       throw new IllegalArgumentException("Reporting profile " + name + " is not usable: " + String.join("; ", problems));
     }
+    JsonObject t = spec.getJsonObject("transport");
+    JsonObject a = t.getJsonObject("answer");
+    JsonObject batch = t.getJsonObject("batch", new JsonObject());
+    this.transport = new Transport(t.getString("format"), java.nio.charset.Charset.forName(t.getString("charset", "UTF-8")),
+        t.getString("path"), batch.getInteger("size", 1), batch.getString("path"),
+        new Answer(a.getString("code"), a.getString("message"), a.getString("receipt"), strings(a, "success"),
+            strings(a, "duplicate"), a.getString("results", "results"), a.getString("key", "key")));
+  }
+
+  private static Set<String> strings(JsonObject o, String field) {
+    return o.getJsonArray(field, new JsonArray()).stream().map(String::valueOf).collect(Collectors.toUnmodifiableSet());
+  }
+
+  public Transport transport() {
+    return transport;
+  }
+
+  /** The record kinds this record type carries (several kinds may share one type). */
+  public List<String> kindsOf(String type) {
+    return spec.getJsonObject("records").stream()
+        .filter(r -> type.equals(((JsonObject) r.getValue()).getString("type")))
+        .map(Map.Entry::getKey).sorted().toList();
   }
 
   /** A shipped profile by name ({@code gbt-39046-2020}, {@code zhejiang}), or a file by its path. */
@@ -175,8 +218,45 @@ public final class Profile {
         }
       });
     }
+    checkTransport(spec.getJsonObject("transport"), problems);
     Set<String> kinds = java.util.Arrays.stream(RecordKind.values()).map(RecordKind::wire).collect(Collectors.toSet());
     records.fieldNames().stream().filter(k -> !kinds.contains(k)).forEach(k -> problems.add("unknown record " + k));
     return problems;
+  }
+
+  private static void checkTransport(JsonObject t, List<String> problems) {
+    if (t == null) {
+      problems.add("no transport (format, path, answer)");
+      return;
+    }
+    String format = t.getString("format");
+    if (!"json".equals(format) && !"form".equals(format)) {
+      problems.add("transport.format must be json or form");
+    }
+    try {
+      java.nio.charset.Charset.forName(t.getString("charset", "UTF-8"));
+    } catch (RuntimeException e) {
+      problems.add("transport.charset " + t.getValue("charset") + " is not a charset");
+    }
+    if (t.getString("path") == null || !t.getString("path").startsWith("/")) {
+      problems.add("transport.path must start with /");
+    }
+    JsonObject batch = t.getJsonObject("batch");
+    if (batch != null) {
+      Integer size = batch.getInteger("size");
+      if (size == null || size < 2 || size > 1000) {
+        problems.add("transport.batch.size must be 2 to 1000");
+      }
+      if (batch.getString("path") == null || !batch.getString("path").startsWith("/")) {
+        problems.add("transport.batch.path must start with /");
+      }
+      if (!"json".equals(format)) {
+        problems.add("transport.batch needs format json");
+      }
+    }
+    JsonObject a = t.getJsonObject("answer");
+    if (a == null || a.getString("code") == null || a.getJsonArray("success", new JsonArray()).isEmpty()) {
+      problems.add("transport.answer needs the code field and the success codes");
+    }
   }
 }

@@ -1,0 +1,155 @@
+package zhangban.reporting;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import zhangban.outbox.OutboxJob;
+import zhangban.outbox.OutboxQueue;
+import zhangban.outbox.Outcome;
+
+/**
+ * {@code platform_report} as an outbox: the statements the {@link zhangban.outbox.OutboxWorker}
+ * drives. A record is due only when every earlier record of its application has been sent, so an
+ * application's records reach the platform in the order they were written (a rating never before
+ * its 办结, a case's steps in order) while different applications go in parallel. A dead record
+ * holds the later ones of its application back until it is requeued.
+ */
+final class ReportQueue implements OutboxQueue<ReportQueue.Job> {
+  static final String CHANNEL = "zhangban_report";
+
+  static final String CLAIM = """
+      with due as (
+        select r.id from platform_report r
+        where ((r.status in ('pending', 'temporary-failure') and r.next_attempt_at <= $1)
+            or (r.status = 'sending' and r.lease_until < $1 and not (r.leased_by = $4 and r.id = any($5::bigint[]))))
+          and not exists (
+            select from platform_report earlier
+            where earlier.application_number = r.application_number and earlier.id < r.id and earlier.status <> 'sent')
+        order by r.next_attempt_at, r.id
+        limit $2
+        for update skip locked
+      )
+      update platform_report r
+      set status = 'sending', lease_until = $3, leased_by = $4, attempts = r.attempts + 1, updated_at = $1
+      from due where r.id = due.id
+      returning r.id, r.application_number, r.kind, r.record, r.attempts
+      """;
+  /** One statement (one commit) for the records the platform accepted since the last such statement. */
+  private static final String SENT = """
+      update platform_report r set status = 'sent', receipt = v.receipt, last_error = null, lease_until = null,
+        sent_at = $3, updated_at = $3
+      from unnest($1::bigint[], $2::text[]) as v(id, receipt)
+      where r.id = v.id and r.leased_by = $4 and r.status = 'sending'
+      """;
+  private static final String FAILED = """
+      update platform_report set status = $2, next_attempt_at = $3, last_error = $4, lease_until = null, updated_at = $5
+      where id = $1 and leased_by = $6 and status = 'sending'
+      """;
+  private static final String RELEASE = """
+      update platform_report set status = 'temporary-failure', next_attempt_at = $2, lease_until = null,
+        last_error = 'released at shutdown', updated_at = $2
+      where leased_by = $1 and status = 'sending'
+      """;
+  static final String BACKLOG = """
+      select count(*) as n, min(created_at) as oldest from platform_report
+      where status in ('pending', 'temporary-failure', 'sending')
+      """;
+  /**
+   * Refreshes this worker's row and counts the workers seen within three heartbeats, itself
+   * included (the count reads the table as it was before this statement's own write).
+   */
+  private static final String HEARTBEAT = """
+      with beat as (
+        insert into platform_report_worker (id, seen_at) values ($1, now())
+        on conflict (id) do update set seen_at = now()
+      ), gone as (
+        delete from platform_report_worker where seen_at < now() - interval '1 hour'
+      )
+      select count(*) + 1 as live from platform_report_worker
+      where id <> $1 and seen_at > now() - $2::bigint * interval '1 millisecond'
+      """;
+  private static final String LEAVE = "delete from platform_report_worker where id = $1";
+
+  /** A claimed record: what it is about, in Zhangban's terms, rendered by the profile when sent. */
+  record Job(long id, String applicationNumber, RecordKind kind, JsonObject record, int attempts) implements OutboxJob {
+    ReportRecord toRecord() {
+      return new ReportRecord(kind, applicationNumber, record);
+    }
+  }
+
+  @Override
+  public String name() {
+    return "report";
+  }
+
+  @Override
+  public String channel() {
+    return CHANNEL;
+  }
+
+  @Override
+  public boolean ordered() {
+    return true;
+  }
+
+  @Override
+  public Future<List<Job>> claim(Pool pool, Instant now, int limit, Instant leaseUntil, String worker, Long[] inFlight) {
+    return pool.preparedQuery(CLAIM).execute(Tuple.of(utc(now), limit, utc(leaseUntil), worker, inFlight))
+        .map(rows -> {
+          List<Job> jobs = new ArrayList<>();
+          for (Row r : rows) {
+            jobs.add(new Job(r.getLong("id"), r.getString("application_number"), RecordKind.fromWire(r.getString("kind")),
+                (JsonObject) r.getJson("record"), r.getInteger("attempts")));
+          }
+          return jobs;
+        });
+  }
+
+  @Override
+  public Future<Void> sent(Pool pool, Long[] ids, String[] receipts, Instant now, String worker) {
+    return pool.preparedQuery(SENT).execute(Tuple.of(ids, receipts, utc(now), worker)).mapEmpty();
+  }
+
+  @Override
+  public Future<Void> failed(Pool pool, Job job, Outcome outcome, String status, Instant nextAttemptAt, String error,
+                             Instant now, String worker) {
+    return pool.preparedQuery(FAILED)
+        .execute(Tuple.of(job.id(), status, utc(nextAttemptAt), error, utc(now), worker)).mapEmpty();
+  }
+
+  @Override
+  public Future<Void> release(Pool pool, String worker, Instant now) {
+    return pool.preparedQuery(RELEASE).execute(Tuple.of(worker, utc(now))).mapEmpty();
+  }
+
+  @Override
+  public Future<Long> heartbeat(Pool pool, String worker, long windowMillis) {
+    return pool.preparedQuery(HEARTBEAT).execute(Tuple.of(worker, windowMillis))
+        .map(rows -> rows.iterator().next().getLong("live"));
+  }
+
+  @Override
+  public Future<Void> leave(Pool pool, String worker) {
+    return pool.preparedQuery(LEAVE).execute(Tuple.of(worker)).mapEmpty();
+  }
+
+  @Override
+  public Future<Backlog> backlog(Pool pool) {
+    return pool.query(BACKLOG).execute().map(rows -> {
+      Row r = rows.iterator().next();
+      OffsetDateTime oldest = r.getOffsetDateTime("oldest");
+      return new Backlog(r.getLong("n"), oldest == null ? null : oldest.toInstant());
+    });
+  }
+
+  static OffsetDateTime utc(Instant i) {
+    return i.atOffset(ZoneOffset.UTC);
+  }
+}
