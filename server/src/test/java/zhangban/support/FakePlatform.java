@@ -81,11 +81,13 @@ public final class FakePlatform implements AutoCloseable {
   private final Map<String, Accepted> byKey = new ConcurrentHashMap<>();
   private final Set<String> nonces = ConcurrentHashMap.newKeySet();
   private final Set<String> tokens = ConcurrentHashMap.newKeySet();
+  private final Set<String> revoked = ConcurrentHashMap.newKeySet();
   private final List<Rule> rules = new CopyOnWriteArrayList<>();
   private final List<String> violations = new CopyOnWriteArrayList<>();
   private final AtomicInteger resends = new AtomicInteger();
   private final AtomicInteger requests = new AtomicInteger();
   private final AtomicInteger tokensIssued = new AtomicInteger();
+  private final AtomicInteger largestBatch = new AtomicInteger();
   private final AtomicLong sequence = new AtomicLong();
   private volatile boolean oauth;
 
@@ -167,6 +169,11 @@ public final class FakePlatform implements AutoCloseable {
     return requests.get();
   }
 
+  /** The most records one batch request carried. */
+  public int largestBatch() {
+    return largestBatch.get();
+  }
+
   public int tokensIssued() {
     return tokensIssued.get();
   }
@@ -186,6 +193,11 @@ public final class FakePlatform implements AutoCloseable {
       req.response().setStatusCode(404).end();
       return;
     }
+    String auth = req.getHeader("Authorization");
+    if (oauth && auth != null && revoked.contains(auth.substring("Bearer ".length()))) {
+      req.response().setStatusCode(401).end("the token was revoked");
+      return;
+    }
     String problem = authProblem(req, body);
     if (problem != null) {
       violation(problem);
@@ -196,7 +208,9 @@ public final class FakePlatform implements AutoCloseable {
     if (t.batches() && path.equals("/platform" + t.batchPath())) {
       JsonArray results = new JsonArray();
       Rule hang = null;
-      for (Object o : new JsonObject(body.toString(t.charset())).getJsonArray("records")) {
+      JsonArray records = new JsonObject(body.toString(t.charset())).getJsonArray("records");
+      largestBatch.accumulateAndGet(records.size(), Math::max);
+      for (Object o : records) {
         JsonObject r = (JsonObject) o;
         Rule rule = ruleFor(r.getString("key"));
         if (rule != null && (rule.hang() || rule.status() != 200)) {
@@ -356,6 +370,7 @@ public final class FakePlatform implements AutoCloseable {
 
   /** Forgets the tokens issued so far: the next request with one is answered 401. */
   public void revokeTokens() {
+    revoked.addAll(tokens);
     tokens.clear();
   }
 
