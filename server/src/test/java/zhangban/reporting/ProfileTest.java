@@ -29,35 +29,11 @@ import org.junit.jupiter.api.io.TempDir;
  * record later fails when it is loaded.
  */
 class ProfileTest {
-  static final String AT = "2026-11-25T02:00:00Z"; // 10:00 in Shanghai
+  static final String AT = SampleRecords.AT;
 
   /** A record of {@code kind} with every canonical field it may carry. */
   static ReportRecord full(RecordKind kind) {
-    JsonObject f = new JsonObject().put("applicationNumber", "ZB2026112500000001").put("itemCode", "MZ-HY-001")
-        .put("itemImplementationCode", "440300A1B2C3D4E5F6A7B8C9").put("departmentCode", "MZJ")
-        .put("departmentUscc", "11440300007569248N").put("departmentName", "市民政局").put("regionCode", "440300")
-        .put("applicantKind", "citizen").put("at", AT);
-    switch (kind) {
-      case APPLICATION_ACCEPTED -> f.put("officer", "officer-minzheng").put("promisedDays", 5).put("deadline", "2026-12-02");
-      case APPLICATION_REFUSED -> f.put("officer", "officer-minzheng").put("reason", "不属于本部门职权");
-      case SUPPLEMENT_REQUESTED -> f.put("materials", new JsonArray().add("id_card").add("photo"));
-      case APPLICATION_COMPLETED -> f.put("officer", "officer-minzheng").put("resultKind", "electronic_licence")
-          .put("licenceName", "结婚证").put("licenceNumber", "DZZZ-2026-0001").put("licenceHolder", "张伟")
-          .put("licenceValidFrom", "2026-11-25").put("licenceValidUntil", "2036-11-24").put("licenceIssuer", "市民政局");
-      case APPLICATION_DENIED, APPLICATION_WITHDRAWN -> f.put("reason", "不符合条件");
-      case RATING -> f.put("ratingId", "r-1").put("sequence", 1).put("stage", "completed").put("channel", "hotline")
-          .put("level", 5).put("tags", new JsonArray().add("efficiency")).put("comment", "很好").put("defaulted", false);
-      case FOLLOW_UP -> f.put("ratingId", "r-1").put("sequence", 2).put("satisfaction", "basically_satisfied")
-          .put("comment", "基本解决");
-      case APPEAL_UPHELD -> f.put("ratingId", "r-1").put("note", "误评");
-      case CASE_VERIFIED -> f.put("caseId", "c-1").put("ratingId", "r-1").put("finding", "partly_true")
-          .put("deadlineKept", true);
-      case CASE_RECTIFIED -> f.put("caseId", "c-1").put("ratingId", "r-1").put("outcome", "ledger").put("deadlineKept", true);
-      case CASE_REPLIED -> f.put("caseId", "c-1").put("ratingId", "r-1").put("reply", "已整改").put("deadlineKept", false);
-      case CASE_CLOSED -> f.put("caseId", "c-1").put("ratingId", "r-1").put("closeReason", "follow_up").put("deadlineKept", true);
-      default -> { }
-    }
-    return new ReportRecord(kind, "ZB2026112500000001", f);
+    return SampleRecords.full(kind, "ZB2026112500000001", "r-1", "c-1");
   }
 
   /** The same record with only what no record of its kind goes without. */

@@ -90,12 +90,19 @@ public final class FakePlatform implements AutoCloseable {
   private final AtomicInteger largestBatch = new AtomicInteger();
   private final AtomicLong sequence = new AtomicLong();
   private volatile boolean oauth;
+  private volatile long delayMillis;
 
   private FakePlatform(String profileName) {
     this.profile = Profile.load(profileName);
     this.schemas = schemas(profile);
     this.server = vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(0));
-    server.requestHandler(req -> req.body().onSuccess(body -> handle(req, body)));
+    server.requestHandler(req -> req.body().onSuccess(body -> {
+      if (delayMillis > 0) {
+        vertx.setTimer(delayMillis, t -> handle(req, body));
+      } else {
+        handle(req, body);
+      }
+    }));
     try {
       server.listen().await(10, TimeUnit.SECONDS);
     } catch (Exception e) {
@@ -147,6 +154,12 @@ public final class FakePlatform implements AutoCloseable {
   /** Never answers the next {@code times} requests. */
   public FakePlatform hang(int times) {
     rules.add(new Rule(k -> true, 0, null, null, null, true, new AtomicInteger(times)));
+    return this;
+  }
+
+  /** Takes this long over every request, as a busy platform does: more records are in flight at once. */
+  public FakePlatform delay(long millis) {
+    delayMillis = millis;
     return this;
   }
 
