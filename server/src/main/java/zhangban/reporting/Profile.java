@@ -106,18 +106,28 @@ public final class Profile {
 
   /** A shipped profile by name ({@code gbt-39046-2020}, {@code zhejiang}), or a file by its path. */
   public static Profile load(String nameOrPath) {
+    String text;
     try {
       if (nameOrPath.contains("/") || nameOrPath.endsWith(".json")) {
-        return new Profile(nameOrPath, new JsonObject(Files.readString(Path.of(nameOrPath))));
-      }
-      try (InputStream in = Profile.class.getResourceAsStream("/reporting/" + nameOrPath + ".json")) {
-        if (in == null) {
-          throw new IllegalArgumentException("No shipped reporting profile " + nameOrPath + " (shipped: " + SHIPPED + ")");
+        text = Files.readString(Path.of(nameOrPath));
+      } else {
+        try (InputStream in = Profile.class.getResourceAsStream("/reporting/" + nameOrPath + ".json")) {
+          if (in == null) {
+            throw new IllegalArgumentException("No shipped reporting profile " + nameOrPath + " (shipped: " + SHIPPED + ")");
+          }
+          text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
-        return new Profile(nameOrPath, new JsonObject(new String(in.readAllBytes(), StandardCharsets.UTF_8)));
       }
     } catch (IOException e) {
-      throw new IllegalArgumentException("Cannot read reporting profile " + nameOrPath, e);
+      throw new IllegalArgumentException("Cannot read reporting profile " + nameOrPath + ": " + e, e);
+    }
+    try {
+      return new Profile(nameOrPath, new JsonObject(text));
+    } catch (io.vertx.core.json.DecodeException e) {
+      throw new IllegalArgumentException("Reporting profile " + nameOrPath + " is not a JSON object: " + e.getMessage(), e);
+    } catch (ClassCastException e) {
+      throw new IllegalArgumentException("Reporting profile " + nameOrPath + " has a field of the wrong type: "
+          + e.getMessage(), e);
     }
   }
 

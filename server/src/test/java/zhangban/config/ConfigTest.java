@@ -219,6 +219,35 @@ class ConfigTest {
   }
 
   @Test
+  void reportingSendsOnlyWithAProfileAnEndpointAndTheCredentialsItsSchemeNeeds() {
+    Config off = Config.from(Map.of());
+    assertEquals(Optional.empty(), off.reporting().profile());
+    assertTrue(!off.runsReportWorker());
+    Config recording = Config.from(Map.of("REPORTING_PROFILE", "zhejiang"));
+    assertTrue(!recording.reporting().sends() && !recording.runsReportWorker(), "recorded, not sent");
+    Map<String, String> hmac = Map.of("REPORTING_PROFILE", "zhejiang", "REPORTING_ENDPOINT", "https://hcp.example/api",
+        "REPORTING_APP_KEY", "k", "REPORTING_APP_SECRET", "s");
+    Config sending = Config.from(hmac);
+    assertTrue(sending.runsReportWorker());
+    assertEquals(Config.Reporting.Auth.HMAC, sending.reporting().auth());
+    Map<String, String> api = new java.util.HashMap<>(hmac);
+    api.put("SERVER_ROLE", "api");
+    assertTrue(!Config.from(api).runsReportWorker(), "an API process never sends");
+
+    for (Map<String, String> wrong : List.of(
+        Map.of("REPORTING_ENDPOINT", "https://hcp.example/api"),
+        Map.of("REPORTING_PROFILE", "zhejiang", "REPORTING_ENDPOINT", "ftp://hcp.example/api"),
+        Map.of("REPORTING_PROFILE", "zhejiang", "REPORTING_ENDPOINT", "https://hcp.example/api"),
+        Map.of("REPORTING_PROFILE", "zhejiang", "REPORTING_ENDPOINT", "https://hcp.example/api",
+            "REPORTING_AUTH", "oauth2", "REPORTING_CLIENT_ID", "c"),
+        Map.of("REPORTING_AUTH", "kerberos"),
+        Map.of("REPORTING_BACKOFF_BASE_MS", "5000", "REPORTING_BACKOFF_MAX_MS", "1000"),
+        Map.of("REPORTING_TIMEOUT_MS", "0"))) {
+      assertThrows(IllegalArgumentException.class, () -> Config.from(wrong), wrong.toString());
+    }
+  }
+
+  @Test
   void everyKeyReadFromTheEnvironmentIsDocumented() throws Exception {
     String source = java.nio.file.Files.readString(Path.of("src/main/java/zhangban/config/Config.java"));
     String readme = java.nio.file.Files.readString(Path.of("../docs/configuration.md"));

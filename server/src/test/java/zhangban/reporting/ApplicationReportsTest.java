@@ -187,8 +187,11 @@ class ApplicationReportsTest {
 
   @Test
   void readinessSaysWhatIsReported() {
-    assertEquals("recording for profile zhejiang (not sent yet)", api.get("/health/ready").send().expect(200).json()
-        .getJsonObject("checks").getString("reporting"));
+    JsonObject reporting = api.get("/health/ready").send().expect(200).json().getJsonObject("checks")
+        .getJsonObject("reporting");
+    assertEquals("recording", reporting.getString("state"), "kept, not sent: no endpoint");
+    assertEquals("zhejiang", reporting.getString("profile"));
+    assertEquals(null, reporting.getString("endpoint"));
   }
 
   @Test
@@ -208,6 +211,32 @@ class ApplicationReportsTest {
         .expect(200).json());
     assertEquals(List.of("application_received", "application_accepted"),
         records(number(id)).stream().map(r -> r.getString("kind")).toList(), "the retry recorded nothing more");
+  }
+
+  @Test
+  void aStepWhoseRecordCannotBeWrittenDoesNotHappen() {
+    String id = submitted();
+    server.update("""
+        create function refuse_accepted_record() returns trigger language plpgsql as $$
+        begin
+          if new.kind = 'application_accepted' then raise exception 'injected: the record cannot be written'; end if;
+          return new;
+        end $$""");
+    server.update("""
+        create trigger refuse_accepted_record after insert on platform_report
+        for each row execute function refuse_accepted_record()""");
+    try {
+      api.post("/applications/" + id + "/accept").token(officer).send().expect(500);
+    } finally {
+      server.update("drop trigger refuse_accepted_record on platform_report");
+      server.update("drop function refuse_accepted_record()");
+    }
+    assertEquals("submitted", api.get("/applications/" + id).token(officer).send().expect(200).json().getString("state"),
+        "the step and its record commit together or not at all");
+    assertEquals(List.of("application_received"), records(number(id)).stream().map(r -> r.getString("kind")).toList());
+    api.post("/applications/" + id + "/accept").token(officer).send().expect(200);
+    assertEquals(List.of("application_received", "application_accepted"),
+        records(number(id)).stream().map(r -> r.getString("kind")).toList());
   }
 
   @Test

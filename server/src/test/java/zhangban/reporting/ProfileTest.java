@@ -127,6 +127,9 @@ class ProfileTest {
         .put("assessTime", new JsonObject().put("from", "at").put("format", "epoch"))
         .put("proStatus", new JsonObject().put("from", "level").put("codes", "proStatus"));
     Object followUpFields = spec.getJsonObject("records").getJsonObject("follow_up").remove("fields");
+    JsonObject transport = spec.getJsonObject("transport").copy();
+    spec.getJsonObject("transport").put("batch", new JsonObject().put("size", 5000).put("path", "batch"))
+        .put("charset", "EBCDIC-KLINGON").getJsonObject("answer").remove("success");
     Path file = dir.resolve("province.json");
     Files.writeString(file, spec.encode());
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Profile.load(file.toString()));
@@ -136,6 +139,11 @@ class ProfileTest {
     assertTrue(e.getMessage().contains("rating.proStatus codes level with table proStatus of another domain"),
         e.getMessage());
     assertTrue(e.getMessage().contains("follow_up needs a type, a key and fields"), e.getMessage());
+    for (String problem : List.of("transport.batch.size must be 2 to 1000", "transport.batch.path must start with /",
+        "transport.batch needs format json", "transport.charset EBCDIC-KLINGON is not a charset",
+        "transport.answer needs the code field and the success codes")) {
+      assertTrue(e.getMessage().contains(problem), e.getMessage());
+    }
 
     spec.getJsonObject("codes").getJsonObject("pf").getJsonObject("map").put("hotline", "6");
     spec.getJsonObject("records").put("case_closed", spec.getJsonObject("records").getJsonObject("case_replied"));
@@ -143,8 +151,24 @@ class ProfileTest {
         .put("assessTime", new JsonObject().put("from", "at").put("format", "datetime"))
         .put("proStatus", new JsonObject().put("from", "stage").put("codes", "proStatus"));
     spec.getJsonObject("records").getJsonObject("follow_up").put("fields", followUpFields);
+    spec.put("transport", transport);
     Files.writeString(file, spec.encode());
     assertEquals("6", Profile.load(file.toString()).render(full(RecordKind.RATING)).body().getString("pf"),
         "a mounted profile overrides what is shipped");
+  }
+
+  @Test
+  void aProfileFileThatIsMissingOrNotAProfileStopsTheStartSayingWhy(@TempDir Path dir) throws Exception {
+    IllegalArgumentException missing = assertThrows(IllegalArgumentException.class,
+        () -> Profile.load(dir.resolve("absent.json").toString()));
+    assertTrue(missing.getMessage().startsWith("Cannot read reporting profile " + dir.resolve("absent.json")),
+        missing.getMessage());
+    Path broken = dir.resolve("broken.json");
+    Files.writeString(broken, "{\"records\": ");
+    assertTrue(assertThrows(IllegalArgumentException.class, () -> Profile.load(broken.toString())).getMessage()
+        .contains("is not a JSON object"));
+    Files.writeString(broken, "{\"records\": \"all of them\", \"transport\": 7}");
+    assertTrue(assertThrows(IllegalArgumentException.class, () -> Profile.load(broken.toString())).getMessage()
+        .contains("has a field of the wrong type"));
   }
 }
