@@ -111,12 +111,12 @@ public final class RatingService {
                1, (level = 1)::int, (level = 2)::int, (level = 3)::int, (level = 4)::int, (level = 5)::int
         from rated),
       reported as (
-        insert into platform_report (application_number, kind, record, next_attempt_at, created_at, updated_at)
+        insert into platform_report (application_number, kind, record, status, next_attempt_at, created_at, updated_at)
         select f.number, 'rating', jsonb_strip_nulls(f.fields || jsonb_build_object(
                  'at', utc_instant_text(r.rated_at), 'ratingId', r.id, 'sequence', 1, 'stage', $3::text,
                  'channel', r.channel, 'level', r.level, 'tags', to_jsonb($8::text[]), 'comment', r.comment,
                  'defaulted', $15::boolean)),
-               r.created_at, r.created_at, r.created_at
+               platform_report_arrival_status(f.number), r.created_at, r.created_at, r.created_at
         from rated r join application_report_fields f on f.application_id = $2
         where $28::boolean),
       kept as (
@@ -189,12 +189,12 @@ public final class RatingService {
         order by t.tag, g.o
         on conflict (dim, grain, period, department, channel, key, tag) do update set poor = s.poor + excluded.poor),
       reported as (
-        insert into platform_report (application_number, kind, record, next_attempt_at, created_at, updated_at)
+        insert into platform_report (application_number, kind, record, status, next_attempt_at, created_at, updated_at)
         select f.number, 'rating', jsonb_strip_nulls(f.fields || jsonb_build_object(
                  'at', utc_instant_text(r.rated_at), 'ratingId', r.id, 'sequence', 1, 'stage', $3::text,
                  'channel', r.channel, 'level', r.level, 'tags', to_jsonb($8::text[]), 'comment', r.comment,
                  'defaulted', $15::boolean)),
-               r.created_at, r.created_at, r.created_at
+               platform_report_arrival_status(f.number), r.created_at, r.created_at, r.created_at
         from rated r join application_report_fields f on f.application_id = $2
         where $28::boolean),
       kept as (

@@ -33,7 +33,7 @@ public final class ApplicationReports implements ApplicationEvents {
    * application has now (nulls left out).
    */
   static final String RECORD = """
-      insert into platform_report (application_number, kind, record, next_attempt_at, created_at, updated_at)
+      insert into platform_report (application_number, kind, record, status, next_attempt_at, created_at, updated_at)
       select f.number, $2, jsonb_strip_nulls(f.fields || jsonb_build_object(
                'at', utc_instant_text($3), 'officer', $4::text,
                'promisedDays', v.promised_days, 'deadline', a.deadline, 'reason', a.decision_reason,
@@ -45,7 +45,7 @@ public final class ApplicationReports implements ApplicationEvents {
                'licenceValidFrom', a.result -> 'licence' ->> 'validFrom',
                'licenceValidUntil', a.result -> 'licence' ->> 'validUntil',
                'licenceIssuer', a.result -> 'licence' ->> 'issuer')),
-             $3, $3, $3
+             platform_report_arrival_status(f.number), $3, $3, $3
       from application_report_fields f
       join application a on a.id = f.application_id
       join service_item_version v on v.item_code = a.item_code and v.version = a.item_version

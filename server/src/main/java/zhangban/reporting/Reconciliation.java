@@ -31,7 +31,7 @@ final class Reconciliation {
       select (created_at at time zone $3)::date, kind, count(*),
         count(*) filter (where status = 'sent'),
         count(*) filter (where status = 'dead'),
-        count(*) filter (where status in ('pending', 'sending', 'temporary-failure')),
+        count(*) filter (where status in ('held', 'pending', 'sending', 'temporary-failure')),
         $4
       from platform_report
       where created_at >= $1 and created_at < $2

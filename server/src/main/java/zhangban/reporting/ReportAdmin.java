@@ -27,7 +27,7 @@ public final class ReportAdmin {
   /** Records that wait behind a dead letter of their application: they go once it is requeued and sent. */
   private static final String HELD_BACK = """
       select count(*) as n from platform_report r
-      where r.status in ('pending', 'temporary-failure')
+      where r.status = 'held'
         and exists (
           select from platform_report d
           where d.application_number = r.application_number and d.id < r.id and d.status = 'dead')
@@ -92,7 +92,7 @@ public final class ReportAdmin {
   public Future<JsonObject> status() {
     return health().compose(h -> pool.query(COUNTS).execute().compose(counts -> pool.query(HELD_BACK).execute()
         .map(held -> {
-          JsonObject byStatus = new JsonObject().put("pending", 0L).put("sending", 0L).put("sent", 0L)
+          JsonObject byStatus = new JsonObject().put("held", 0L).put("pending", 0L).put("sending", 0L).put("sent", 0L)
               .put("temporaryFailure", 0L).put("dead", 0L);
           for (Row r : counts) {
             byStatus.put(r.getString("status").equals("temporary-failure") ? "temporaryFailure" : r.getString("status"),

@@ -16,23 +16,29 @@ import zhangban.outbox.Outcome;
 
 /**
  * {@code platform_report} as an outbox: the statements the {@link zhangban.outbox.OutboxWorker}
- * drives. A record is due only when every earlier record of its application has been sent, so an
- * application's records reach the platform in the order they were written (a rating never before
- * its 办结, a case's steps in order) while different applications go in parallel. A dead record
- * holds the later ones of its application back until it is requeued.
+ * drives. Only the first unsent record of an application is ever due: a record arrives
+ * {@code held} behind an earlier unsent one (V25), and recording a record sent makes its
+ * application's next one pending. So an application's records reach the platform in the order
+ * they were written (a rating never before its 办结, a case's steps in order) while different
+ * applications go in parallel, and a dead record holds the later ones of its application back
+ * until it is requeued and sent.
  */
 final class ReportQueue implements OutboxQueue<ReportQueue.Job> {
   static final String CHANNEL = "zhangban_report";
 
+  /**
+   * Gives back the records whose lease ran out (their process died; not the ones this worker is
+   * still sending), to be claimed by the next claim, and claims due records in order.
+   */
   static final String CLAIM = """
-      with due as (
-        select r.id from platform_report r
-        where ((r.status in ('pending', 'temporary-failure') and r.next_attempt_at <= $1)
-            or (r.status = 'sending' and r.lease_until < $1 and not (r.leased_by = $4 and r.id = any($5::bigint[]))))
-          and not exists (
-            select from platform_report earlier
-            where earlier.application_number = r.application_number and earlier.id < r.id and earlier.status <> 'sent')
-        order by r.next_attempt_at, r.id
+      with expired as (
+        update platform_report set status = 'temporary-failure', lease_until = null,
+          last_error = 'the lease of ' || leased_by || ' ran out', updated_at = $1
+        where status = 'sending' and lease_until < $1 and not (leased_by = $4 and id = any($5::bigint[]))
+      ), due as (
+        select id from platform_report
+        where status in ('pending', 'temporary-failure') and next_attempt_at <= $1
+        order by next_attempt_at, id
         limit $2
         for update skip locked
       )
@@ -41,12 +47,36 @@ final class ReportQueue implements OutboxQueue<ReportQueue.Job> {
       from due where r.id = due.id
       returning r.id, r.application_number, r.kind, r.record, r.attempts
       """;
-  /** One statement (one commit) for the records the platform accepted since the last such statement. */
+  /**
+   * One statement (one commit) for the records the platform accepted since the last such
+   * statement, which makes the next held record of each of their applications pending.
+   */
   private static final String SENT = """
-      update platform_report r set status = 'sent', receipt = v.receipt, last_error = null, lease_until = null,
-        sent_at = $3, updated_at = $3
-      from unnest($1::bigint[], $2::text[]) as v(id, receipt)
-      where r.id = v.id and r.leased_by = $4 and r.status = 'sending'
+      with sent as (
+        update platform_report r set status = 'sent', receipt = v.receipt, last_error = null, lease_until = null,
+          sent_at = $3, updated_at = $3
+        from unnest($1::bigint[], $2::text[]) as v(id, receipt)
+        where r.id = v.id and r.leased_by = $4 and r.status = 'sending'
+        returning r.application_number
+      ), next as (
+        select min(id) as id from platform_report
+        where status = 'held' and application_number in (select application_number from sent)
+        group by application_number
+      )
+      update platform_report set status = 'pending', updated_at = $3
+      where id in (select id from next)
+      """;
+  /**
+   * Makes pending the held records whose earlier records are all sent: one written while the
+   * statement that recorded its predecessor sent was committing (neither saw the other) waits for
+   * this, run every few seconds.
+   */
+  static final String RELEASE_HELD = """
+      update platform_report h set status = 'pending', updated_at = $1
+      where h.status = 'held'
+        and not exists (
+          select from platform_report earlier
+          where earlier.application_number = h.application_number and earlier.id < h.id and earlier.status <> 'sent')
       """;
   private static final String FAILED = """
       update platform_report set status = $2, next_attempt_at = $3, last_error = $4, lease_until = null, updated_at = $5
@@ -59,7 +89,7 @@ final class ReportQueue implements OutboxQueue<ReportQueue.Job> {
       """;
   static final String BACKLOG = """
       select count(*) as n, min(created_at) as oldest from platform_report
-      where status in ('pending', 'temporary-failure', 'sending')
+      where status in ('held', 'pending', 'temporary-failure', 'sending')
       """;
   /**
    * Refreshes this worker's row and counts the workers seen within three heartbeats, itself
@@ -97,6 +127,11 @@ final class ReportQueue implements OutboxQueue<ReportQueue.Job> {
   @Override
   public boolean ordered() {
     return true;
+  }
+
+  /** Runs {@link #RELEASE_HELD}; answers how many records it made pending. */
+  static Future<Integer> releaseHeld(Pool pool, Instant now) {
+    return pool.preparedQuery(RELEASE_HELD).execute(Tuple.of(utc(now))).map(rows -> rows.rowCount());
   }
 
   @Override

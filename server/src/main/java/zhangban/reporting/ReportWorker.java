@@ -8,6 +8,8 @@ import io.vertx.sqlclient.Pool;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneId;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import zhangban.config.Config;
 import zhangban.outbox.OutboxSettings;
 import zhangban.outbox.OutboxWorker;
@@ -18,6 +20,10 @@ import zhangban.outbox.OutboxWorker;
  * endpoint; any number of processes share the work.
  */
 public final class ReportWorker extends VerticleBase {
+  private static final Logger LOG = LoggerFactory.getLogger(ReportWorker.class);
+  /** How often held records whose predecessors are all sent are released (ReportQueue#RELEASE_HELD). */
+  static final long RELEASE_HELD_MILLIS = 5000;
+
   private final Pool pool;
   private final PgConnectOptions listenOptions;
   private final Profile profile;
@@ -56,6 +62,8 @@ public final class ReportWorker extends VerticleBase {
     return worker.start(vertx).onSuccess(v -> {
       reconciliation.runIfDue(pool, clock.instant());
       worker.every(Duration.ofHours(1).toMillis(), () -> reconciliation.runIfDue(pool, clock.instant()));
+      worker.every(RELEASE_HELD_MILLIS, () -> ReportQueue.releaseHeld(pool, clock.instant())
+          .onFailure(err -> LOG.warn("Releasing held platform reports failed: {}", err.toString())));
     });
   }
 

@@ -32,7 +32,7 @@ public final class StepReports implements Audit.Listener {
    * the step kept its deadline is judged on that day.
    */
   static final String RECORD = """
-      insert into platform_report (application_number, kind, record, next_attempt_at, created_at, updated_at)
+      insert into platform_report (application_number, kind, record, status, next_attempt_at, created_at, updated_at)
       select f.number, $3::text, jsonb_strip_nulls(f.fields || jsonb_build_object(
                'at', utc_instant_text($4), 'ratingId', r.id,
                'sequence', case $3::text when 'rating' then 1 when 'follow_up' then 2 end,
@@ -50,7 +50,7 @@ public final class StepReports implements Audit.Listener {
                  when 'case_verified' then ($4::timestamptz at time zone $5::text)::date <= c.verify_deadline
                  when 'case_rectified' then ($4::timestamptz at time zone $5::text)::date <= c.reply_deadline
                  when 'case_replied' then ($4::timestamptz at time zone $5::text)::date <= c.reply_deadline end)),
-             $4, $4, $4
+             platform_report_arrival_status(f.number), $4, $4, $4
       from rating r
       join application_report_fields f on f.application_id = r.application_id
       left join rectification_case c on c.id = $2

@@ -140,7 +140,7 @@ public final class PushDrainBenchmark {
    * directory on its command line), its children alive, and those ended (the postmaster's cutime).
    * From /proc, in clock ticks of 10 ms; 0 where there is no /proc.
    */
-  private static long postgresCpuNanos(Path dataDir) {
+  static long postgresCpuNanos(Path dataDir) {
     try (var procs = Files.list(Path.of("/proc"))) {
       java.util.Map<Long, long[]> stats = new java.util.HashMap<>(); // pid -> ppid, utime+stime, cutime+cstime
       long postmaster = -1;

@@ -126,7 +126,7 @@ class PlatformFailureTest {
     fx.officerAct(other, "accept", null);
     String otherNumber = number(other);
     Poll.until("the other application's records", () -> acceptedWith("application_accepted:" + otherNumber) == 1);
-    assertEquals("pending", report(heldNumber, "application_completed").getString("status"));
+    assertEquals("held", report(heldNumber, "application_completed").getString("status"));
     JsonObject status = server.api.get("/admin/platform-reports").token(fx.admin()).send().expect(200).json();
     assertEquals(1, status.getLong("heldBack"), status.encode());
     assertEquals(1, status.getJsonObject("byStatus").getLong("dead"), status.encode());
