@@ -63,8 +63,8 @@ class KubernetesManifestsTest {
   /** Seconds after both drains for releasing leases, closing the pool and the JVM's exit. */
   static final int SHUTDOWN_MARGIN_SECONDS = 5;
 
-  /** Connections per pod besides the pool: the push worker's LISTEN connection, and one spare. */
-  static final int CONNECTIONS_BESIDES_POOL = 2;
+  /** Connections per pod besides the pool: the push and report workers' LISTEN connections, and one spare. */
+  static final int CONNECTIONS_BESIDES_POOL = 3;
 
   static List<String> overlays() throws IOException {
     List<String> overlays = RenderedManifests.overlays();

@@ -44,7 +44,8 @@ final class RenderedManifests {
   static final Map<String, Set<String>> EXTERNAL_SECRETS = Map.of(
       "zhangban-db-app", Set.of("username", "user", "password", "host", "port", "dbname", "pgpass", "uri",
           "jdbc-uri", "fqdn-uri", "fqdn-jdbc-uri"),
-      "zhangban-fcm", Set.of("service-account.json"));
+      "zhangban-fcm", Set.of("service-account.json"),
+      "zhangban-platform", Set.of("app-key", "app-secret", "client-id", "client-secret"));
 
   private static final Map<String, RenderedManifests> CACHE = new ConcurrentHashMap<>();
   private static final Pattern VARIABLE_REFERENCE = Pattern.compile("\\$\\(([A-Za-z_][A-Za-z0-9_]*)\\)");
