@@ -71,6 +71,7 @@ import zhangban.push.PushGateway;
 import zhangban.push.PushWorker;
 import zhangban.rating.Invitations;
 import zhangban.rating.RatingApi;
+import zhangban.rating.RatingLinks;
 import zhangban.rating.RatingScheduler;
 import zhangban.rating.RatingService;
 import zhangban.rating.TagDictionary;
@@ -217,7 +218,8 @@ public final class App implements AutoCloseable {
             config.maxUploadBytes())::mount,
         new NotifyApi(pool, devices, new Inbox(pool, templates), preferences,
             new PushAdmin(pool, clock, push.describe()), clock)::mount,
-        new RatingApi(ratings, dictionary, filing)::mount,
+        new RatingApi(ratings, dictionary, filing,
+            new RatingLinks(pool, ratings, dictionary, config.publicBaseUrl(), clock, config.zone()))::mount,
         new ReportingApi(reportAdmin)::mount,
         new CaseApi(cases)::mount,
         new StatsApi(new StatsService(statsPool, config.stats().goodLevels(), config.stats().minSample(), clock,

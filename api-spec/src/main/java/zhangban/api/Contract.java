@@ -20,12 +20,19 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
  * octet-stream and plain text, so it cannot read {@code application/problem+json} (RFC 9457).
  * The contract keeps the true type; the router gets a copy in which error bodies are declared as
  * {@code application/json}, which validates the same schema. Errors still go out as problem+json.
- * CSV exports ({@code text/csv}) are declared to it as {@code text/plain}; they go out as CSV.
+ * CSV exports ({@code text/csv}) are declared to it as {@code text/plain}, QR codes as
+ * {@code application/octet-stream} (PNG) and {@code text/plain} (SVG); they go out as what they are.
  */
 public final class Contract {
   public static final String RESOURCE = "openapi/zhangban.yaml";
   static final String PROBLEM_JSON = "application/problem+json";
   static final String CSV = "text/csv";
+  /** What the router is told instead of each media type it cannot read. */
+  static final Map<String, String> FOR_ROUTER = Map.of(
+      PROBLEM_JSON, "application/json",
+      CSV, "text/plain",
+      "image/png", "application/octet-stream",
+      "image/svg+xml", "text/plain");
 
   private Contract() {}
 
@@ -67,12 +74,11 @@ public final class Contract {
 
   private static void rewrite(Object node) {
     if (node instanceof JsonObject o) {
-      if (o.containsKey(PROBLEM_JSON) && !o.containsKey("application/json")) {
-        o.put("application/json", o.remove(PROBLEM_JSON));
-      }
-      if (o.containsKey(CSV) && !o.containsKey("text/plain")) {
-        o.put("text/plain", o.remove(CSV));
-      }
+      FOR_ROUTER.forEach((declared, readable) -> {
+        if (o.containsKey(declared) && !o.containsKey(readable)) {
+          o.put(readable, o.remove(declared));
+        }
+      });
       o.forEach(e -> rewrite(e.getValue()));
     } else if (node instanceof JsonArray a) {
       a.forEach(Contract::rewrite);

@@ -37,7 +37,8 @@ public record Config(
     Stats stats,
     HttpLimits http,
     long drainDelayMillis,
-    Reporting reporting) {
+    Reporting reporting,
+    URI publicBaseUrl) {
 
   /**
    * What one connection may take of the server: time to send its headers, time without a byte,
@@ -288,7 +289,19 @@ public record Config(
         stats(e),
         http,
         e.integer("SHUTDOWN_DRAIN_DELAY_MS", 5000),
-        reporting(e));
+        reporting(e),
+        publicBaseUrl(e));
+  }
+
+  /** Where citizens reach this server: rating links and their QR codes point there. */
+  private static URI publicBaseUrl(Env e) {
+    URI base = URI.create(e.str("PUBLIC_BASE_URL", "http://localhost:" + e.integer("PORT", 8080)));
+    if (!List.of("https", "http").contains(String.valueOf(base.getScheme())) || base.getHost() == null
+        || (base.getPath() != null && !base.getPath().isEmpty() && !base.getPath().equals("/"))) {
+      throw new IllegalArgumentException("PUBLIC_BASE_URL must be an https:// origin such as https://zhangban.example.gov.cn,"
+          + " got " + base);
+    }
+    return base;
   }
 
   private static Reporting reporting(Env e) {

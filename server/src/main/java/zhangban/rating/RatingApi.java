@@ -11,8 +11,10 @@ public final class RatingApi {
   private final RatingService ratings;
   private final TagDictionary dictionary;
   private final FilingService filing;
+  private final RatingLinks links;
 
-  public RatingApi(RatingService ratings, TagDictionary dictionary, FilingService filing) {
+  public RatingApi(RatingService ratings, TagDictionary dictionary, FilingService filing, RatingLinks links) {
+    this.links = links;
     this.ratings = ratings;
     this.dictionary = dictionary;
     this.filing = filing;
@@ -36,5 +38,22 @@ public final class RatingApi {
     b.getRoute("followUpRating").addHandler(Http.json(200, rc -> ratings.followUp(Principal.of(rc),
         Http.pathUuid(rc, "ratingId"), Http.body(rc), Http.header(rc, "X-Device-Id"))));
     b.getRoute("importRating").addHandler(Http.json(201, rc -> ratings.importRating(Principal.of(rc), Http.body(rc))));
+
+    b.getRoute("createRatingLink").addHandler(Http.json(201, rc -> links.create(Principal.of(rc),
+        Http.pathUuid(rc, "id"), Http.body(rc))));
+    b.getRoute("revokeRatingLink").addHandler(rc -> links.revoke(Principal.of(rc), Http.pathUuid(rc, "id"),
+            Http.pathUuid(rc, "linkId"))
+        .onSuccess(v -> rc.response().setStatusCode(204).end())
+        .onFailure(rc::fail));
+    b.getRoute("getRatingLink").addHandler(Http.json(200, rc -> links.view(Http.path(rc, "token"))));
+    b.getRoute("rateByLink").addHandler(Http.json(201, rc -> links.rate(Http.path(rc, "token"), Http.body(rc))));
+    b.getRoute("getRatingLinkQrCode").addHandler(rc -> links.qr(Http.path(rc, "token"),
+            Http.query(rc, "format").orElse("png"), Http.queryInt(rc, "size").orElse(256))
+        .onSuccess(image -> rc.response()
+            .putHeader("Content-Type", image.contentType())
+            .putHeader("X-Content-Type-Options", "nosniff")
+            .putHeader("Cache-Control", "private, no-store")
+            .end(image.bytes()))
+        .onFailure(rc::fail));
   }
 }

@@ -43,7 +43,7 @@ import zhangban.stats.Rollups;
  */
 public final class RatingService {
   static final Set<String> ONLINE = Set.of("app", "web");
-  static final Set<String> OFFLINE = Set.of("hall", "kiosk", "hotline");
+  static final Set<String> OFFLINE = Set.of("hall", "tablet", "kiosk", "qr", "sms", "hotline");
   /** The follow-up as a score, for its mean in statistics. */
   static final java.util.Map<String, Long> FOLLOW_UP_SCORES = java.util.Map.of(
       "satisfied", 3L, "basically_satisfied", 2L, "dissatisfied", 1L);
@@ -282,6 +282,35 @@ public final class RatingService {
                 "Only the member who filed the application may rate it.", null);
           }
         }), applicationId, d);
+  }
+
+  // ---- rating by link (a QR code, an SMS) -------------------------------------------------------
+
+  /** Refuses a stage that is not rated here (RATING_STAGES). */
+  void checkRateable(String stage) {
+    if (!rules.stages().contains(stage)) {
+      throw new ApiException(ProblemType.STAGE_NOT_RATEABLE,
+          "Stage " + stage + " is not rated here; rateable stages: " + String.join(", ", rules.stages()) + ".",
+          new JsonObject().put("errors", new JsonArray().add(ApiException.fieldError("/stage", "Not a rateable stage."))));
+    }
+  }
+
+  /**
+   * A rating through a rating link, as the applicant: whoever holds the link sent or shown to
+   * them. The same request again answers the same rating; anything else once the stage is rated
+   * (through this link or any channel) is refused as a used link.
+   */
+  Future<JsonObject> rateByLink(RatingLinks.Link link, JsonObject in) {
+    limiter.acquire("link:" + link.id(), null);
+    JsonObject body = in.copy().put("stage", link.stage());
+    Draft d = draft(body, link.channel(), clock.instant());
+    String role = link.enterprise() ? Role.ENTERPRISE.wire() : Role.CITIZEN.wire();
+    return submit(new Submission(link.applicationId(), null, "link:" + link.id(), "rating", "rateByLink",
+        Idempotency.hash("rateByLink", link.id().toString(), body), link.applicant(), "applicant", null, null, role,
+        a -> { }), d, 1)
+        .recover(t -> t instanceof ApiException e && (e.type() == ProblemType.ALREADY_RATED
+            || e.type() == ProblemType.IDEMPOTENCY_KEY_REUSED) ? Future.failedFuture(RatingLinks.used())
+            : Future.failedFuture(t));
   }
 
   // ---- imports from halls, kiosks and the hotline ----------------------------------------------

@@ -32,7 +32,7 @@ import java.util.stream.Collectors;
 public final class Profile {
   /** The canonical values each coded domain has: a code table must code every one of them. */
   static final Map<String, Set<String>> DOMAINS = Map.of(
-      "channel", Set.of("app", "web", "hall", "kiosk", "hotline", "system"),
+      "channel", Set.of("app", "web", "hall", "tablet", "kiosk", "qr", "sms", "hotline", "system"),
       "level", Set.of("1", "2", "3", "4", "5"),
       "satisfaction", Set.of("satisfied", "basically_satisfied", "dissatisfied"),
       "stage", Set.of("accepted", "completed"),

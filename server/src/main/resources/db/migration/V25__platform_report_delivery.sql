@@ -13,10 +13,16 @@ alter table platform_report
   add constraint platform_report_status_check
     check (status in ('held', 'pending', 'sending', 'sent', 'temporary-failure', 'dead'));
 
--- The status a record arrives with, by what its application has not sent yet.
-create function platform_report_arrival_status(number text) returns text language sql stable as $$
-  select case when exists (
-    select from platform_report where application_number = number and status <> 'sent') then 'held' else 'pending' end
+-- The status a record arrives with, by what its application has not sent yet. PL/pgSQL, whose
+-- plan each connection keeps: a SQL function with a sub-select is never inlined, and was planned
+-- again for every record (a rating cost half as much again; docs/benchmarks/hot-paths.md).
+create function platform_report_arrival_status(number text) returns text language plpgsql stable as $$
+begin
+  if exists (select from platform_report where application_number = number and status <> 'sent') then
+    return 'held';
+  end if;
+  return 'pending';
+end
 $$;
 
 drop index platform_report_due;

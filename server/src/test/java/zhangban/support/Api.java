@@ -267,6 +267,12 @@ public final class Api {
     if (contentType != null && contentType.startsWith("text/csv")) {
       contentType = "text/plain"; // see Contract: the router's copy names CSV so
     }
+    if (contentType != null && contentType.startsWith("image/png")) {
+      contentType = "application/octet-stream"; // see Contract: the router's copy names PNG so
+    }
+    if (contentType != null && contentType.startsWith("image/svg+xml")) {
+      contentType = "text/plain"; // see Contract: the router's copy names SVG so
+    }
     contentType = declaredMediaType(op, r.status(), contentType);
     if (validateText(op, r, contentType)) {
       VALIDATED.add(op.getOperationId());

@@ -1,0 +1,162 @@
+package zhangban.web;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.logging.Level;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
+import org.openqa.selenium.logging.LoggingPreferences;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+import org.slf4j.LoggerFactory;
+import zhangban.support.PushFixtures;
+import zhangban.support.TestServer;
+
+/**
+ * The rating link's page in headless Chromium at a phone's viewport (390×844), against the real
+ * server: a citizen without the app opens the link, sees the transaction, gives a 差评 with a
+ * reason and a comment, and is told by when the department will call; a used link says so. The
+ * screenshots are left in {@code target/rating-link.png} and {@code target/rating-link-thanks.png}.
+ */
+class RatingLinkPageTest {
+  static TestServer server;
+  static PushFixtures filing;
+  static ChromeDriverService service;
+  static ChromeDriver browser;
+  static WebDriverWait wait;
+  static String base;
+
+  @BeforeAll
+  static void start() throws IOException {
+    if (!DashboardBrowserTest.chromiumInstalled()) {
+      LoggerFactory.getLogger(RatingLinkPageTest.class).warn(DashboardBrowserTest.INSTALL);
+      return;
+    }
+    server = TestServer.start(Map.of());
+    filing = new PushFixtures(server, null);
+    base = "http://localhost:" + server.api.port();
+    service = new ChromeDriverService.Builder().usingDriverExecutable(DashboardBrowserTest.CHROMEDRIVER.toFile())
+        .usingAnyFreePort().build();
+    ChromeOptions options = new ChromeOptions();
+    options.setBinary(DashboardBrowserTest.CHROMIUM.toFile());
+    options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+        "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--window-size=390,844", "--lang=zh-CN",
+        "--user-data-dir=" + Files.createTempDirectory("zb-chromium-rate"));
+    options.setExperimentalOption("mobileEmulation", Map.of("deviceMetrics",
+        Map.of("width", 390, "height", 844, "pixelRatio", 3.0)));
+    LoggingPreferences logs = new LoggingPreferences();
+    logs.enable(LogType.BROWSER, Level.ALL);
+    options.setCapability("goog:loggingPrefs", logs);
+    browser = new ChromeDriver(service, options);
+    wait = new WebDriverWait(browser, Duration.ofSeconds(30));
+  }
+
+  @BeforeEach
+  void needsChromium() {
+    assumeTrue(DashboardBrowserTest.chromiumInstalled(), DashboardBrowserTest.INSTALL);
+  }
+
+  @AfterAll
+  static void stop() {
+    try {
+      if (browser != null) {
+        browser.quit();
+      }
+    } finally {
+      if (service != null) {
+        service.stop();
+      }
+      if (server != null) {
+        server.close();
+      }
+    }
+  }
+
+  /** A link for the completion of a fresh citizen's application, made by the demo officer. */
+  static String link() {
+    String id = new zhangban.rating.RatingFixtures(server, filing).completed("citizen-page-" + UUID.randomUUID());
+    JsonObject link = server.api.post("/applications/" + id + "/rating-links").token(filing.officer())
+        .json(new JsonObject().put("channel", "sms")).expect(201).json();
+    return base + "/rate/#" + link.getString("token");
+  }
+
+  static void screenshot(String name) throws IOException {
+    Path shot = Path.of("target", name);
+    Files.createDirectories(shot.getParent());
+    Files.write(shot, browser.getScreenshotAs(OutputType.BYTES));
+  }
+
+  static String text(String id) {
+    return browser.findElement(By.id(id)).getText();
+  }
+
+  @Test
+  void aCitizenWithoutTheAppGivesAPoorRatingAndIsToldWhenTheDepartmentWillCall() throws IOException {
+    browser.get(link());
+    wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("form")));
+    assertEquals(PushFixtures.ITEM_NAME, text("item"));
+    assertEquals("2026-11-25", text("reached"));
+    assertTrue(text("applicant").endsWith("*") || text("applicant").equals("—"), text("applicant"));
+    assertEquals(List.of("非常满意", "满意", "基本满意", "不满意", "非常不满意"),
+        browser.findElements(By.cssSelector("#levels button")).stream().map(b -> b.getText()).toList());
+
+    browser.findElement(By.cssSelector("#levels button[data-level='2']")).click();
+    wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("tags-box")));
+    browser.findElement(By.id("submit")).click();
+    assertEquals("请至少选择一个原因。", text("error"), "a 差评 needs a reason, said before anything is sent");
+    browser.findElement(By.cssSelector("#tags input[value='service_attitude']")).click();
+    browser.findElement(By.id("comment")).sendKeys("窗口人员态度差");
+    screenshot("rating-link.png");
+    browser.findElement(By.id("submit")).click();
+
+    wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("thanks")));
+    assertEquals("我们很抱歉这次服务没有让您满意。市民政局将在 2026-11-26 前与您联系核实情况。", text("thanks-text"));
+    screenshot("rating-link-thanks.png");
+    assertEquals(1, server.count("select count(*) from rating where channel = 'sms' and level = 2"));
+    // answers of 4xx are logged too ("Failed to load resource"): the page reads them on purpose
+    List<LogEntry> errors = browser.manage().logs().get(LogType.BROWSER).getAll().stream()
+        .filter(e -> e.getLevel().intValue() >= Level.SEVERE.intValue())
+        .filter(e -> !e.getMessage().contains("Failed to load resource")).toList();
+    assertEquals(List.of(), errors, "no script errors, no CSP violations");
+  }
+
+  @Test
+  void aUsedLinkSaysSoInEitherLanguage() {
+    String url = link();
+    String token = url.substring(url.indexOf('#') + 1);
+    server.api.post("/public/rating-links/" + token + "/rating").json(new JsonObject().put("level", 5)).expect(201);
+    browser.get(url);
+    wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("message")));
+    assertEquals("已经评价过了", text("message-title"));
+    browser.findElement(By.id("lang")).click();
+    assertEquals("Already rated", text("message-title"));
+    browser.findElement(By.id("lang")).click();
+  }
+
+  @Test
+  void aLinkCutShortSaysItIsNotRecognised() {
+    browser.get(base + "/rate/#abc");
+    wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("message")));
+    assertEquals("链接无效", text("message-title"));
+  }
+}
