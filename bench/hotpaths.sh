@@ -14,7 +14,8 @@
 #   BENCH_WARMUP_ALL   seconds each path runs once, untimed, before anything is measured (60)
 #   BENCH_CONNECTIONS  concurrencies, for wrk connections and pgbench clients ("16 64")
 #   BENCH_THREADS      wrk and pgbench threads (2)
-#   BENCH_PATHS        paths to drive, of: rate create get list ("rate create get list")
+#   BENCH_PATHS        paths to drive, of: rate link create get list ("rate create get list"); link
+#                      rates by rating link (no account), beside rate in the same run
 #   BENCH_USERS        citizens with tokens (2000)
 #   BENCH_APPS         completed applications seeded (240000); rating takes a fresh one per request
 #   BENCH_OFFICERS     officers per department who worked them (20)
@@ -159,6 +160,21 @@ log "seeding $USERS citizens and $APPS completed applications"
 "${PSQL[@]}" -d zhangban -v users="$USERS" -v apps="$APPS" -v officers="$OFFICERS" -v directory="$DIRECTORY" -f "$BENCH/seed.sql"
 log "seeded"
 "${PSQL[@]}" -d zhangban -At -F ' ' -c "select id, u from bench_app order by n" >"$WORK/apps.txt"
+if [[ " $PATHS " == *" link "* ]]; then
+  # a rating link for every application's completion, its token derived from the application's
+  # id so that the script can name it; the server keeps only the token's digest
+  "${PSQL[@]}" -d zhangban -q -c "
+    insert into rating_link (id, token_digest, application_id, stage, channel, created_by, created_at, expires_at)
+    select gen_random_uuid(), sha256(convert_to(t.token, 'UTF8')), t.id, 'completed', 'sms', 'bench', now(),
+           i.window_ends_at
+    from (select id, translate(rtrim(encode(sha256(convert_to('bench-link-' || id, 'UTF8')), 'base64'), '='),
+                               '+/', '-_') as token
+          from bench_app) t
+    join rating_invitation i on i.application_id = t.id and i.stage = 'completed'"
+  "${PSQL[@]}" -d zhangban -At -c "select translate(rtrim(encode(sha256(convert_to('bench-link-' || id, 'UTF8')),
+    'base64'), '='), '+/', '-_') from bench_app order by n" >"$WORK/links.txt"
+  log "made a rating link for each application"
+fi
 ITEMS=$("${PSQL[@]}" -d zhangban -At -c "select count(*) from bench_item")
 
 log "fetching $USERS tokens from POST /dev/tokens"
@@ -216,7 +232,9 @@ reset_statements() { "${PSQL[@]}" -d zhangban -At -c "select pg_stat_statements_
 
 declare -A RPS P50 P99 ERR SCPU DCPU STMT
 NEXT_APP=0 # the rating runs take applications from here on: one slice for each wrk run
-RATING_SLICE=$((APPS / (2 + $(wc -w <<<"$CONNECTIONS") + (PROFILE == 1 ? 1 : 0))))
+LINK_SLICES=0
+[[ " $PATHS " == *" link "* ]] && LINK_SLICES=$((2 + $(wc -w <<<"$CONNECTIONS")))
+RATING_SLICE=$((APPS / (2 + $(wc -w <<<"$CONNECTIONS") + (PROFILE == 1 ? 1 : 0) + LINK_SLICES)))
 
 ms() { awk -v us="$1" 'BEGIN { printf "%.1f", us / 1000 }'; }
 
@@ -292,8 +310,8 @@ HIGHEST=$(tr ' ' '\n' <<<"$CONNECTIONS" | sort -n | tail -1)
 # path measured: every path runs once first, untimed.
 log "warming up the server: every path for $WARMUP_ALL s"
 for path in $PATHS; do
-  if [ "$path" = rate ]; then
-    run_wrk "" rate "$HIGHEST" "$WARMUP_ALL" "$NEXT_APP" "$RATING_SLICE"
+  if [ "$path" = rate ] || [ "$path" = link ]; then
+    run_wrk "" "$path" "$HIGHEST" "$WARMUP_ALL" "$NEXT_APP" "$RATING_SLICE"
     NEXT_APP=$((NEXT_APP + RATING_SLICE))
   else
     run_wrk "" "$path" "$HIGHEST" "$WARMUP_ALL" 0 "$APPS"
@@ -313,6 +331,15 @@ if [[ " $PATHS " == *" rate "* ]]; then
     run_wrk "rate $c" rate "$c" "$DURATION" "$NEXT_APP" "$RATING_SLICE"
     NEXT_APP=$((NEXT_APP + RATING_SLICE))
   done
+  if [[ " $PATHS " == *" link "* ]]; then
+    log "rating by link: warm-up"
+    run_wrk "" link "$HIGHEST" "$WARMUP" "$NEXT_APP" "$RATING_SLICE"
+    NEXT_APP=$((NEXT_APP + RATING_SLICE))
+    for c in $CONNECTIONS; do
+      run_wrk "link $c" link "$c" "$DURATION" "$NEXT_APP" "$RATING_SLICE"
+      NEXT_APP=$((NEXT_APP + RATING_SLICE))
+    done
+  fi
   for c in $CONNECTIONS; do run_pgbench "ref-after $c" "$c" "$DURATION"; done
   RATED=$("${PSQL[@]}" -d zhangban -At -c "select count(*) from rating where stage = 'completed'
     and application_id in (select id from bench_app)")
@@ -348,6 +375,7 @@ fi
 # ---- the table -----------------------------------------------------------------------------------
 
 declare -A NAMES=([rate]="rating submit (POST /applications/{id}/ratings)"
+  [link]="rating by link (POST /public/rating-links/{token}/rating)"
   [create]="application submit (POST /applications)" [get]="get application (GET /applications/{id})"
   [list]="list my applications (GET /applications)")
 echo
@@ -364,6 +392,7 @@ row() {
 for c in $CONNECTIONS; do
   row ref-before "$c" "reference transaction (pgbench), before"
   row rate "$c" "${NAMES[rate]}"
+  row link "$c" "${NAMES[link]}"
   row ref-after "$c" "reference transaction (pgbench), after"
 done
 for path in create get list; do
@@ -378,6 +407,14 @@ if [[ " $PATHS " == *" rate "* ]]; then
     awk -v r="${RPS[rate $c]}" -v a="${RPS[ref-before $c]}" -v b="${RPS[ref-after $c]}" -v c="$c" -v e="${ERR[rate $c]:-}" \
       'BEGIN { m = a > b ? a : b; printf "rating submit ÷ reference ceiling at %s: %.2f (%d ÷ %d, the higher of before and after)%s\n",
         c, r / m, r, m, e == "" ? "" : " -- the rating run had errors: " e }'
+  done
+fi
+if [[ " $PATHS " == *" link "* ]]; then
+  echo
+  for c in $CONNECTIONS; do
+    awk -v l="${RPS[link $c]}" -v r="${RPS[rate $c]}" -v c="$c" -v e="${ERR[link $c]:-}" \
+      'BEGIN { printf "rating by link ÷ rating submit at %s: %.2f (%d ÷ %d)%s\n", c, l / r, l, r,
+        e == "" ? "" : " -- the link run had errors: " e }'
   done
 fi
 if [[ " $PATHS " == *" get "* ]]; then

@@ -39,6 +39,18 @@ function common.load(args)
     end
     n = n + 1
   end
+  -- links.txt, when the link path runs: line n is the rating link's token of application n
+  local links = io.open(dir .. "/links.txt")
+  if links ~= nil then
+    n = 0
+    for line in links:lines() do
+      if n >= from and n <= to then
+        common.apps[n - from + 1].link = line
+      end
+      n = n + 1
+    end
+    links:close()
+  end
   common.next = 0
   common.run = args[5] or "run"
   math.randomseed(os.time() * 100 + thread_index)

@@ -467,7 +467,7 @@ class KubernetesManifestsTest {
       assertEquals(!internal, routed.test(example),
           ingress + (internal ? ": exposes " : ": does not serve ") + path + " to the outside");
     }
-    for (String page : List.of("/dashboard/", "/docs/", "/webjars/echarts/5/dist/echarts.min.js")) {
+    for (String page : List.of("/dashboard/", "/docs/", "/rate/", "/webjars/echarts/5/dist/echarts.min.js")) {
       assertTrue(routed.test(page), ingress + ": does not serve " + page);
     }
     Map<String, String> annotations = strings(map(ingress.body(), "metadata", "annotations"));
