@@ -305,9 +305,10 @@ public final class RatingService {
     JsonObject body = in.copy().put("stage", link.stage());
     Draft d = draft(body, link.channel(), clock.instant());
     String role = link.enterprise() ? Role.ENTERPRISE.wire() : Role.CITIZEN.wire();
-    return submit(new Submission(link.applicationId(), null, "link:" + link.id(), "rating", "rateByLink",
+    // written straight away, as the app's ratings are: the statement checks what the data decide
+    return straight(new Submission(link.applicationId(), null, "link:" + link.id(), "rating", "rateByLink",
         Idempotency.hash("rateByLink", link.id().toString(), body), link.applicant(), "applicant", null, null, role,
-        a -> { }), d, 1)
+        a -> { }), link.applicationId(), d)
         .recover(t -> t instanceof ApiException e && (e.type() == ProblemType.ALREADY_RATED
             || e.type() == ProblemType.IDEMPOTENCY_KEY_REUSED) ? Future.failedFuture(RatingLinks.used())
             : Future.failedFuture(t));
