@@ -50,7 +50,8 @@ final class PlatformTransport implements Sender<ReportQueue.Job> {
     this.clock = clock;
     this.profile = profile;
     this.transport = profile.transport();
-    this.endpoint = endpoint;
+    // the profile's paths start with '/': a base URL given with a trailing one must not double it
+    this.endpoint = URI.create(endpoint.toString().replaceAll("/+$", ""));
     this.auth = auth;
     this.timeoutMillis = timeoutMillis;
     this.client = WebClient.create(vertx, new WebClientOptions()
