@@ -1,0 +1,16 @@
+package zhangban.sms;
+
+import java.util.List;
+
+/**
+ * One SMS as Chinese providers take it: a template approved in advance, its parameters in order,
+ * to one number (E.164, +86…). {@code reference} comes back with the provider's delivery receipt,
+ * so that the receipt finds its message.
+ */
+public record SmsMessage(String phone, String templateId, List<String> params, String reference) {
+  /** The number as logs may show it: 138****1234. */
+  public String maskedPhone() {
+    String digits = phone.startsWith("+86") ? phone.substring(3) : phone;
+    return digits.length() < 7 ? "****" : digits.substring(0, 3) + "****" + digits.substring(digits.length() - 4);
+  }
+}
