@@ -10,7 +10,6 @@ import java.util.List;
 public record SmsMessage(String phone, String templateId, List<String> params, String reference) {
   /** The number as logs may show it: 138****1234. */
   public String maskedPhone() {
-    String digits = phone.startsWith("+86") ? phone.substring(3) : phone;
-    return digits.length() < 7 ? "****" : digits.substring(0, 3) + "****" + digits.substring(digits.length() - 4);
+    return PhoneVault.mask(phone);
   }
 }
