@@ -51,10 +51,24 @@ public final class RequestIds {
     }
   }
 
-  /** The path without its query: queries may carry what a log should not keep. */
+  /**
+   * A path segment that is a secret: a rating link's token rates for whoever holds it, so it is
+   * logged as its name.
+   */
+  private static final java.util.regex.Pattern SECRET_SEGMENT =
+      java.util.regex.Pattern.compile("^(/public/rating-links/)[^/]+");
+
+  /** The path without its query (queries may carry what a log should not keep) nor its secrets. */
   private static String pathOnly(RoutingContext rc) {
-    String path = rc.request().path();
-    return path == null ? "" : path.length() > 200 ? path.substring(0, 200) + "..." : path;
+    return loggable(rc.request().path());
+  }
+
+  static String loggable(String path) {
+    if (path == null) {
+      return "";
+    }
+    String shown = SECRET_SEGMENT.matcher(path).replaceFirst("$1{token}");
+    return shown.length() > 200 ? shown.substring(0, 200) + "..." : shown;
   }
 
   private static String newId() {
