@@ -431,51 +431,66 @@ class KubernetesManifestsTest {
   void theIngressServesEveryPublicOperationOverHttpsAndKeepsProbesMetricsAndDevInside(String overlay) {
     RenderedManifests m = RenderedManifests.of(overlay);
     List<Resource> ingresses = m.ofKind("Ingress");
-    assertEquals(1, ingresses.size(), overlay + ": one Ingress");
-    Resource ingress = ingresses.get(0);
-    Set<String> tlsHosts = new TreeSet<>();
-    maps(ingress.spec(), "tls").forEach(t -> {
-      assertNotNull(str(t, "secretName"), ingress + ": a TLS entry without its secret");
-      list(t, "hosts").forEach(h -> tlsHosts.add((String) h));
-    });
-    List<Map<String, Object>> routes = new ArrayList<>();
-    for (Map<String, Object> rule : maps(ingress.spec(), "rules")) {
-      assertTrue(tlsHosts.contains(str(rule, "host")), ingress + ": " + str(rule, "host") + " is served without TLS");
-      for (Map<String, Object> route : maps(rule, "http", "paths")) {
-        Map<String, Object> service = map(route, "backend", "service");
-        Resource target = m.find("Service", str(service, "name")).orElseThrow(
-            () -> new AssertionError(ingress + ": no Service " + str(service, "name")));
-        Object port = map(service, "port").getOrDefault("name", map(service, "port").get("number"));
-        assertTrue(maps(target.spec(), "ports").stream().anyMatch(p -> port.equals(p.get("name"))
-            || port.equals(p.get("port"))), ingress + ": " + target + " has no port " + port);
-        List<Container> behind = appContainers(m).stream()
-            .filter(c -> selects(strings(map(target.spec(), "selector")), c.podLabels())).toList();
-        assertFalse(behind.isEmpty(), ingress + ": " + target + " selects no server pod");
-        behind.forEach(c -> assertTrue(Config.from(m.environment(c).values()).role().servesApi(),
-            ingress + ": " + target + " sends requests to " + c + ", which does not serve the API"));
-        routes.add(route);
+    assertFalse(ingresses.isEmpty(), overlay + ": no Ingress");
+    /** Each route with the Ingress it belongs to. */
+    record Route(Resource ingress, Map<String, Object> route) {
+      boolean serves(String path) {
+        String p = str(route, "path");
+        return "Exact".equals(str(route, "pathType")) ? path.equals(p)
+            : path.equals(p) || path.startsWith(p.endsWith("/") ? p : p + "/");
       }
     }
-    java.util.function.Predicate<String> routed = path -> routes.stream().anyMatch(r -> {
-      String p = str(r, "path");
-      return "Exact".equals(str(r, "pathType")) ? path.equals(p)
-          : path.equals(p) || path.startsWith(p.endsWith("/") ? p : p + "/");
-    });
+    List<Route> routes = new ArrayList<>();
+    for (Resource ingress : ingresses) {
+      Set<String> tlsHosts = new TreeSet<>();
+      maps(ingress.spec(), "tls").forEach(t -> {
+        assertNotNull(str(t, "secretName"), ingress + ": a TLS entry without its secret");
+        list(t, "hosts").forEach(h -> tlsHosts.add((String) h));
+      });
+      assertEquals("true", strings(map(ingress.body(), "metadata", "annotations"))
+          .get("nginx.ingress.kubernetes.io/ssl-redirect"), ingress + ": plain HTTP is redirected to HTTPS");
+      for (Map<String, Object> rule : maps(ingress.spec(), "rules")) {
+        assertTrue(tlsHosts.contains(str(rule, "host")), ingress + ": " + str(rule, "host") + " is served without TLS");
+        for (Map<String, Object> route : maps(rule, "http", "paths")) {
+          Map<String, Object> service = map(route, "backend", "service");
+          Resource target = m.find("Service", str(service, "name")).orElseThrow(
+              () -> new AssertionError(ingress + ": no Service " + str(service, "name")));
+          Object port = map(service, "port").getOrDefault("name", map(service, "port").get("number"));
+          assertTrue(maps(target.spec(), "ports").stream().anyMatch(p -> port.equals(p.get("name"))
+              || port.equals(p.get("port"))), ingress + ": " + target + " has no port " + port);
+          List<Container> behind = appContainers(m).stream()
+              .filter(c -> selects(strings(map(target.spec(), "selector")), c.podLabels())).toList();
+          assertFalse(behind.isEmpty(), ingress + ": " + target + " selects no server pod");
+          behind.forEach(c -> assertTrue(Config.from(m.environment(c).values()).role().servesApi(),
+              ingress + ": " + target + " sends requests to " + c + ", which does not serve the API"));
+          routes.add(new Route(ingress, route));
+        }
+      }
+    }
+    java.util.function.Function<String, List<Route>> routing = path -> routes.stream().filter(r -> r.serves(path)).toList();
     for (String path : Contract.raw().getJsonObject("paths").fieldNames()) {
       String example = path.replaceAll("\\{[^}]+}", "x");
       boolean internal = INTERNAL_PATHS.matcher(example).matches();
-      assertEquals(!internal, routed.test(example),
-          ingress + (internal ? ": exposes " : ": does not serve ") + path + " to the outside");
+      assertEquals(!internal, !routing.apply(example).isEmpty(),
+          overlay + (internal ? ": exposes " : ": does not serve ") + path + " to the outside");
+      // a rating link's token is in the path: the controller that routes it must not log paths
+      if (path.startsWith("/public/rating-links/")) {
+        routing.apply(example).forEach(r -> assertEquals("false", strings(map(r.ingress().body(), "metadata",
+            "annotations")).get("nginx.ingress.kubernetes.io/enable-access-log"), r.ingress() + " logs " + path));
+      }
     }
     for (String page : List.of("/dashboard/", "/docs/", "/rate/", "/webjars/echarts/5/dist/echarts.min.js")) {
-      assertTrue(routed.test(page), ingress + ": does not serve " + page);
+      assertFalse(routing.apply(page).isEmpty(), overlay + ": does not serve " + page);
     }
-    Map<String, String> annotations = strings(map(ingress.body(), "metadata", "annotations"));
-    long bodyLimit = sizeInBytes(annotations.get("nginx.ingress.kubernetes.io/proxy-body-size"));
-    for (Container c : appContainers(m)) {
-      long largest = Config.from(m.environment(c).values()).maxUploadBytes();
-      assertTrue(bodyLimit >= largest, ingress + ": bodies are cut at " + bodyLimit
-          + " bytes before the server's own limit (" + largest + ") can answer");
+    // the Ingress that takes uploads lets the server's own limit answer
+    for (Route r : routing.apply("/applications/x/materials/x")) {
+      Map<String, String> annotations = strings(map(r.ingress().body(), "metadata", "annotations"));
+      long bodyLimit = sizeInBytes(annotations.get("nginx.ingress.kubernetes.io/proxy-body-size"));
+      for (Container c : appContainers(m)) {
+        long largest = Config.from(m.environment(c).values()).maxUploadBytes();
+        assertTrue(bodyLimit >= largest, r.ingress() + ": bodies are cut at " + bodyLimit
+            + " bytes before the server's own limit (" + largest + ") can answer");
+      }
     }
   }
 
