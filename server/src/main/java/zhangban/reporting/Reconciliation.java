@@ -10,9 +10,9 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
-import java.time.ZoneOffset;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import zhangban.db.Timestamps;
 
 /**
  * 对账: once a day, for each of the last {@value #DAYS} days (in the configured zone) and each
@@ -68,7 +68,7 @@ final class Reconciliation {
     Instant from = today.minusDays(DAYS - 1).atStartOfDay(zone).toInstant();
     Instant to = today.plusDays(1).atStartOfDay(zone).toInstant();
     return pool.preparedQuery(RECONCILE)
-        .execute(Tuple.of(utc(from), utc(to), zone.getId(), utc(now)))
+        .execute(Tuple.of(Timestamps.utc(from), Timestamps.utc(to), zone.getId(), Timestamps.utc(now)))
         .map(rows -> {
           for (Row r : rows) {
             long written = r.getLong("written");
@@ -103,7 +103,4 @@ final class Reconciliation {
     });
   }
 
-  private static OffsetDateTime utc(Instant i) {
-    return i.atOffset(ZoneOffset.UTC);
-  }
 }

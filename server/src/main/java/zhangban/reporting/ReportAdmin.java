@@ -11,10 +11,10 @@ import java.time.Duration;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.Optional;
 import zhangban.config.Config;
+import zhangban.db.Timestamps;
 import zhangban.http.ApiException;
 
 /**
@@ -132,7 +132,7 @@ public final class ReportAdmin {
 
   /** Sends dead letters again (all, or the given ids), with their attempts counted afresh; answers how many. */
   public Future<Integer> requeue(Long[] ids) {
-    return pool.preparedQuery(REQUEUE).execute(Tuple.of(ids, clock.instant().atOffset(ZoneOffset.UTC)))
+    return pool.preparedQuery(REQUEUE).execute(Tuple.of(ids, Timestamps.utc(clock.instant())))
         .map(rows -> rows.iterator().next().getLong("n").intValue());
   }
 

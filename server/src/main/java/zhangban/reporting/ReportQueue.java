@@ -7,9 +7,9 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import zhangban.db.Timestamps;
 import zhangban.outbox.OutboxJob;
 import zhangban.outbox.OutboxQueue;
 import zhangban.outbox.Outcome;
@@ -131,12 +131,13 @@ final class ReportQueue implements OutboxQueue<ReportQueue.Job> {
 
   /** Runs {@link #RELEASE_HELD}; answers how many records it made pending. */
   static Future<Integer> releaseHeld(Pool pool, Instant now) {
-    return pool.preparedQuery(RELEASE_HELD).execute(Tuple.of(utc(now))).map(rows -> rows.rowCount());
+    return pool.preparedQuery(RELEASE_HELD).execute(Tuple.of(Timestamps.utc(now))).map(rows -> rows.rowCount());
   }
 
   @Override
   public Future<List<Job>> claim(Pool pool, Instant now, int limit, Instant leaseUntil, String worker, Long[] inFlight) {
-    return pool.preparedQuery(CLAIM).execute(Tuple.of(utc(now), limit, utc(leaseUntil), worker, inFlight))
+    return pool.preparedQuery(CLAIM)
+        .execute(Tuple.of(Timestamps.utc(now), limit, Timestamps.utc(leaseUntil), worker, inFlight))
         .map(rows -> {
           List<Job> jobs = new ArrayList<>();
           for (Row r : rows) {
@@ -149,19 +150,20 @@ final class ReportQueue implements OutboxQueue<ReportQueue.Job> {
 
   @Override
   public Future<Void> sent(Pool pool, Long[] ids, String[] receipts, Instant now, String worker) {
-    return pool.preparedQuery(SENT).execute(Tuple.of(ids, receipts, utc(now), worker)).mapEmpty();
+    return pool.preparedQuery(SENT).execute(Tuple.of(ids, receipts, Timestamps.utc(now), worker)).mapEmpty();
   }
 
   @Override
   public Future<Void> failed(Pool pool, Job job, Outcome outcome, String status, Instant nextAttemptAt, String error,
                              Instant now, String worker) {
     return pool.preparedQuery(FAILED)
-        .execute(Tuple.of(job.id(), status, utc(nextAttemptAt), error, utc(now), worker)).mapEmpty();
+        .execute(Tuple.of(job.id(), status, Timestamps.utc(nextAttemptAt), error, Timestamps.utc(now), worker))
+        .mapEmpty();
   }
 
   @Override
   public Future<Void> release(Pool pool, String worker, Instant now) {
-    return pool.preparedQuery(RELEASE).execute(Tuple.of(worker, utc(now))).mapEmpty();
+    return pool.preparedQuery(RELEASE).execute(Tuple.of(worker, Timestamps.utc(now))).mapEmpty();
   }
 
   @Override
@@ -184,7 +186,4 @@ final class ReportQueue implements OutboxQueue<ReportQueue.Job> {
     });
   }
 
-  static OffsetDateTime utc(Instant i) {
-    return i.atOffset(ZoneOffset.UTC);
-  }
 }
