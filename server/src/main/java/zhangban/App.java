@@ -219,7 +219,7 @@ public final class App implements AutoCloseable {
         new NotifyApi(pool, devices, new Inbox(pool, templates), preferences,
             new PushAdmin(pool, clock, push.describe()), clock)::mount,
         new RatingApi(ratings, dictionary, filing,
-            new RatingLinks(pool, ratings, dictionary, config.publicBaseUrl(), clock, config.zone()))::mount,
+            new RatingLinks(vertx, pool, ratings, dictionary, config.publicBaseUrl(), clock, config.zone()))::mount,
         new ReportingApi(reportAdmin)::mount,
         new CaseApi(cases)::mount,
         new StatsApi(new StatsService(statsPool, config.stats().goodLevels(), config.stats().minSample(), clock,

@@ -1,6 +1,7 @@
 package zhangban.rating;
 
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -35,7 +36,7 @@ public final class RatingLinks {
   static final String TOKEN_PATTERN = "^[A-Za-z0-9_-]{43}$";
 
   private static final String STAGE_OF_APPLICATION = """
-      select a.department, i.state, i.window_ends_at
+      select a.department, i.state, i.window_ends_at, i.reached_at
       from application a
       left join rating_invitation i on i.application_id = a.id and i.stage = $2
       where a.id = $1
@@ -75,6 +76,7 @@ public final class RatingLinks {
               String applicant, boolean enterprise, String applicantName, String department, String departmentName,
               String itemName, String invitationState, Instant reachedAt) {}
 
+  private final Vertx vertx;
   private final Pool pool;
   private final RatingService ratings;
   private final TagDictionary dictionary;
@@ -82,8 +84,9 @@ public final class RatingLinks {
   private final Clock clock;
   private final ZoneId zone;
 
-  public RatingLinks(Pool pool, RatingService ratings, TagDictionary dictionary, URI publicBase, Clock clock,
-                     ZoneId zone) {
+  public RatingLinks(Vertx vertx, Pool pool, RatingService ratings, TagDictionary dictionary, URI publicBase,
+                     Clock clock, ZoneId zone) {
+    this.vertx = vertx;
     this.pool = pool;
     this.ratings = ratings;
     this.dictionary = dictionary;
@@ -107,19 +110,10 @@ public final class RatingLinks {
       if (a == null || !department.equals(a.getString("department"))) {
         throw ApiException.notFound("No application " + applicationId + ".");
       }
-      String state = a.getString("state");
-      if (state == null) {
-        throw new ApiException(ProblemType.STAGE_NOT_REACHED,
-            "The application has not reached the " + stage + " stage, so it cannot be rated yet.", null);
-      }
-      if (!"open".equals(state)) {
-        throw new ApiException(ProblemType.ALREADY_RATED, "This stage of the application was rated already.", null);
-      }
+      // a link is made for a stage that could be rated now
+      RatingService.checkOpen(stage, a.getString("state"), a.getOffsetDateTime("window_ends_at"),
+          a.getOffsetDateTime("reached_at"), now);
       Instant ends = a.getOffsetDateTime("window_ends_at").toInstant();
-      if (!ends.isAfter(now)) {
-        throw new ApiException(ProblemType.RATING_WINDOW_CLOSED, "Ratings of this stage were taken until " + ends + ".",
-            new JsonObject().put("windowEndsAt", ends.toString()));
-      }
       byte[] secret = new byte[32];
       RANDOM.nextBytes(secret);
       String token = Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
@@ -166,6 +160,7 @@ public final class RatingLinks {
             .put("reachedOn", link.reachedAt().atZone(zone).toLocalDate().toString())
             .put("applicantName", mask(link.applicantName()))
             .put("expiresAt", link.expiresAt().toString())
+            .put("reasonRequiredUpTo", ratings.reasonRequiredUpTo())
             .put("dictionary", tags)));
   }
 
@@ -192,9 +187,13 @@ public final class RatingLinks {
     });
   }
 
-  /** The link's URL as a QR code: PNG, or SVG drawn from the same modules. */
+  /**
+   * The link's URL as a QR code: PNG, or SVG drawn from the same modules. Encoding and writing an
+   * image takes milliseconds of CPU: off the event loop.
+   */
   public Future<QrCodes.Image> qr(String token, String format, int size) {
-    return usable(token).map(link -> "svg".equals(format) ? QrCodes.svg(url(token), size) : QrCodes.png(url(token), size));
+    return usable(token).compose(link -> vertx.executeBlocking(
+        () -> "svg".equals(format) ? QrCodes.svg(url(token), size) : QrCodes.png(url(token), size), false));
   }
 
   /** The link's URL: the token after '#', so that it never reaches a server's log or a Referer. */

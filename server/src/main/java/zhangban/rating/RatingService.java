@@ -286,6 +286,11 @@ public final class RatingService {
 
   // ---- rating by link (a QR code, an SMS) -------------------------------------------------------
 
+  /** The highest level that must name a reason (a 差评 when RATING_POOR_NEEDS_TAG), or 0 when none must. */
+  int reasonRequiredUpTo() {
+    return rules.poorNeedsTag() ? rules.poorMaxLevel() : 0;
+  }
+
   /** Refuses a stage that is not rated here (RATING_STAGES). */
   void checkRateable(String stage) {
     if (!rules.stages().contains(stage)) {
@@ -351,11 +356,7 @@ public final class RatingService {
           "/comment", "At most " + rules.commentMaxChars() + " characters.")));
     }
     String stage = in.getString("stage", "completed");
-    if (!rules.stages().contains(stage)) {
-      throw new ApiException(ProblemType.STAGE_NOT_RATEABLE,
-          "Stage " + stage + " is not rated here; rateable stages: " + String.join(", ", rules.stages()) + ".",
-          new JsonObject().put("errors", new JsonArray().add(ApiException.fieldError("/stage", "Not a rateable stage."))));
-    }
+    checkRateable(stage);
     List<String> tags = in.getJsonArray("tags", new JsonArray()).stream().map(String::valueOf).toList();
     return new Draft(stage, in.getInteger("level"), channel, tags, in.getInteger("dictionaryVersion"),
         comment, ratedAt.truncatedTo(ChronoUnit.MICROS));
@@ -510,18 +511,26 @@ public final class RatingService {
    * rated (or defaulted), or out of its window.
    */
   private static void checkInvitation(Row a, Draft d) {
-    String state = a.getString("invitation_state");
+    checkOpen(d.stage(), a.getString("invitation_state"), a.getOffsetDateTime("window_ends_at"),
+        a.getOffsetDateTime("reached_at"), d.ratedAt());
+  }
+
+  /**
+   * A stage in {@code state} (its invitation's, null when not reached) whose window ends at
+   * {@code ends} takes a rating given {@code at}: else why not.
+   */
+  static void checkOpen(String stage, String state, OffsetDateTime endsAt, OffsetDateTime reachedAt, Instant at) {
     if (state == null) {
       throw new ApiException(ProblemType.STAGE_NOT_REACHED,
-          "The application has not reached the " + d.stage() + " stage, so it cannot be rated yet.", null);
+          "The application has not reached the " + stage + " stage, so it cannot be rated yet.", null);
     }
     if ("rated".equals(state) || "defaulted".equals(state)) {
       throw new ApiException(ProblemType.ALREADY_RATED,
           "This stage of the application was rated already; a rating is never changed.", null);
     }
-    Instant ends = a.getOffsetDateTime("window_ends_at").toInstant();
-    Instant reached = a.getOffsetDateTime("reached_at").toInstant();
-    if (!"open".equals(state) || !ends.isAfter(d.ratedAt()) || reached.isAfter(d.ratedAt().plusSeconds(300))) {
+    Instant ends = endsAt.toInstant();
+    Instant reached = reachedAt.toInstant();
+    if (!"open".equals(state) || !ends.isAfter(at) || reached.isAfter(at.plusSeconds(300))) {
       throw new ApiException(ProblemType.RATING_WINDOW_CLOSED,
           "Ratings of this stage were taken until " + ends + ".",
           new JsonObject().put("windowEndsAt", ends.toString()));

@@ -36,9 +36,6 @@ const TEXT = {
     }
   }
 };
-/** Levels at or below this are poor (差评) and need a reason, as the server's default rules say. */
-const POOR_MAX = 2;
-
 const token = location.hash.slice(1);
 // Chinese first, whatever the phone's language; English on a tap
 let lang = 'zh-CN';
@@ -136,7 +133,8 @@ async function load() {
 async function submit(event) {
   event.preventDefault();
   const tags = [...document.querySelectorAll('#tags input:checked')].map((i) => i.value);
-  if (level <= POOR_MAX && tags.length === 0) {
+  // the province's rule, as the server gives it: a 差评 names its reason
+  if (level <= view.reasonRequiredUpTo && tags.length === 0) {
     $('error').textContent = t().needReason;
     $('error').hidden = false;
     return;
