@@ -80,8 +80,11 @@ class RatingLinkTest {
     JsonObject view = api.get("/public/rating-links/" + l.token()).send().expect(200).json();
     assertEquals(PushFixtures.ITEM_NAME, view.getString("itemName"));
     assertEquals("2026-11-25", view.getString("reachedOn"));
-    assertTrue(view.getString("applicantName") == null || view.getString("applicantName").endsWith("*"),
-        view.getString("applicantName"));
+    String name = server.row("select applicant_name from application where id = $1::uuid", l.applicationId())
+        .getString("applicant_name");
+    assertEquals(name.substring(0, name.offsetByCodePoints(0, 1)) + "*".repeat(name.codePointCount(0, name.length()) - 1),
+        view.getString("applicantName"), "the first character only");
+    assertEquals(2, view.getInteger("reasonRequiredUpTo"), "a 差评 names its reason (the national default)");
     assertFalse(view.encode().contains(l.subject()), "no subject");
     assertFalse(view.encode().contains(l.applicationId()), "no application id");
     assertTrue(view.getJsonObject("dictionary").getJsonArray("tags").stream()

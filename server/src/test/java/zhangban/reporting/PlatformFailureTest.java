@@ -149,6 +149,32 @@ class PlatformFailureTest {
   }
 
   @Test
+  void aRecordThePlatformRefusesByItsHttpStatusIsADeadLetterAtOnce() {
+    platform.failNext(1, 400, null);
+    String number = number(fx.submitted("citizen-refused-" + UUID.randomUUID()));
+    Poll.until("the refusal", () -> "dead".equals(report(number, "application_received").getString("status")));
+    JsonObject dead = report(number, "application_received");
+    assertEquals(1, dead.getInteger("attempts"), "a refusal is not retried");
+    assertTrue(dead.getString("last_error").startsWith("http-400: "), dead.encode());
+    server.api.post("/admin/platform-reports/dead-letters/requeue").token(fx.admin())
+        .json(new JsonObject().put("ids", new JsonArray().add(dead.getLong("id")))).expect(200);
+  }
+
+  @Test
+  void aRecordLeftHeldBehindRecordsAllSentIsReleased() {
+    // what a record written while its predecessor's 'sent' was committing looks like: held, with
+    // nothing before it unsent; the worker's periodic check makes it pending
+    String number = number(fx.submitted("citizen-raced-" + UUID.randomUUID()));
+    PlatformDeliveryTest.drained(server);
+    server.update("""
+        insert into platform_report (application_number, kind, record, status, next_attempt_at, created_at, updated_at)
+        select application_number, 'application_withdrawn', record || '{"reason": "不再需要"}', 'held',
+               next_attempt_at, created_at, updated_at
+        from platform_report where application_number = $1 and kind = 'application_received'""", number);
+    Poll.until("the held record sent", () -> acceptedWith("application_withdrawn:" + number) == 1);
+  }
+
+  @Test
   void managersReadTheReportingViewAndOnlyAdministratorsActOnIt() {
     String citizen = fx.citizen("citizen-curious");
     String manager = server.tokens.token("manager-li", "李经理", List.of("manager"), null, null);
