@@ -44,6 +44,7 @@ import zhangban.reporting.ReportWorker;
 import zhangban.reporting.ReportingApi;
 import zhangban.reporting.StepReports;
 import zhangban.rating.Audit;
+import zhangban.filing.ExternalTransactions;
 import zhangban.filing.FilingApi;
 import zhangban.filing.FilingService;
 import zhangban.filing.Materials;
@@ -214,8 +215,8 @@ public final class App implements AutoCloseable {
         new IdentityApi(pool, () -> Optional.ofNullable(devTokens.get()))::mount,
         new CatalogApi(catalog)::mount,
         new CalendarApi(calendar)::mount,
-        new FilingApi(filing, new Materials(filing, vertx), new Supervision(filing), config.uploadsDir(),
-            config.maxUploadBytes())::mount,
+        new FilingApi(filing, new Materials(filing, vertx), new Supervision(filing),
+            new ExternalTransactions(filing, config.phones()), config.uploadsDir(), config.maxUploadBytes())::mount,
         new NotifyApi(pool, devices, new Inbox(pool, templates), preferences,
             new PushAdmin(pool, clock, push.describe()), clock)::mount,
         new RatingApi(ratings, dictionary, filing,

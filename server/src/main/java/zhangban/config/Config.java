@@ -38,7 +38,8 @@ public record Config(
     HttpLimits http,
     long drainDelayMillis,
     Reporting reporting,
-    URI publicBaseUrl) {
+    URI publicBaseUrl,
+    Optional<zhangban.sms.PhoneVault> phones) {
 
   /**
    * What one connection may take of the server: time to send its headers, time without a byte,
@@ -290,7 +291,29 @@ public record Config(
         http,
         e.integer("SHUTDOWN_DRAIN_DELAY_MS", 5000),
         reporting(e),
-        publicBaseUrl(e));
+        publicBaseUrl(e),
+        phones(e, devMode));
+  }
+
+  /**
+   * The keys phone numbers are sealed and looked up with (docs/external-transactions.md): PHONE_KEYS
+   * ({@code id:base64,…}, the current first) and PHONE_LOOKUP_KEY; in development, fixed keys when
+   * none are given; otherwise none, and no phone number is taken.
+   */
+  private static Optional<zhangban.sms.PhoneVault> phones(Env e, boolean devMode) {
+    Optional<String> keys = e.opt("PHONE_KEYS");
+    Optional<String> lookup = e.opt("PHONE_LOOKUP_KEY");
+    if (keys.isPresent() != lookup.isPresent()) {
+      throw new IllegalArgumentException("PHONE_KEYS and PHONE_LOOKUP_KEY go together");
+    }
+    if (keys.isPresent()) {
+      try {
+        return Optional.of(zhangban.sms.PhoneVault.parse(keys.get(), lookup.get()));
+      } catch (IllegalArgumentException bad) {
+        throw new IllegalArgumentException("PHONE_KEYS / PHONE_LOOKUP_KEY: " + bad.getMessage());
+      }
+    }
+    return devMode ? Optional.of(zhangban.sms.PhoneVault.development()) : Optional.empty();
   }
 
   /** Where citizens reach this server: rating links and their QR codes point there. */

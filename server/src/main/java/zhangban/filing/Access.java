@@ -16,7 +16,7 @@ final class Access {
 
   static boolean isApplicantOf(Principal p, ApplicationRow a) {
     if (p.has(Role.CITIZEN) || p.has(Role.ENTERPRISE)) {
-      if (a.applicantSubject.equals(p.subject())) {
+      if (p.subject().equals(a.applicantSubject)) {
         return true;
       }
       return p.has(Role.ENTERPRISE) && a.applicantUscc != null && p.uscc().equals(Optional.of(a.applicantUscc));
@@ -39,6 +39,9 @@ final class Access {
   }
 
   static boolean mayAct(Principal p, ApplicationRow a, Action action) {
+    if (a.handledElsewhere()) {
+      return false;
+    }
     return switch (action.party()) {
       case APPLICANT -> isApplicantOf(p, a);
       case DEPARTMENT -> isDepartmentOf(p, a);

@@ -14,11 +14,19 @@ import java.util.UUID;
 public interface ApplicationEvents {
   /**
    * One transition, with what a message about it needs. {@code materials} is the item's guide;
-   * {@code actor} who took the action (for the department, the officer who handled the step).
+   * {@code actor} who took the action (for the department, the officer who handled the step; null
+   * when another system registered the step without naming its officer). {@code applicantSubject}
+   * is null for an applicant another system knows only by name and mobile number. {@code source}
+   * is app for Zhangban's own applications, hall or system for transactions another system handled
+   * and registered.
    */
   record Transition(UUID applicationId, String number, String itemName, String applicantSubject, String department,
                     String action, String fromState, String toState, JsonObject details, JsonArray materials,
-                    String actor, Instant at) {}
+                    String actor, Instant at, String source) {
+    public boolean handledElsewhere() {
+      return !"app".equals(source);
+    }
+  }
 
   Future<Void> transitioned(SqlClient tx, Transition transition);
 

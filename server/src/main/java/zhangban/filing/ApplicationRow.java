@@ -27,6 +27,12 @@ final class ApplicationRow {
   final String applicantName;
   final String applicantKind;
   final String applicantUscc;
+  /** 138****1234, for a transaction whose integrator gave the applicant's mobile; null otherwise. */
+  final String applicantMobile;
+  /** Where it was handled: app (filed in Zhangban), hall or system (registered by that system). */
+  final String source;
+  final String sourceClient;
+  final String window;
   JsonObject form;
   Instant submittedAt;
   Instant acceptedAt;
@@ -61,6 +67,10 @@ final class ApplicationRow {
     applicantName = r.getString("applicant_name");
     applicantKind = r.getString("applicant_kind");
     applicantUscc = r.getString("applicant_uscc");
+    applicantMobile = r.getString("applicant_phone_masked");
+    source = r.getString("source");
+    sourceClient = r.getString("source_client");
+    window = r.getString("window_code");
     form = (JsonObject) r.getJson("form");
     submittedAt = instant(r.getOffsetDateTime("submitted_at"));
     acceptedAt = instant(r.getOffsetDateTime("accepted_at"));
@@ -98,6 +108,10 @@ final class ApplicationRow {
     this.applicantName = applicantName;
     this.applicantKind = applicantKind;
     this.applicantUscc = applicantUscc;
+    this.applicantMobile = null;
+    this.source = "app";
+    this.sourceClient = null;
+    this.window = null;
     this.form = form;
     this.supplementItems = new JsonArray();
     this.supplementOutstanding = new ArrayList<>();
@@ -108,6 +122,11 @@ final class ApplicationRow {
     this.materials = null;
     this.attributes = null;
     this.promisedDays = 0;
+  }
+
+  /** Registered by the system that handled it, which alone moves it on. */
+  boolean handledElsewhere() {
+    return !"app".equals(source);
   }
 
   JsonObject material(String code) {
@@ -145,7 +164,10 @@ final class ApplicationRow {
             .put("subject", applicantSubject)
             .put("name", applicantName)
             .put("kind", applicantKind)
-            .put("uscc", applicantUscc))
+            .put("uscc", applicantUscc)
+            .put("mobile", applicantMobile))
+        .put("source", source)
+        .put("window", window)
         .put("form", form)
         .put("submittedAt", str(submittedAt))
         .put("acceptedAt", str(acceptedAt))

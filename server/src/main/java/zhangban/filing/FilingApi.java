@@ -34,12 +34,14 @@ public final class FilingApi {
   private final FilingService filing;
   private final Materials materials;
   private final Supervision supervision;
+  private final ExternalTransactions transactions;
   private final java.nio.file.Path uploadsDir;
   private final long maxUploadBytes;
 
-  public FilingApi(FilingService filing, Materials materials, Supervision supervision, java.nio.file.Path uploadsDir,
-                   long maxUploadBytes) {
+  public FilingApi(FilingService filing, Materials materials, Supervision supervision, ExternalTransactions transactions,
+                   java.nio.file.Path uploadsDir, long maxUploadBytes) {
     this.filing = filing;
+    this.transactions = transactions;
     this.uploadsDir = uploadsDir;
     this.maxUploadBytes = maxUploadBytes;
     this.materials = materials;
@@ -85,6 +87,17 @@ public final class FilingApi {
         supervision.overdue(Principal.of(rc), Http.query(rc, "department"))));
     b.getRoute("recordIntegrationEvent").addHandler(Http.json(200, rc ->
         filing.integrationEvent(Principal.of(rc), Http.path(rc, "number"), Http.body(rc))));
+    // 201 when the call registered the transaction, 200 when it moved it on or found it as asked
+    b.getRoute("registerTransaction").addHandler(rc -> {
+      io.vertx.core.Future<ExternalTransactions.Registered> f;
+      try {
+        f = transactions.register(Principal.of(rc), Http.path(rc, "number"), Http.body(rc));
+      } catch (RuntimeException e) {
+        rc.fail(e);
+        return;
+      }
+      f.onSuccess(r -> Http.send(rc, r.created() ? 201 : 200, r.view())).onFailure(rc::fail);
+    });
   }
 
   /**

@@ -67,6 +67,10 @@ public final class FilingService {
     return pool;
   }
 
+  ApplicationEvents events() {
+    return events;
+  }
+
   LocalDate today() {
     return LocalDate.ofInstant(clock.instant(), zone);
   }
@@ -283,6 +287,10 @@ public final class FilingService {
       return store.lockByNumber(tx, number).compose(found -> {
         ApplicationRow a = found.filter(x -> Access.isDepartmentOf(client, x))
             .orElseThrow(() -> ApiException.notFound("No application " + number + "."));
+        if (a.handledElsewhere()) {
+          throw new ApiException(ProblemType.HANDLED_ELSEWHERE, "Application " + number + " was registered by the "
+              + a.source + " system that handles it, not reported on by events.", null);
+        }
         return catalog.department(tx, a.department).compose(dept -> {
           if (!dept.map(d -> d.getBoolean("usesExternalSystem")).orElse(false)) {
             throw ApiException.forbidden("Department " + a.department + " does not process in an external system.");
@@ -306,6 +314,10 @@ public final class FilingService {
 
   private Future<JsonObject> transition(SqlClient tx, Principal p, ApplicationRow a, Action action, JsonObject in,
                                         String actor, String actorRole) {
+    if (a.handledElsewhere()) {
+      throw new ApiException(ProblemType.HANDLED_ELSEWHERE, "Application " + a.number + " was registered by the "
+          + a.source + " system that handles it; only that system moves it on.", null);
+    }
     if (!Access.mayAct(p, a, action)) {
       throw ApiException.forbidden(action.party() == Action.Party.APPLICANT
           ? "Only the applicant may " + action.wire() + "."
@@ -325,7 +337,7 @@ public final class FilingService {
               in.getString("note"), details, now))
           .compose(v -> events.transitioned(tx, new ApplicationEvents.Transition(a.id, a.number, a.itemName,
               a.applicantSubject, a.department, action.wire(), from.wire(), a.state.wire(), details, a.materials, actor,
-              now)))
+              now, a.source)))
           .map(v -> {
             a.version++;
             return view(p, a);

@@ -80,6 +80,25 @@ final class FilingStore {
         completed_at = $16, updated_at = $17, supplement_outstanding = $18, version = version + 1
       where id = $1
       """;
+  /**
+   * A transaction another system handled ($13 'hall' or 'system', registered by client $14), under
+   * its own number $2, reaching stage state $3 at $16 (accepted) or $17 (completed); nothing when
+   * the number is taken, then the caller reads who has it.
+   */
+  private static final String INSERT_EXTERNAL = """
+      insert into application (id, number, state, item_code, item_version, department, applicant_subject,
+        applicant_name, applicant_kind, applicant_uscc, applicant_phone, applicant_phone_hash, applicant_phone_masked,
+        source, source_client, window_code, submitted_at, accepted_at, completed_at, created_at, updated_at)
+      values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $18, $13, $14, $15, $16, $16, $17, $19, $19)
+      on conflict (number) do nothing
+      """;
+  /** The current version of the item with code $1, or else with 实施编码 $2, and its department. */
+  private static final String ITEM_BY_CODE = """
+      select v.item_code, v.version, v.department
+      from service_item i
+      join service_item_version v on v.item_code = i.code and v.version = i.current_version
+      where i.code = $1 or ($1::text is null and v.implementation_code = $2)
+      """;
   private static final String NEXT_NUMBER = "select nextval('application_number_seq') as n";
   private static final String INSERT_EVENT = """
       insert into timeline_event (application_id, seq, action, from_state, to_state, actor, actor_role, note, details, at)
@@ -203,6 +222,25 @@ final class FilingStore {
         .addString(a.decisionReason).addValue(a.result).addOffsetDateTime(Timestamps.utc(a.completedAt))
         .addOffsetDateTime(Timestamps.utc(a.updatedAt)).addArrayOfString(a.supplementOutstanding.toArray(String[]::new)))
         .mapEmpty();
+  }
+
+  /** A transaction registered by another system; false when its number is taken. */
+  Future<Boolean> insertExternal(SqlClient c, ExternalTransaction t) {
+    return c.preparedQuery(INSERT_EXTERNAL).execute(Tuple.tuple()
+        .addUUID(t.id()).addString(t.number()).addString(t.state().wire()).addString(t.itemCode())
+        .addInteger(t.itemVersion()).addString(t.department()).addString(t.applicantSubject())
+        .addString(t.applicantName()).addString(t.applicantKind()).addString(t.applicantUscc())
+        .addString(t.sealedPhone()).addBuffer(t.phoneHash() == null ? null : Buffer.buffer(t.phoneHash()))
+        .addString(t.source()).addString(t.client()).addString(t.window())
+        .addOffsetDateTime(Timestamps.utc(t.acceptedAt())).addOffsetDateTime(Timestamps.utc(t.completedAt()))
+        .addString(t.maskedPhone()).addOffsetDateTime(Timestamps.utc(t.at())))
+        .map(rows -> rows.rowCount() == 1);
+  }
+
+  /** The item by its code, or else by its 实施编码: code, version and department, empty when none. */
+  Future<Optional<Row>> itemByCode(SqlClient c, String code, String implementationCode) {
+    return c.preparedQuery(ITEM_BY_CODE).execute(Tuple.of(code, implementationCode))
+        .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(rows.iterator().next()));
   }
 
   Future<String> nextNumberSuffix(SqlClient c) {

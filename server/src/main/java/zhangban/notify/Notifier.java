@@ -113,7 +113,11 @@ public final class Notifier implements ApplicationEvents {
   public record Notice(String subject, String kind, String category, UUID applicationId, String number,
                        JsonObject params, boolean urgent, Instant at, String deepLink, String collapseKey) {}
 
+  /** Tells one user; an applicant Zhangban does not know (no subject) has no inbox here. */
   public Future<Void> notify(SqlClient tx, Notice n) {
+    if (n.subject() == null) {
+      return Future.succeededFuture();
+    }
     return fanOut(tx, "user", n, n.subject());
   }
 

@@ -88,7 +88,7 @@ public final class RatingService {
         where i.application_id = $2 and i.stage = $3 and i.state = 'open'
           and i.window_ends_at > $16 and i.reached_at <= $16 + interval '300 seconds'
           and ($9::int is null or $9 = (select max(version) from rating_tag_dictionary))
-          and a.id = $2 and a.applicant_subject = $11
+          and a.id = $2 and a.applicant_subject is not distinct from $11
           and not exists (select 1 from idempotency_record k where k.subject = $22 and k.key = $23)
         returning a.number, a.applicant_name, i.department, d.region, i.officer_subject, a.item_code, a.item_version),
       rated as (
@@ -143,7 +143,7 @@ public final class RatingService {
         where i.application_id = $2 and i.stage = $3 and i.state = 'open'
           and i.window_ends_at > $16 and i.reached_at <= $16 + interval '300 seconds'
           and ($9::int is null or $9 = (select max(version) from rating_tag_dictionary))
-          and a.id = $2 and a.applicant_subject = $11
+          and a.id = $2 and a.applicant_subject is not distinct from $11
           and not exists (select 1 from idempotency_record k where k.subject = $22 and k.key = $23)
         returning a.number, a.applicant_name, i.department, d.region, i.officer_subject, a.item_code, a.item_version),
       rated as (
@@ -277,7 +277,7 @@ public final class RatingService {
           if (a.getUUID("id") == null || !canSeeAsApplicant(p, a)) {
             throw ApiException.notFound("No application " + applicationId + ".");
           }
-          if (!a.getString("applicant_subject").equals(p.subject())) {
+          if (!p.subject().equals(a.getString("applicant_subject"))) {
             throw new ApiException(ProblemType.NOT_THE_RATER,
                 "Only the member who filed the application may rate it.", null);
           }
@@ -342,7 +342,7 @@ public final class RatingService {
               || !(dept.equals(a.getString("department")) || rules.provinceWideImporters().contains(dept))) {
             throw ApiException.notFound("No application " + number + ".");
           }
-          if (!a.getString("applicant_subject").equals(in.getString("raterSubject"))) {
+          if (!in.getString("raterSubject").equals(a.getString("applicant_subject"))) {
             throw ApiException.unprocessable("Only the applicant who filed the application may rate it.",
                 new JsonArray().add(ApiException.fieldError("/raterSubject", "Not the applicant who filed it.")));
           }
@@ -473,7 +473,7 @@ public final class RatingService {
     // what the statement finds (number, department, item) it adds to the reply it keeps, and to this one
     JsonObject reply = view(columns::get, false);
     params.addAll(Arrays.asList("import".equals(s.source()) ? "imported" : "rated",
-        s.client() != null ? s.client() : s.rater(), s.actorRole(), new JsonObject().put("level", d.level())
+        s.client() != null ? s.client() : s.rater() != null ? s.rater() : s.claimant(), s.actorRole(), new JsonObject().put("level", d.level())
             .put("channel", d.channel()).put("tags", new JsonArray(d.tags())).put("externalId", s.externalId()),
         s.claimant(), s.key(), s.operation(), s.hash(), reply, zone.getId(), reporting));
     if (!poor) {
@@ -614,7 +614,7 @@ public final class RatingService {
     return pool.withTransaction(tx -> tx.preparedQuery(BY_ID_FOR_UPDATE)
         .execute(Tuple.of(ratingId)).compose(rows -> {
           Row r = rows.size() == 0 ? null : rows.iterator().next();
-          if (r == null || !r.getString("rater_subject").equals(p.subject())) {
+          if (r == null || !p.subject().equals(r.getString("rater_subject"))) {
             throw ApiException.notFound("No rating " + ratingId + ".");
           }
           if (r.getString("follow_up") != null) {
@@ -645,7 +645,7 @@ public final class RatingService {
       if (r == null || !canSee(p, r)) {
         throw ApiException.notFound("No rating " + id + ".");
       }
-      boolean staff = !r.getString("rater_subject").equals(p.subject());
+      boolean staff = !p.subject().equals(r.getString("rater_subject"));
       return Audit.steps(pool, id, staff).map(steps -> view(r, staff).put("steps", steps));
     });
   }
@@ -657,7 +657,7 @@ public final class RatingService {
             .map(invitations -> {
               JsonArray ratings = new JsonArray();
               for (Row r : rows) {
-                ratings.add(view(r, !r.getString("rater_subject").equals(p.subject())));
+                ratings.add(view(r, !p.subject().equals(r.getString("rater_subject"))));
               }
               JsonArray stages = new JsonArray();
               Instant now = clock.instant();
@@ -682,7 +682,7 @@ public final class RatingService {
   }
 
   private static boolean canSeeAsApplicant(Principal p, Row a) {
-    if (a.getString("applicant_subject").equals(p.subject())) {
+    if (p.subject().equals(a.getString("applicant_subject"))) {
       return true;
     }
     return p.has(Role.ENTERPRISE) && a.getString("applicant_uscc") != null
@@ -690,7 +690,7 @@ public final class RatingService {
   }
 
   private static boolean canSee(Principal p, Row r) {
-    return r.getString("rater_subject").equals(p.subject())
+    return p.subject().equals(r.getString("rater_subject"))
         || p.has(Role.MANAGER)
         || (p.has(Role.OFFICER) && p.department().equals(Optional.of(r.getString("department"))));
   }

@@ -14,7 +14,8 @@ import zhangban.filing.ApplicationEvents;
  * transaction of the step, so the record is owed exactly when the step happened. The canonical
  * fields come from the application, its department and its item version as the step left them.
  * Review steps (start_review, approve) are not reported; a draft never submitted has nothing to
- * report when withdrawn.
+ * report when withdrawn. Transactions registered by the system that handled them are that
+ * system's to report (办件回传); their ratings and cases are reported from here.
  */
 public final class ApplicationReports implements ApplicationEvents {
   /** The record kind of each reported action; submit is received the first time, resubmitted after. */
@@ -55,7 +56,8 @@ public final class ApplicationReports implements ApplicationEvents {
   @Override
   public Future<Void> transitioned(SqlClient tx, Transition t) {
     Optional<RecordKind> kind = kind(t);
-    if (kind.isEmpty()) {
+    // a transaction another system handled is reported by that system; only its ratings go from here
+    if (kind.isEmpty() || t.handledElsewhere()) {
       return Future.succeededFuture();
     }
     boolean department = Action.fromWire(t.action()).party() == Action.Party.DEPARTMENT;
