@@ -70,6 +70,9 @@ import zhangban.push.Outbox;
 import zhangban.push.PushAdmin;
 import zhangban.push.PushGateway;
 import zhangban.push.PushWorker;
+import zhangban.notify.SmsOutbox;
+import zhangban.sms.SmsGateway;
+import zhangban.sms.SmsWorker;
 import zhangban.rating.Invitations;
 import zhangban.rating.RatingApi;
 import zhangban.rating.RatingLinks;
@@ -102,6 +105,7 @@ public final class App implements AutoCloseable {
   /** Deployments in the order they started; stopped in reverse before anything is closed. */
   private final List<String> deployments = new java.util.concurrent.CopyOnWriteArrayList<>();
   private PushGateway ownedGateway;
+  private SmsGateway sms;
   private RatingScheduler ratingScheduler;
   private CaseScheduler caseScheduler;
   private RollupCatchUp rollupCatchUp;
@@ -122,6 +126,14 @@ public final class App implements AutoCloseable {
   /** The clock-driven side of rectification cases, likewise. */
   public CaseScheduler caseScheduler() { return caseScheduler; }
   public RollupCatchUp rollupCatchUp() { return rollupCatchUp; }
+  /** The SMS provider this process sends through (null when it runs no SMS worker). */
+  public SmsGateway sms() { return sms; }
+
+  private SmsGateway smsGateway(Vertx vertx, Config config) {
+    sms = Gateways.sms(vertx, config.sms());
+    LOG.info("SMS gateway: {}", sms.describe());
+    return sms;
+  }
 
   /** Starts the server: listening first, then migrations off the event loop. Blocks until both are done. */
   public static App start(Config config, Clock clock) {
@@ -191,7 +203,10 @@ public final class App implements AutoCloseable {
     CalendarStore calendar = new CalendarStore(pool);
     Idempotency idempotency = new Idempotency();
     Rollups rollups = new Rollups(config.zone());
-    Invitations invitations = new Invitations(config.rating(), calendar, notifier, rollups, config.zone());
+    // someone a hall or department system knows only by a mobile number is invited by SMS
+    Optional<SmsOutbox> sms = config.phones().map(v -> new SmsOutbox(config.sms().perNumberPerDay()));
+    Invitations invitations = new Invitations(config.rating(), calendar, notifier, rollups, config.zone(), sms,
+        config.publicBaseUrl());
     // what the provincial platform is owed is recorded with each change only when a profile is configured
     ApplicationEvents reports = reporting.isPresent() ? new ApplicationReports() : ApplicationEvents.NONE;
     FilingService filing = new FilingService(pool, catalog, calendar, idempotency, config.warningRatio(),
@@ -257,6 +272,11 @@ public final class App implements AutoCloseable {
         .compose(v -> config.runsPushWorker()
             ? vertx.deployVerticle(new PushWorker(pool, database.connectOptions(), push,
                 Gateways.settings(config.push()), clock, registry)).onSuccess(app.deployments::add).mapEmpty()
+            : Future.succeededFuture())
+        .compose(v -> config.runsPushWorker() && config.phones().isPresent()
+            ? vertx.deployVerticle(new SmsWorker(pool, database.connectOptions(), app.smsGateway(vertx, config),
+                config.phones().get(), Gateways.smsTemplates(config.sms()), Gateways.smsSettings(config.sms(),
+                config.push()), clock, registry)).onSuccess(app.deployments::add).mapEmpty()
             : Future.succeededFuture())
         .compose(v -> config.runsReportWorker()
             ? vertx.deployVerticle(new ReportWorker(pool, database.connectOptions(), reporting.orElseThrow(),
@@ -335,6 +355,9 @@ public final class App implements AutoCloseable {
       vertx.close().await(30, TimeUnit.SECONDS);
     } catch (Exception e) {
       LOG.warn("Closing Vert.x failed", e);
+    }
+    if (sms != null) {
+      sms.close();
     }
     if (ownedGateway != null) {
       ownedGateway.close();

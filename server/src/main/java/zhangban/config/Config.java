@@ -39,7 +39,8 @@ public record Config(
     long drainDelayMillis,
     Reporting reporting,
     URI publicBaseUrl,
-    Optional<zhangban.sms.PhoneVault> phones) {
+    Optional<zhangban.sms.PhoneVault> phones,
+    Sms sms) {
 
   /**
    * What one connection may take of the server: time to send its headers, time without a byte,
@@ -292,7 +293,61 @@ public record Config(
         e.integer("SHUTDOWN_DRAIN_DELAY_MS", 5000),
         reporting(e),
         publicBaseUrl(e),
-        phones(e, devMode));
+        phones(e, devMode),
+        sms(e));
+  }
+
+  /**
+   * SMS to applicants without the app (docs/sms.md): the provider (recording keeps messages in the
+   * outbox's log only; tencent sends through Tencent Cloud SMS), its credentials, the province's
+   * approved template for each kind of message, and the limits.
+   */
+  public record Sms(
+      String provider,
+      Optional<String> secretId,
+      Optional<String> secretKey,
+      Optional<String> sdkAppId,
+      String signName,
+      String region,
+      Optional<URI> endpoint,
+      Map<String, String> templates,
+      int ratePerSecond,
+      int perNumberPerDay,
+      int maxAttempts,
+      int backoffBaseMillis,
+      int backoffMaxMillis) {
+
+    public boolean sendsForReal() {
+      return provider.equals("tencent");
+    }
+  }
+
+  private static Sms sms(Env e) {
+    String provider = e.str("SMS_PROVIDER", "recording");
+    if (!List.of("recording", "tencent").contains(provider)) {
+      throw new IllegalArgumentException("SMS_PROVIDER must be recording or tencent, got " + provider);
+    }
+    Map<String, String> templates = new java.util.LinkedHashMap<>();
+    for (String entry : e.list("SMS_TEMPLATES")) {
+      String[] kv = entry.split("=", 2);
+      if (kv.length != 2 || kv[0].isBlank() || kv[1].isBlank()) {
+        throw new IllegalArgumentException("SMS_TEMPLATES is kind=templateId, comma-separated, got " + entry);
+      }
+      templates.put(kv[0].trim(), kv[1].trim());
+    }
+    Sms sms = new Sms(provider, e.opt("SMS_TENCENT_SECRET_ID"), e.opt("SMS_TENCENT_SECRET_KEY"),
+        e.opt("SMS_TENCENT_SDK_APP_ID"), e.str("SMS_SIGN_NAME", "掌办"), e.str("SMS_TENCENT_REGION", "ap-guangzhou"),
+        e.opt("SMS_ENDPOINT").map(URI::create), templates, e.integer("SMS_RATE_PER_SECOND", 50),
+        e.integer("SMS_PER_NUMBER_PER_DAY", 5), e.integer("SMS_MAX_ATTEMPTS", 6),
+        e.integer("SMS_BACKOFF_BASE_MS", 5000), e.integer("SMS_BACKOFF_MAX_MS", 30 * 60 * 1000));
+    if (sms.sendsForReal() && (sms.secretId().isEmpty() || sms.secretKey().isEmpty() || sms.sdkAppId().isEmpty())) {
+      throw new IllegalArgumentException("SMS_PROVIDER=tencent needs SMS_TENCENT_SECRET_ID, SMS_TENCENT_SECRET_KEY "
+          + "and SMS_TENCENT_SDK_APP_ID");
+    }
+    if (sms.perNumberPerDay() < 1 || sms.ratePerSecond() < 1) {
+      throw new IllegalArgumentException("SMS_PER_NUMBER_PER_DAY and SMS_RATE_PER_SECOND must be at least 1");
+    }
+    return sms;
   }
 
   /**

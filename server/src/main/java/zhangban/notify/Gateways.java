@@ -51,6 +51,36 @@ public final class Gateways {
         Duration.ofMillis(push.pruneIntervalMillis()), workerId());
   }
 
+  /** The SMS provider configured: Tencent Cloud SMS, or one that keeps the messages (development, tests). */
+  public static zhangban.sms.SmsGateway sms(io.vertx.core.Vertx vertx, Config.Sms sms) {
+    if (!sms.sendsForReal()) {
+      return new zhangban.sms.RecordingSmsGateway();
+    }
+    return new zhangban.sms.TencentSmsGateway(vertx, new zhangban.sms.TencentSmsGateway.Settings(
+        sms.secretId().orElseThrow(), sms.secretKey().orElseThrow(), sms.sdkAppId().orElseThrow(), sms.signName(),
+        sms.region(), sms.endpoint(), 10, 8));
+  }
+
+  /**
+   * The template of each kind of message; a recording gateway without SMS_TEMPLATES names each
+   * message by its kind.
+   */
+  public static java.util.Map<String, String> smsTemplates(Config.Sms sms) {
+    if (!sms.templates().isEmpty() || sms.sendsForReal()) {
+      return sms.templates();
+    }
+    return java.util.Map.of("rating_invitation", "rating_invitation", "rating_reminder", "rating_reminder",
+        "case_reply", "case_reply");
+  }
+
+  /** How the SMS worker claims and retries, beside the push worker (the same batch, lease and poll). */
+  public static zhangban.outbox.OutboxSettings smsSettings(Config.Sms sms, Config.Push push) {
+    return new zhangban.outbox.OutboxSettings(push.batchSize(), Duration.ofSeconds(push.leaseSeconds()),
+        Duration.ofMillis(push.pollMillis()), sms.maxAttempts(), Duration.ofMillis(sms.backoffBaseMillis()),
+        Duration.ofMillis(sms.backoffMaxMillis()), sms.ratePerSecond(), Duration.ofMillis(push.shutdownGraceMillis()),
+        workerId());
+  }
+
   /** This process among the workers sharing an outbox: its host and a random part. */
   public static String workerId() {
     String host;

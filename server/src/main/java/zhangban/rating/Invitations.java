@@ -4,24 +4,30 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
+import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import zhangban.calendar.CalendarStore;
 import zhangban.config.Config;
 import zhangban.db.Timestamps;
 import zhangban.filing.ApplicationEvents;
 import zhangban.notify.Notifier;
+import zhangban.notify.SmsOutbox;
 import zhangban.stats.Rollups;
 
 /**
  * Opens the rating window when an application reaches a rateable stage, and invites the
  * applicant who filed it, in the transition's transaction. The officer who took the step is kept
- * as the one the rating will be about (谁办理、谁负责).
+ * as the one the rating will be about (谁办理、谁负责). An applicant Zhangban knows is invited in the
+ * app (inbox and push); one it knows only by the mobile number a hall or department system gave
+ * gets an SMS with a rating link of their own.
  */
 public final class Invitations implements ApplicationEvents {
   /** The stage each action reaches: 受理, or 办结 (which a refusal or denial also is). */
@@ -48,9 +54,14 @@ public final class Invitations implements ApplicationEvents {
   private final Notifier notifier;
   private final ZoneId zone;
   private final Rollups rollups;
+  private final Optional<SmsOutbox> sms;
+  private final URI publicBase;
 
-  public Invitations(Config.Rating rules, CalendarStore calendar, Notifier notifier, Rollups rollups, ZoneId zone) {
+  public Invitations(Config.Rating rules, CalendarStore calendar, Notifier notifier, Rollups rollups, ZoneId zone,
+                     Optional<SmsOutbox> sms, URI publicBase) {
     this.rollups = rollups;
+    this.sms = sms;
+    this.publicBase = publicBase;
     this.rules = rules;
     this.calendar = calendar;
     this.notifier = notifier;
@@ -71,9 +82,26 @@ public final class Invitations implements ApplicationEvents {
       return tx.preparedQuery(INSERT).execute(Tuple.of(t.applicationId(), stage, Timestamps.utc(t.at()), Timestamps.utc(ends),
               remind == null ? null : Timestamps.utc(remind), t.department(), t.actor(), t.applicantSubject()))
           .compose(rows -> rows.rowCount() == 0 ? Future.succeededFuture() : rollups.invited(tx, t.applicationId(), stage)
-              .compose(v -> notifier.notify(tx, notice("rating_invitation", t.applicantSubject(), t.applicationId(),
-                  t.number(), t.itemName(), stage, ends, t.at()))));
+              .compose(v -> t.applicantSubject() != null
+                  ? notifier.notify(tx, notice("rating_invitation", t.applicantSubject(), t.applicationId(),
+                      t.number(), t.itemName(), stage, ends, t.at()))
+                  : bySms(tx, t, stage, ends)));
     });
+  }
+
+  /**
+   * The invitation of someone without the app: a rating link of their own (channel sms) for the
+   * stage, sent to the number the registering system gave; nothing when it gave none or this
+   * server sends no SMS.
+   */
+  private Future<Void> bySms(SqlClient tx, Transition t, String stage, Instant ends) {
+    if (sms.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    return RatingLinks.issue(tx, publicBase, t.applicationId(), stage, "sms", "invitation", t.at(), ends)
+        .compose(url -> sms.get().queue(tx, t.applicationId(), "rating_invitation",
+            List.of(t.itemName(), STAGE_NAMES.get(stage).getString("zh-CN"), url, WHEN.format(ends.atZone(zone))),
+            t.at()));
   }
 
   /** The end of the window: natural days by default, or the end of the n-th working day. */

@@ -5,6 +5,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -114,9 +115,7 @@ public final class RatingLinks {
       RatingService.checkOpen(stage, a.getString("state"), a.getOffsetDateTime("window_ends_at"),
           a.getOffsetDateTime("reached_at"), now);
       Instant ends = a.getOffsetDateTime("window_ends_at").toInstant();
-      byte[] secret = new byte[32];
-      RANDOM.nextBytes(secret);
-      String token = Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
+      String token = newToken();
       UUID id = UUID.randomUUID();
       return pool.preparedQuery(CREATE).execute(Tuple.of(id, digest(token), applicationId, stage, channel, p.subject(),
               Timestamps.utc(now), Timestamps.utc(ends)))
@@ -130,6 +129,23 @@ public final class RatingLinks {
               .put("qrUrl", publicBase.resolve("/public/rating-links/" + token + "/qr").toString())
               .put("expiresAt", ends.toString()));
     });
+  }
+
+  private static String newToken() {
+    byte[] secret = new byte[32];
+    RANDOM.nextBytes(secret);
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
+  }
+
+  /**
+   * A link sent by Zhangban itself (an invitation by SMS), made in the caller's transaction by
+   * {@code by}: answers its URL under {@code publicBase}, the only place its token is.
+   */
+  static Future<String> issue(SqlClient tx, URI publicBase, UUID applicationId, String stage, String channel, String by,
+                              Instant now, Instant ends) {
+    String token = newToken();
+    return tx.preparedQuery(CREATE).execute(Tuple.of(UUID.randomUUID(), digest(token), applicationId, stage, channel, by,
+        Timestamps.utc(now), Timestamps.utc(ends))).map(v -> url(publicBase, token));
   }
 
   /** Revokes a link of an application of the caller's department; revoking twice is no error. */
@@ -198,6 +214,10 @@ public final class RatingLinks {
 
   /** The link's URL: the token after '#', so that it never reaches a server's log or a Referer. */
   public String url(String token) {
+    return url(publicBase, token);
+  }
+
+  static String url(URI publicBase, String token) {
     return publicBase.resolve("/rate/").toString() + "#" + token;
   }
 

@@ -5,20 +5,17 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import zhangban.outbox.Outcome;
+import zhangban.support.FakeSms;
 
 /**
  * The real Tencent Cloud SMS SDK against a stub of its API on loopback: what it sends (the app,
@@ -28,35 +25,14 @@ import zhangban.outbox.Outcome;
 class TencentSmsGatewayTest {
   static final String SECRET_ID = "AKIDzhangbanTEST";
   static Vertx vertx;
-  static HttpServer stub;
+  static FakeSms stub;
   static TencentSmsGateway gateway;
-  static final List<JsonObject> received = new CopyOnWriteArrayList<>();
-  static final List<String> authorizations = new CopyOnWriteArrayList<>();
-  /** The status code to answer for a number; absent: Ok. A code starting with "Error:" answers as an API error. */
-  static final Map<String, String> answers = new ConcurrentHashMap<>();
 
   @BeforeAll
-  static void start() throws Exception {
+  static void start() {
     vertx = Vertx.vertx();
-    stub = vertx.createHttpServer().requestHandler(req -> req.body().onSuccess(body -> {
-      JsonObject in = body.toJsonObject();
-      received.add(in);
-      authorizations.add(req.getHeader("Authorization") + " | " + req.getHeader("X-TC-Action"));
-      String phone = in.getJsonArray("PhoneNumberSet").getString(0);
-      String code = answers.getOrDefault(phone, "Ok");
-      JsonObject response = new JsonObject().put("RequestId", "req-" + received.size());
-      if (code.startsWith("Error:")) {
-        response.put("Error", new JsonObject().put("Code", code.substring(6)).put("Message", "the stub says " + code));
-      } else {
-        response.put("SendStatusSet", new JsonArray().add(new JsonObject().put("SerialNo", "serial-" + received.size())
-            .put("PhoneNumber", phone).put("Fee", 1).put("SessionContext", in.getString("SessionContext", ""))
-            .put("Code", code).put("Message", "Ok".equals(code) ? "send success" : "the stub says " + code)
-            .put("IsoCode", "CN")));
-      }
-      req.response().putHeader("Content-Type", "application/json")
-          .end(new JsonObject().put("Response", response).encode());
-    })).listen(0, "127.0.0.1").await(10, TimeUnit.SECONDS);
-    gateway = new TencentSmsGateway(vertx, settings(URI.create("http://127.0.0.1:" + stub.actualPort())));
+    stub = new FakeSms();
+    gateway = new TencentSmsGateway(vertx, settings(stub.endpoint()));
   }
 
   static TencentSmsGateway.Settings settings(URI endpoint) {
@@ -67,6 +43,7 @@ class TencentSmsGatewayTest {
   @AfterAll
   static void stop() {
     gateway.close();
+    stub.close();
     vertx.close().await();
   }
 
@@ -88,22 +65,22 @@ class TencentSmsGatewayTest {
     Outcome sent = send("+8613800001111");
     assertInstanceOf(Outcome.Sent.class, sent);
     assertTrue(((Outcome.Sent) sent).receipt().startsWith("serial-"), sent.toString());
-    JsonObject request = received.get(received.size() - 1);
+    JsonObject request = stub.received().get(stub.received().size() - 1);
     assertEquals("1400000001", request.getString("SmsSdkAppId"));
     assertEquals("掌办", request.getString("SignName"));
     assertEquals("2000001", request.getString("TemplateId"));
     assertEquals(new JsonArray().add("结婚登记预约").add("https://zb.example/rate/#t"), request.getJsonArray("TemplateParamSet"));
     assertEquals("job-1", request.getString("SessionContext"));
-    String auth = authorizations.get(authorizations.size() - 1);
+    String auth = stub.authorizations().get(stub.authorizations().size() - 1);
     assertTrue(auth.startsWith("TC3-HMAC-SHA256 Credential=" + SECRET_ID + "/") && auth.endsWith("| SendSms"), auth);
   }
 
   @Test
   void limitsAreRetriedABadNumberIsGoneAndAnUnapprovedTemplateIsRejected() {
-    answers.put("+8613800002222", "LimitExceeded.PhoneNumberDailyLimit");
-    answers.put("+8613800003333", "InvalidParameterValue.IncorrectPhoneNumber");
-    answers.put("+8613800004444", "Error:FailedOperation.TemplateIncorrectOrUnapproved");
-    answers.put("+8613800005555", "Error:InternalError.Timeout");
+    stub.answer("+8613800002222", "LimitExceeded.PhoneNumberDailyLimit");
+    stub.answer("+8613800003333", "InvalidParameterValue.IncorrectPhoneNumber");
+    stub.answer("+8613800004444", "Error:FailedOperation.TemplateIncorrectOrUnapproved");
+    stub.answer("+8613800005555", "Error:InternalError.Timeout");
     assertEquals("LimitExceeded.PhoneNumberDailyLimit", ((Outcome.Retry) send("+8613800002222")).code());
     assertEquals("InvalidParameterValue.IncorrectPhoneNumber", ((Outcome.Gone) send("+8613800003333")).code());
     assertEquals("FailedOperation.TemplateIncorrectOrUnapproved", ((Outcome.Rejected) send("+8613800004444")).code());
