@@ -70,6 +70,7 @@ import zhangban.push.Outbox;
 import zhangban.push.PushAdmin;
 import zhangban.push.PushGateway;
 import zhangban.push.PushWorker;
+import zhangban.notify.SmsCallbacks;
 import zhangban.notify.SmsOutbox;
 import zhangban.sms.SmsGateway;
 import zhangban.sms.SmsWorker;
@@ -237,6 +238,7 @@ public final class App implements AutoCloseable {
         new RatingApi(ratings, dictionary, filing,
             new RatingLinks(vertx, pool, ratings, dictionary, config.publicBaseUrl(), clock, config.zone()))::mount,
         new ReportingApi(reportAdmin)::mount,
+        new SmsCallbacks(pool, config.phones(), clock)::mount,
         new CaseApi(cases)::mount,
         new StatsApi(new StatsService(statsPool, config.stats().goodLevels(), config.stats().minSample(), clock,
             config.zone()), new Exports(statsPool, config.zone()))::mount);

@@ -315,7 +315,8 @@ public record Config(
       int perNumberPerDay,
       int maxAttempts,
       int backoffBaseMillis,
-      int backoffMaxMillis) {
+      int backoffMaxMillis,
+      Optional<String> callbackKey) {
 
     public boolean sendsForReal() {
       return provider.equals("tencent");
@@ -339,7 +340,11 @@ public record Config(
         e.opt("SMS_TENCENT_SDK_APP_ID"), e.str("SMS_SIGN_NAME", "掌办"), e.str("SMS_TENCENT_REGION", "ap-guangzhou"),
         e.opt("SMS_ENDPOINT").map(URI::create), templates, e.integer("SMS_RATE_PER_SECOND", 50),
         e.integer("SMS_PER_NUMBER_PER_DAY", 5), e.integer("SMS_MAX_ATTEMPTS", 6),
-        e.integer("SMS_BACKOFF_BASE_MS", 5000), e.integer("SMS_BACKOFF_MAX_MS", 30 * 60 * 1000));
+        e.integer("SMS_BACKOFF_BASE_MS", 5000), e.integer("SMS_BACKOFF_MAX_MS", 30 * 60 * 1000),
+        e.opt("SMS_CALLBACK_KEY"));
+    if (sms.callbackKey().isPresent() && sms.callbackKey().get().length() < 24) {
+      throw new IllegalArgumentException("SMS_CALLBACK_KEY needs at least 24 characters");
+    }
     if (sms.sendsForReal() && (sms.secretId().isEmpty() || sms.secretKey().isEmpty() || sms.sdkAppId().isEmpty())) {
       throw new IllegalArgumentException("SMS_PROVIDER=tencent needs SMS_TENCENT_SECRET_ID, SMS_TENCENT_SECRET_KEY "
           + "and SMS_TENCENT_SDK_APP_ID");

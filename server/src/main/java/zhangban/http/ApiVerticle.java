@@ -95,6 +95,7 @@ public final class ApiVerticle extends VerticleBase {
     builder.rootHandler(this::refuseUnstorableText);
     builder.rootHandler(this::presentQueryToValidator);
     builder.security("bearerAuth").httpHandler(bearer);
+    builder.security("smsCallbackKey").apiKeyHandler(CallbackKeyHandler.of(config.sms().callbackKey(), "sms-provider"));
     features.forEach(f -> f.accept(builder));
     // what no feature bound is not served by this process (SERVER_ROLE=push-worker): 503, as while starting
     builder.getRoutes().stream().filter(route -> route.getHandlers().isEmpty()).forEach(route -> route

@@ -27,8 +27,9 @@ import zhangban.support.TestServer;
  * to a stub of Tencent's API. Never both SMS and push; a number that opted out or had its day's
  * share gets nothing; the provider's throttling is retried, its refusals kept as dead letters.
  */
-class SmsInvitationTest {
+class SmsTest {
   static final String TEMPLATE = "2000001";
+  static final String CALLBACK_KEY = "cb-" + UUID.randomUUID();
   static FakeSms sms;
   static TestServer server;
   static Api api;
@@ -52,6 +53,7 @@ class SmsInvitationTest {
     env.put("SMS_BACKOFF_MAX_MS", "200");
     env.put("SMS_MAX_ATTEMPTS", "3");
     env.put("PUSH_POLL_MS", "100");
+    env.put("SMS_CALLBACK_KEY", CALLBACK_KEY);
     server = TestServer.start(env);
     api = server.api;
     fx = new RatingFixtures(server, new PushFixtures(server, null));
@@ -175,5 +177,64 @@ class SmsInvitationTest {
 
     String error = server.row("select last_error from sms_job where application_id = $1::uuid", b).getString("last_error");
     assertTrue(!error.contains(refused.substring(3)), "no number in what is kept of a failure: " + error);
+  }
+
+  static Api.Response receipts(String key, JsonArray body) {
+    return api.post("/sms/tencent/receipts" + (key == null ? "" : "?key=" + key)).json(body);
+  }
+
+  static JsonObject report(String serial, String status, String phone) {
+    return new JsonObject().put("user_receive_time", "2026-11-25 10:00:05").put("nationcode", "86")
+        .put("mobile", phone.substring(3)).put("report_status", status)
+        .put("errmsg", "SUCCESS".equals(status) ? "DELIVRD" : "UNDELIV").put("description", "the stub's words")
+        .put("sid", serial);
+  }
+
+  @Test
+  void theProvidersReportsSettleEachMessageAndABadKeyChangesNothing() {
+    String delivered = phone();
+    String undelivered = phone();
+    String a = registered(delivered, null);
+    String b = registered(undelivered, null);
+    awaitStatus(a, "sent");
+    awaitStatus(b, "sent");
+    String serialA = server.row("select provider_serial from sms_job where application_id = $1::uuid", a)
+        .getString("provider_serial");
+    String serialB = server.row("select provider_serial from sms_job where application_id = $1::uuid", b)
+        .getString("provider_serial");
+    JsonArray body = new JsonArray().add(report(serialA, "SUCCESS", delivered)).add(report(serialB, "FAIL", undelivered))
+        .add(report("serial-of-someone-else", "SUCCESS", phone()));
+
+    for (String key : new String[] {null, "wrong", CALLBACK_KEY + "x"}) {
+      Api.Response refused = receipts(key, body).expect(401);
+      assertEquals("https://zhangban.gov.cn/problems/unauthorized", refused.json().getString("type"));
+      assertEquals("sent", status(a), "a refused report changes nothing");
+    }
+    assertEquals(new JsonObject().put("result", 0).put("errmsg", "OK"), receipts(CALLBACK_KEY, body).expect(200).json());
+    assertEquals("delivered", status(a));
+    assertEquals("undelivered", status(b));
+    assertEquals("2026-11-25T02:00:05Z", server.instant("select receipt_at from sms_job where application_id = $1::uuid", a)
+        .toString(), "the phone's time, Beijing time");
+    assertTrue(server.row("select last_error from sms_job where application_id = $1::uuid", b).getString("last_error")
+        .startsWith("UNDELIV"));
+  }
+
+  @Test
+  void aReplyOfTdStopsEveryMessageToThatNumber() {
+    String phone = phone();
+    String first = registered(phone, null);
+    awaitStatus(first, "sent");
+    JsonObject reply = new JsonObject().put("extend", "").put("mobile", phone.substring(3)).put("nationcode", "86")
+        .put("sign", "掌办").put("text", " td ").put("time", 1796610662L);
+    api.post("/sms/tencent/replies?key=wrong").json(reply).expect(401);
+    api.post("/sms/tencent/replies?key=" + CALLBACK_KEY).json(reply.copy().put("text", "谢谢")).expect(200);
+    String second = registered(phone, null);
+    awaitStatus(second, "sent");
+
+    api.post("/sms/tencent/replies?key=" + CALLBACK_KEY).json(reply).expect(200);
+    String third = registered(phone, null);
+    assertEquals("opted-out", status(third));
+    assertEquals(2, sms.to(phone).size(), "nothing after TD");
+    assertEquals(1, server.count("select count(*) from sms_opt_out where source = 'reply TD'"));
   }
 }
