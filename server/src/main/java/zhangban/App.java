@@ -216,7 +216,7 @@ public final class App implements AutoCloseable {
     // the steps of ratings and cases are recorded for the provincial platform as the audit trail records them
     Audit audit = new Audit(reporting.isPresent() ? new StepReports(config.zone()) : Audit.Listener.NONE);
     CaseService cases = new CaseService(pool, calendar, notifier, idempotency, config.rating(), config.warningRatio(),
-        rollups, clock, config.zone(), audit);
+        rollups, clock, config.zone(), audit, invitations::replyBySms);
     RatingService ratings = new RatingService(pool, dictionary, cases, config.rating(), rollups, clock, config.zone(),
         reporting.isPresent(), audit);
     Buffer contractText = Buffer.buffer(zhangban.api.Contract.text());
@@ -287,7 +287,7 @@ public final class App implements AutoCloseable {
             : Future.succeededFuture())
         .compose(v -> vertx.deployVerticle(new DeadlineReminders(pool, notifier, clock, config.zone(),
             config.push().reminderIntervalMillis())).onSuccess(app.deployments::add))
-        .compose(v -> vertx.deployVerticle(app.ratingScheduler = new RatingScheduler(pool, notifier, invitations,
+        .compose(v -> vertx.deployVerticle(app.ratingScheduler = new RatingScheduler(pool, invitations,
             config.rating(), rollups, clock, audit)).onSuccess(app.deployments::add))
         .compose(v -> vertx.deployVerticle(app.caseScheduler = new CaseScheduler(pool, notifier, cases, config.rating(),
             clock, config.zone(), audit)).onSuccess(app.deployments::add))

@@ -82,26 +82,42 @@ public final class Invitations implements ApplicationEvents {
       return tx.preparedQuery(INSERT).execute(Tuple.of(t.applicationId(), stage, Timestamps.utc(t.at()), Timestamps.utc(ends),
               remind == null ? null : Timestamps.utc(remind), t.department(), t.actor(), t.applicantSubject()))
           .compose(rows -> rows.rowCount() == 0 ? Future.succeededFuture() : rollups.invited(tx, t.applicationId(), stage)
-              .compose(v -> t.applicantSubject() != null
-                  ? notifier.notify(tx, notice("rating_invitation", t.applicantSubject(), t.applicationId(),
-                      t.number(), t.itemName(), stage, ends, t.at()))
-                  : bySms(tx, t, stage, ends)));
+              .compose(v -> invite(tx, "rating_invitation", t.applicantSubject(), t.applicationId(), t.number(),
+                  t.itemName(), stage, ends, t.at())));
     });
   }
 
   /**
-   * The invitation of someone without the app: a rating link of their own (channel sms) for the
-   * stage, sent to the number the registering system gave; nothing when it gave none or this
-   * server sends no SMS.
+   * Invites (kind rating_invitation) or reminds (rating_reminder) the applicant: in the app when
+   * Zhangban knows them ({@code subject}), else by SMS with a rating link of their own for the stage,
+   * sent to the number the registering system gave (nothing when it gave none, or when this server
+   * keeps no numbers).
    */
-  private Future<Void> bySms(SqlClient tx, Transition t, String stage, Instant ends) {
+  Future<Void> invite(SqlClient tx, String kind, String subject, UUID applicationId, String number, String itemName,
+                      String stage, Instant ends, Instant at) {
+    if (subject != null) {
+      return notifier.notify(tx, notice(kind, subject, applicationId, number, itemName, stage, ends, at));
+    }
     if (sms.isEmpty()) {
       return Future.succeededFuture();
     }
-    return RatingLinks.issue(tx, publicBase, t.applicationId(), stage, "sms", "invitation", t.at(), ends)
-        .compose(url -> sms.get().queue(tx, t.applicationId(), "rating_invitation",
-            List.of(t.itemName(), STAGE_NAMES.get(stage).getString("zh-CN"), url, WHEN.format(ends.atZone(zone))),
-            t.at()));
+    return RatingLinks.issue(tx, publicBase, applicationId, stage, "sms", kind, at, ends)
+        .compose(url -> sms.get().queue(tx, applicationId, kind,
+            List.of(itemName, STAGE_NAMES.get(stage).getString("zh-CN"), url, WHEN.format(ends.atZone(zone))), at));
+  }
+
+  /**
+   * The department replied to a 差评 given through a link by someone without the app: a link to read
+   * the reply and give the follow-up (追评), good for as long as a rating window, by SMS to the number
+   * the transaction came with.
+   */
+  public Future<Void> replyBySms(SqlClient tx, UUID ratingId, UUID applicationId, String itemName, Instant at) {
+    if (sms.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    return windowEnd(tx, at)
+        .compose(ends -> RatingLinks.issueFollowUp(tx, publicBase, ratingId, "case_reply", at, ends))
+        .compose(url -> sms.get().queue(tx, applicationId, "case_reply", List.of(itemName, url), at));
   }
 
   /** The end of the window: natural days by default, or the end of the n-th working day. */

@@ -47,6 +47,7 @@ public final class RatingApi {
         .onFailure(rc::fail));
     b.getRoute("getRatingLink").addHandler(Http.json(200, rc -> links.view(Http.path(rc, "token"))));
     b.getRoute("rateByLink").addHandler(Http.json(201, rc -> links.rate(Http.path(rc, "token"), Http.body(rc))));
+    b.getRoute("followUpByLink").addHandler(Http.json(200, rc -> links.followUp(Http.path(rc, "token"), Http.body(rc))));
     b.getRoute("getRatingLinkQrCode").addHandler(rc -> links.qr(Http.path(rc, "token"),
             Http.query(rc, "format").orElse("png"), Http.queryInt(rc, "size").orElse(256))
         .onSuccess(image -> rc.response()

@@ -46,6 +46,16 @@ public final class RatingLinks {
       insert into rating_link (id, token_digest, application_id, stage, channel, created_by, created_at, expires_at)
       values ($1, $2, $3, $4, $5, $6, $7, $8)
       """;
+  /**
+   * A follow-up link $1 (token digest $2, made by $3 at $4, good until $5) for rating $6, of the
+   * rating's application and stage.
+   */
+  private static final String CREATE_FOLLOW_UP = """
+      insert into rating_link (id, token_digest, application_id, stage, channel, created_by, created_at, expires_at,
+        purpose, rating_id)
+      select $1, $2, r.application_id, r.stage, 'sms', $3, $4, $5, 'follow_up', r.id
+      from rating r where r.id = $6
+      """;
   private static final String REVOKE = """
       update rating_link l set revoked_at = $3, revoked_by = $4
       from application a
@@ -60,7 +70,8 @@ public final class RatingLinks {
   private static final String VERIFY_DEADLINE = "select verify_deadline from rectification_case where id = $1";
   /** A link by its token's digest, with what its page shows and what its rating needs. */
   static final String BY_TOKEN = """
-      select l.id, l.application_id, l.stage, l.channel, l.expires_at, l.revoked_at,
+      select l.id, l.application_id, l.stage, l.channel, l.expires_at, l.revoked_at, l.purpose, l.rating_id,
+             c.state as case_state, c.reply as case_reply, c.replied_at as case_replied_at, r.follow_up,
              a.applicant_subject, a.applicant_uscc, a.applicant_name, a.department,
              d.name as department_name, v.name as item_name,
              i.state as invitation_state, i.reached_at, i.window_ends_at
@@ -69,13 +80,20 @@ public final class RatingLinks {
       join department d on d.code = a.department
       join service_item_version v on v.item_code = a.item_code and v.version = a.item_version
       left join rating_invitation i on i.application_id = a.id and i.stage = l.stage
+      left join rating r on r.id = l.rating_id
+      left join rectification_case c on c.rating_id = l.rating_id
       where l.token_digest = $1
       """;
 
   /** A link as its token found it. */
   record Link(UUID id, UUID applicationId, String stage, String channel, Instant expiresAt, Instant revokedAt,
               String applicant, boolean enterprise, String applicantName, String department, String departmentName,
-              String itemName, String invitationState, Instant reachedAt) {}
+              String itemName, String invitationState, Instant reachedAt, String purpose, UUID ratingId,
+              String caseState, String caseReply, Instant caseRepliedAt, String followUp) {
+    boolean forFollowUp() {
+      return "follow_up".equals(purpose);
+    }
+  }
 
   private final Vertx vertx;
   private final Pool pool;
@@ -148,6 +166,16 @@ public final class RatingLinks {
         Timestamps.utc(now), Timestamps.utc(ends))).map(v -> url(publicBase, token));
   }
 
+  /**
+   * A link to the follow-up (追评) of rating {@code ratingId}, sent with the department's reply, good
+   * until {@code ends}: answers its URL.
+   */
+  static Future<String> issueFollowUp(SqlClient tx, URI publicBase, UUID ratingId, String by, Instant now, Instant ends) {
+    String token = newToken();
+    return tx.preparedQuery(CREATE_FOLLOW_UP).execute(Tuple.of(UUID.randomUUID(), digest(token), by,
+        Timestamps.utc(now), Timestamps.utc(ends), ratingId)).map(v -> url(publicBase, token));
+  }
+
   /** Revokes a link of an application of the caller's department; revoking twice is no error. */
   public Future<Void> revoke(Principal p, UUID applicationId, UUID linkId) {
     String department = staffDepartment(p);
@@ -169,6 +197,9 @@ public final class RatingLinks {
     return usable(token).compose(link -> dictionary.view(Optional.empty(),
             Optional.of(RatingService.ONLINE.contains(link.channel()) ? "online" : "offline"), Optional.empty())
         .map(tags -> new JsonObject()
+            .put("purpose", link.purpose())
+            .put("reply", !link.forFollowUp() ? null : new JsonObject().put("text", link.caseReply())
+                .put("repliedOn", link.caseRepliedAt().atZone(zone).toLocalDate().toString()))
             .put("stage", link.stage())
             .put("channel", link.channel())
             .put("itemName", link.itemName())
@@ -187,6 +218,9 @@ public final class RatingLinks {
    */
   public Future<JsonObject> rate(String token, JsonObject in) {
     return find(token).compose(link -> {
+      if (link.forFollowUp()) {
+        throw unknown(); // a follow-up link does not rate
+      }
       refuseRevokedOrExpired(link);
       return ratings.rateByLink(link, in);
     }).compose(rating -> {
@@ -200,6 +234,27 @@ public final class RatingLinks {
       return pool.preparedQuery(VERIFY_DEADLINE).execute(Tuple.of(UUID.fromString(opened.getString("id"))))
           .map(rows -> rows.size() == 0 ? result
               : result.put("contactBy", rows.iterator().next().getLocalDate("verify_deadline").toString()));
+    });
+  }
+
+  /**
+   * The follow-up (追评) of the rating the link was sent for, after the department's reply: as its
+   * rater. The same request again answers the same follow-up; another after it, a used link.
+   */
+  public Future<JsonObject> followUp(String token, JsonObject in) {
+    return find(token).compose(link -> {
+      if (!link.forFollowUp()) {
+        throw unknown();
+      }
+      refuseRevokedOrExpired(link);
+      if (link.followUp() != null) {
+        if (link.followUp().equals(in.getString("satisfaction"))) {
+          return Future.succeededFuture(new JsonObject().put("satisfaction", link.followUp()));
+        }
+        throw used();
+      }
+      return ratings.followUpByLink(link, in).map(r -> new JsonObject()
+          .put("satisfaction", r.getJsonObject("followUp").getString("satisfaction")));
     });
   }
 
@@ -225,7 +280,8 @@ public final class RatingLinks {
   Future<Link> usable(String token) {
     return find(token).map(link -> {
       refuseRevokedOrExpired(link);
-      if (!"open".equals(link.invitationState())) {
+      if (link.forFollowUp() ? link.followUp() != null || !"replied".equals(link.caseState())
+          : !"open".equals(link.invitationState())) {
         throw used();
       }
       return link;
@@ -259,7 +315,10 @@ public final class RatingLinks {
               r.getString("applicant_subject"), r.getString("applicant_uscc") != null, r.getString("applicant_name"),
               r.getString("department"), r.getString("department_name"), r.getString("item_name"),
               r.getString("invitation_state"),
-              r.getOffsetDateTime("reached_at") == null ? Instant.EPOCH : r.getOffsetDateTime("reached_at").toInstant());
+              r.getOffsetDateTime("reached_at") == null ? Instant.EPOCH : r.getOffsetDateTime("reached_at").toInstant(),
+              r.getString("purpose"), r.getUUID("rating_id"), r.getString("case_state"), r.getString("case_reply"),
+              r.getOffsetDateTime("case_replied_at") == null ? null : r.getOffsetDateTime("case_replied_at").toInstant(),
+              r.getString("follow_up"));
         });
   }
 

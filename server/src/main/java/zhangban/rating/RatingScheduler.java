@@ -12,7 +12,6 @@ import java.util.UUID;
 import zhangban.config.Config;
 import zhangban.db.Timestamps;
 import zhangban.jobs.PeriodicJob;
-import zhangban.notify.Notifier;
 import zhangban.stats.Rollups;
 
 /**
@@ -52,18 +51,16 @@ public final class RatingScheduler extends PeriodicJob {
       """;
   private final Pool pool;
   private final Audit audit;
-  private final Notifier notifier;
   private final Invitations invitations;
   private final Config.Rating rules;
   private final Clock clock;
   private final Rollups rollups;
 
-  public RatingScheduler(Pool pool, Notifier notifier, Invitations invitations, Config.Rating rules, Rollups rollups,
+  public RatingScheduler(Pool pool, Invitations invitations, Config.Rating rules, Rollups rollups,
                          Clock clock, Audit audit) {
     super("Rating scheduler pass", rules.schedulerIntervalMillis());
     this.audit = audit;
     this.pool = pool;
-    this.notifier = notifier;
     this.invitations = invitations;
     this.rules = rules;
     this.rollups = rollups;
@@ -79,9 +76,9 @@ public final class RatingScheduler extends PeriodicJob {
 
   private Future<Integer> remind(SqlClient tx, Instant now) {
     return tx.preparedQuery(REMINDERS).execute(Tuple.of(Timestamps.utc(now), BATCH)).compose(rows ->
-        each(rows, r -> notifier.notify(tx, invitations.notice("rating_reminder", r.getString("rater_subject"),
+        each(rows, r -> invitations.invite(tx, "rating_reminder", r.getString("rater_subject"),
             r.getUUID("application_id"), r.getString("number"), r.getString("item_name"), r.getString("stage"),
-            r.getOffsetDateTime("window_ends_at").toInstant(), now))));
+            r.getOffsetDateTime("window_ends_at").toInstant(), now)));
   }
 
   private Future<Integer> closeWindows(SqlClient tx, Instant now) {

@@ -24,6 +24,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import java.util.function.Function;
 import zhangban.config.Config;
 import zhangban.db.Idempotency;
@@ -606,6 +607,22 @@ public final class RatingService {
 
   public Future<JsonObject> followUp(Principal p, UUID ratingId, JsonObject in, Optional<String> device) {
     limiter.acquire("user:" + p.subject(), device.map(d -> "device:" + d).orElse(null));
+    return followUp(ratingId, in, p.subject(), p.primaryRole(), r -> p.subject().equals(r.getString("rater_subject")));
+  }
+
+  /**
+   * The follow-up through a follow-up link, as the rater: whoever holds the link sent with the
+   * department's reply to the number the 差评 came from.
+   */
+  Future<JsonObject> followUpByLink(RatingLinks.Link link, JsonObject in) {
+    limiter.acquire("link:" + link.id(), null);
+    String role = link.enterprise() ? Role.ENTERPRISE.wire() : Role.CITIZEN.wire();
+    return followUp(link.ratingId(), in, link.applicant() != null ? link.applicant() : "link:" + link.id(), role,
+        r -> true);
+  }
+
+  /** The follow-up of rating {@code ratingId} by {@code actor} (in {@code role}), if {@code mayGive} lets them. */
+  private Future<JsonObject> followUp(UUID ratingId, JsonObject in, String actor, String role, Predicate<Row> mayGive) {
     String comment = in.getString("comment");
     if (comment != null && comment.codePointCount(0, comment.length()) > rules.commentMaxChars()) {
       throw ApiException.unprocessable("The comment is too long.", new JsonArray().add(ApiException.fieldError(
@@ -614,7 +631,7 @@ public final class RatingService {
     return pool.withTransaction(tx -> tx.preparedQuery(BY_ID_FOR_UPDATE)
         .execute(Tuple.of(ratingId)).compose(rows -> {
           Row r = rows.size() == 0 ? null : rows.iterator().next();
-          if (r == null || !p.subject().equals(r.getString("rater_subject"))) {
+          if (r == null || !mayGive.test(r)) {
             throw ApiException.notFound("No rating " + ratingId + ".");
           }
           if (r.getString("follow_up") != null) {
@@ -629,11 +646,11 @@ public final class RatingService {
           UUID caseId = r.getUUID("case_id");
           String satisfaction = in.getString("satisfaction");
           return tx.preparedQuery(FOLLOW_UP).execute(Tuple.of(ratingId, satisfaction, comment, Timestamps.utc(now)))
-              .compose(v -> audit.record(tx, ratingId, caseId, "follow_up", p.subject(), p.primaryRole(), comment,
+              .compose(v -> audit.record(tx, ratingId, caseId, "follow_up", actor, role, comment,
                   new JsonObject().put("satisfaction", satisfaction), now))
               .compose(v -> rollups.rating(tx, ratingId, Rollups.Delta.of("follow_ups", 1)
                   .and("follow_up_sum", FOLLOW_UP_SCORES.get(satisfaction))))
-              .compose(v -> rectification.closeAfterFollowUp(tx, ratingId, caseId, p, now))
+              .compose(v -> rectification.closeAfterFollowUp(tx, ratingId, caseId, actor, role, now))
               .compose(v -> byId(tx, ratingId)).map(row -> view(row, false));
         }));
   }

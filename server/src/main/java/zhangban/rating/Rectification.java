@@ -6,7 +6,6 @@ import io.vertx.sqlclient.SqlClient;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.UUID;
-import zhangban.identity.Principal;
 
 /**
  * What a rating needs of rectification (差评整改, the {@code rectification} package): a poor
@@ -30,6 +29,9 @@ public interface Rectification {
   Future<Void> announce(SqlClient tx, CaseOpening opening, UUID applicationId, String number, String department,
                         String itemName, Instant at);
 
-  /** Closes the replied case {@code caseId} of rating {@code ratingId} after its rater's follow-up, with its audit. */
-  Future<Void> closeAfterFollowUp(SqlClient tx, UUID ratingId, UUID caseId, Principal rater, Instant at);
+  /**
+   * Closes the replied case {@code caseId} of rating {@code ratingId} after its rater's follow-up,
+   * with its audit naming {@code rater} (a subject, or the link they used) in {@code role}.
+   */
+  Future<Void> closeAfterFollowUp(SqlClient tx, UUID ratingId, UUID caseId, String rater, String role, Instant at);
 }

@@ -82,6 +82,7 @@ public final class CaseService implements Rectification {
       """;
 
   private final Pool pool;
+  private final RaterWithoutApp ratersWithoutApp;
   private final Audit audit;
   private final CalendarStore calendar;
   private final Notifier notifier;
@@ -93,7 +94,9 @@ public final class CaseService implements Rectification {
   private final Rollups rollups;
 
   public CaseService(Pool pool, CalendarStore calendar, Notifier notifier, Idempotency idempotency,
-                     Config.Rating rules, double warningRatio, Rollups rollups, Clock clock, ZoneId zone, Audit audit) {
+                     Config.Rating rules, double warningRatio, Rollups rollups, Clock clock, ZoneId zone, Audit audit,
+                     RaterWithoutApp ratersWithoutApp) {
+    this.ratersWithoutApp = ratersWithoutApp;
     this.audit = audit;
     this.rollups = rollups;
     this.pool = pool;
@@ -128,9 +131,10 @@ public final class CaseService implements Rectification {
   }
 
   @Override
-  public Future<Void> closeAfterFollowUp(SqlClient tx, UUID ratingId, UUID caseId, Principal rater, Instant at) {
+  public Future<Void> closeAfterFollowUp(SqlClient tx, UUID ratingId, UUID caseId, String rater, String role,
+                                         Instant at) {
     return tx.preparedQuery(CLOSE_AFTER_FOLLOW_UP).execute(Tuple.of(caseId, Timestamps.utc(at)))
-        .compose(v -> audit.record(tx, ratingId, caseId, "closed", rater.subject(), rater.primaryRole(), null,
+        .compose(v -> audit.record(tx, ratingId, caseId, "closed", rater, role, null,
             new JsonObject().put("reason", "follow_up"), at));
   }
 
@@ -274,10 +278,12 @@ public final class CaseService implements Rectification {
           .compose(v -> onTime(c, now) ? rollups.rating(tx, ratingId, Rollups.Delta.of("poor_on_time", 1))
               : Future.succeededFuture())
           .compose(v -> itemName(tx, c.getUUID("application_id")))
-          .compose(item -> notifier.notify(tx, new Notifier.Notice(c.getString("rater_subject"),
-              "rectification_replied", "rating", c.getUUID("application_id"), c.getString("application_number"),
-              new JsonObject().put("item", item).put("number", c.getString("application_number")).put("reply", reply),
-              false, now, "zhangban://ratings/" + ratingId, "rating-" + ratingId)));
+          .compose(item -> c.getString("rater_subject") == null
+              ? ratersWithoutApp.replied(tx, ratingId, c.getUUID("application_id"), item, now)
+              : notifier.notify(tx, new Notifier.Notice(c.getString("rater_subject"),
+                  "rectification_replied", "rating", c.getUUID("application_id"), c.getString("application_number"),
+                  new JsonObject().put("item", item).put("number", c.getString("application_number")).put("reply", reply),
+                  false, now, "zhangban://ratings/" + ratingId, "rating-" + ratingId)));
     });
   }
 

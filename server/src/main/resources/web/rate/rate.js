@@ -9,6 +9,9 @@ const TEXT = {
     thanksText: '您的评价已收到。', contact: '我们很抱歉这次服务没有让您满意。{department}将在 {date} 前与您联系核实情况。',
     needReason: '请至少选择一个原因。', failed: '提交没有成功，请稍后再试。',
     levels: { 5: '非常满意', 4: '满意', 3: '基本满意', 2: '不满意', 1: '非常不满意' },
+    replyTitle: '部门的答复', repliedOn: '答复日期', followUpUntil: '追评截止', followUpQuestion: '您对部门的答复和整改满意吗？',
+    submitFollowUp: '提交追评', followUpThanks: '您的追评已收到，感谢您帮助我们改进服务。',
+    satisfactions: { satisfied: '满意', basically_satisfied: '基本满意', dissatisfied: '不满意' },
     problems: {
       'rating-link-used': ['已经评价过了', '这项服务已经评价过，评价不能修改。感谢您的参与。'],
       'rating-link-expired': ['链接已过期', '评价期限已过，这个链接不能再使用。'],
@@ -26,6 +29,10 @@ const TEXT = {
     contact: 'We are sorry the service fell short. {department} will contact you by {date} to look into it.',
     needReason: 'Please choose at least one reason.', failed: 'That did not go through; please try again later.',
     levels: { 5: 'Very satisfied', 4: 'Satisfied', 3: 'Fair', 2: 'Dissatisfied', 1: 'Very dissatisfied' },
+    replyTitle: "The department's reply", repliedOn: 'Replied on', followUpUntil: 'Follow up until',
+    followUpQuestion: 'Are you satisfied with how the department answered and put things right?',
+    submitFollowUp: 'Submit', followUpThanks: 'Your follow-up has been received. Thank you for helping us improve.',
+    satisfactions: { satisfied: 'Satisfied', basically_satisfied: 'Partly satisfied', dissatisfied: 'Not satisfied' },
     problems: {
       'rating-link-used': ['Already rated', 'This service was rated already; a rating cannot be changed. Thank you.'],
       'rating-link-expired': ['Link expired', 'The time to rate this service has passed.'],
@@ -40,6 +47,7 @@ const token = location.hash.slice(1);
 // Chinese first, whatever the phone's language; English on a tap
 let lang = 'zh-CN';
 let view = null;
+// the level chosen (1-5), or for a follow-up link the satisfaction
 let level = null;
 let problem = null;
 let result = null;
@@ -62,6 +70,9 @@ function render() {
     $('message-title').textContent = title;
     $('message-text').textContent = text;
     show('message');
+  } else if (result && followingUp()) {
+    $('thanks-text').textContent = t().followUpThanks;
+    show('thanks');
   } else if (result) {
     $('thanks-text').textContent = result.poor && result.contactBy
       ? t().contact.replace('{department}', view.departmentName).replace('{date}', result.contactBy)
@@ -73,6 +84,21 @@ function render() {
   }
 }
 
+// a link sent with the department's reply to a 差评 takes the follow-up (追评), not a rating
+function followingUp() {
+  return view && view.purpose === 'follow_up';
+}
+
+function choice(value, label) {
+  const b = document.createElement('button');
+  b.type = 'button';
+  b.dataset.level = String(value);
+  b.textContent = label;
+  b.setAttribute('aria-pressed', String(level === value));
+  b.addEventListener('click', () => { level = value; renderForm(); });
+  return b;
+}
+
 function renderForm() {
   $('item').textContent = view.itemName;
   $('department').textContent = view.departmentName;
@@ -81,16 +107,19 @@ function renderForm() {
   $('applicant').textContent = view.applicantName || '—';
   // the time of the service's province, whatever the phone's zone
   $('until').textContent = new Date(view.expiresAt).toLocaleString(lang, { timeZone: 'Asia/Shanghai' });
-  const levels = $('levels');
-  levels.replaceChildren(...[5, 4, 3, 2, 1].map((l) => {
-    const b = document.createElement('button');
-    b.type = 'button';
-    b.dataset.level = String(l);
-    b.textContent = t().levels[l];
-    b.setAttribute('aria-pressed', String(level === l));
-    b.addEventListener('click', () => { level = l; renderForm(); });
-    return b;
-  }));
+  $('reply-box').hidden = !followingUp();
+  if (followingUp()) {
+    $('reply-text').textContent = view.reply.text;
+    $('replied-on').textContent = view.reply.repliedOn;
+    $('question').textContent = t().followUpQuestion;
+    $('submit').textContent = t().submitFollowUp;
+    $('until-label').textContent = t().followUpUntil;
+    $('levels').replaceChildren(...Object.entries(t().satisfactions).map(([value, label]) => choice(value, label)));
+    $('tags-box').hidden = true;
+    $('submit').disabled = level === null;
+    return;
+  }
+  $('levels').replaceChildren(...[5, 4, 3, 2, 1].map((l) => choice(l, t().levels[l])));
   const chosen = new Set([...document.querySelectorAll('#tags input:checked')].map((i) => i.value));
   const offered = level === null ? [] : view.dictionary.tags.filter((tag) => tag.levels.includes(level));
   $('tags').replaceChildren(...offered.map((tag) => {
@@ -132,6 +161,10 @@ async function load() {
 
 async function submit(event) {
   event.preventDefault();
+  if (followingUp()) {
+    const comment = $('comment').value.trim();
+    return send('/follow-up', comment ? { satisfaction: level, comment } : { satisfaction: level });
+  }
   const tags = [...document.querySelectorAll('#tags input:checked')].map((i) => i.value);
   // the province's rule, as the server gives it: a 差评 names its reason
   if (level <= view.reasonRequiredUpTo && tags.length === 0) {
@@ -140,14 +173,18 @@ async function submit(event) {
     return;
   }
   $('error').hidden = true;
-  $('submit').disabled = true;
   const body = { level, tags, dictionaryVersion: view.dictionary.version };
   const comment = $('comment').value.trim();
   if (comment) {
     body.comment = comment;
   }
+  return send('/rating', body);
+}
+
+async function send(path, body) {
+  $('submit').disabled = true;
   try {
-    const response = await fetch('/public/rating-links/' + token + '/rating', {
+    const response = await fetch('/public/rating-links/' + token + path, {
       method: 'POST', headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
       body: JSON.stringify(body)
     });

@@ -47,7 +47,7 @@ class SmsTest {
     env.put("SMS_TENCENT_SECRET_ID", "AKIDzhangbanTEST");
     env.put("SMS_TENCENT_SECRET_KEY", "secret-key");
     env.put("SMS_TENCENT_SDK_APP_ID", "1400000001");
-    env.put("SMS_TEMPLATES", "rating_invitation=" + TEMPLATE + ",rating_reminder=2000002");
+    env.put("SMS_TEMPLATES", "rating_invitation=" + TEMPLATE + ",rating_reminder=2000002,case_reply=2000003");
     env.put("SMS_PER_NUMBER_PER_DAY", "3");
     env.put("SMS_BACKOFF_BASE_MS", "50");
     env.put("SMS_BACKOFF_MAX_MS", "200");
@@ -236,5 +236,76 @@ class SmsTest {
     assertEquals("opted-out", status(third));
     assertEquals(2, sms.to(phone).size(), "nothing after TD");
     assertEquals(1, server.count("select count(*) from sms_opt_out where source = 'reply TD'"));
+  }
+
+  /** The link in the last message of template {@code template} to {@code phone}: its token. */
+  static String tokenSent(String phone, String template, int param) {
+    List<JsonObject> sent = sms.to(phone).stream().filter(r -> template.equals(r.getString("TemplateId"))).toList();
+    String url = sent.get(sent.size() - 1).getJsonArray("TemplateParamSet").getString(param);
+    return url.substring(url.indexOf('#') + 1);
+  }
+
+  @Test
+  void theDepartmentsReplyReachesARaterWithoutTheAppWithALinkForTheFollowUp() {
+    String phone = phone();
+    String id = registered(phone, null);
+    awaitStatus(id, "sent");
+    String ratingToken = tokenSent(phone, TEMPLATE, 2);
+    api.post("/public/rating-links/" + ratingToken + "/rating").json(new JsonObject().put("level", 1)
+        .put("tags", new JsonArray().add("service_attitude")).put("dictionaryVersion", fx.dictionaryVersion()))
+        .expect(201);
+    String caseId = server.row("select id from rectification_case where application_id = $1::uuid", id).getString("id");
+    fx.step(fx.officer(), caseId, "claim", null);
+    fx.step(fx.officer(), caseId, "verify", RatingFixtures.verification(server.clock.instant()));
+    fx.step(fx.officer(), caseId, "rectify", RatingFixtures.rectification());
+    fx.step(fx.officer(), caseId, "reply", RatingFixtures.reply());
+    Poll.until("the reply sent by SMS", () -> sms.to(phone).stream()
+        .anyMatch(r -> "2000003".equals(r.getString("TemplateId"))), () -> sms.to(phone));
+    String token = tokenSent(phone, "2000003", 1);
+    assertEquals(PushFixtures.ITEM_NAME, sms.to(phone).get(sms.to(phone).size() - 1)
+        .getJsonArray("TemplateParamSet").getString(0));
+
+    JsonObject view = api.get("/public/rating-links/" + token).send().expect(200).json();
+    assertEquals("follow_up", view.getString("purpose"));
+    assertEquals(RatingFixtures.reply().getString("reply"), view.getJsonObject("reply").getString("text"));
+    assertEquals("rating-link-unknown", api.post("/public/rating-links/" + token + "/rating")
+        .json(new JsonObject().put("level", 5)).expect(404).json().getString("type").replaceAll(".*/", ""),
+        "a follow-up link does not rate");
+    assertEquals("rating-link-unknown", api.post("/public/rating-links/" + ratingToken + "/follow-up")
+        .json(new JsonObject().put("satisfaction", "satisfied")).expect(404).json().getString("type")
+        .replaceAll(".*/", ""), "nor does a rating link take a follow-up");
+
+    JsonObject given = new JsonObject().put("satisfaction", "basically_satisfied").put("comment", "已经改进");
+    assertEquals("basically_satisfied", api.post("/public/rating-links/" + token + "/follow-up").json(given)
+        .expect(200).json().getString("satisfaction"));
+    assertEquals("basically_satisfied", api.post("/public/rating-links/" + token + "/follow-up").json(given)
+        .expect(200).json().getString("satisfaction"), "the same again: the same follow-up");
+    Map<String, Long> before = server.snapshot();
+    assertEquals("rating-link-used", api.post("/public/rating-links/" + token + "/follow-up")
+        .json(new JsonObject().put("satisfaction", "dissatisfied")).expect(409).json().getString("type")
+        .replaceAll(".*/", ""));
+    assertEquals(before, server.snapshot());
+    JsonObject rating = server.row("select r.follow_up, c.state, c.close_reason from rating r "
+        + "join rectification_case c on c.rating_id = r.id where r.application_id = $1::uuid", id);
+    assertEquals("basically_satisfied", rating.getString("follow_up"));
+    assertEquals("closed", rating.getString("state"));
+    assertEquals("follow_up", rating.getString("close_reason"));
+  }
+
+  @Test
+  void anUnratedStageIsRemindedBySmsWithALinkOfItsOwn() {
+    String phone = phone();
+    String id = registered(phone, null);
+    awaitStatus(id, "sent");
+    server.clock.advance(java.time.Duration.ofDays(3)); // RATING_REMINDER_DAYS
+    server.app.ratingScheduler().pass().await();
+    Poll.until("the reminder sent", () -> sms.to(phone).size() == 2, () -> sms.to(phone));
+    JsonObject reminder = sms.to(phone).get(1);
+    assertEquals("2000002", reminder.getString("TemplateId"));
+    String token = tokenSent(phone, "2000002", 2);
+    assertTrue(!token.equals(tokenSent(phone, TEMPLATE, 2)), "a link of its own");
+    api.post("/public/rating-links/" + token + "/rating").json(new JsonObject().put("level", 4)).expect(201);
+    assertEquals("rating-link-used", api.get("/public/rating-links/" + tokenSent(phone, TEMPLATE, 2)).send()
+        .expect(409).json().getString("type").replaceAll(".*/", ""), "the stage is rated, whichever link rated it");
   }
 }

@@ -51,7 +51,9 @@ class RatingLinkPageTest {
       LoggerFactory.getLogger(RatingLinkPageTest.class).warn(DashboardBrowserTest.INSTALL);
       return;
     }
-    server = TestServer.start(Map.of());
+    server = TestServer.start(Map.of("PHONE_KEYS", "k1:" + DashboardBrowserTest.class.getSimpleName().repeat(3)
+        .substring(0, 32).transform(k -> java.util.Base64.getEncoder().encodeToString(k.getBytes())),
+        "PHONE_LOOKUP_KEY", java.util.Base64.getEncoder().encodeToString(new byte[32]), "PUSH_POLL_MS", "100"));
     filing = new PushFixtures(server, null);
     base = "http://localhost:" + server.api.port();
     service = new ChromeDriverService.Builder().usingDriverExecutable(DashboardBrowserTest.CHROMEDRIVER.toFile())
@@ -158,5 +160,52 @@ class RatingLinkPageTest {
     browser.get(base + "/rate/#abc");
     wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("message")));
     assertEquals("链接无效", text("message-title"));
+  }
+
+  /** What the recording SMS gateway kept for {@code template}: the last message's parameters. */
+  static List<String> lastSms(String template) {
+    zhangban.sms.RecordingSmsGateway sms = (zhangban.sms.RecordingSmsGateway) server.app.sms();
+    zhangban.support.Poll.until("an SMS of " + template, () -> sms.sent().stream()
+        .anyMatch(m -> m.templateId().equals(template)), sms::sent);
+    List<zhangban.sms.SmsMessage> of = sms.sent().stream().filter(m -> m.templateId().equals(template)).toList();
+    return of.get(of.size() - 1).params();
+  }
+
+  static String tokenOf(String url) {
+    return url.substring(url.indexOf('#') + 1);
+  }
+
+  @Test
+  void aRaterWithoutTheAppReadsTheDepartmentsReplyAndGivesTheFollowUp() throws IOException {
+    zhangban.rating.RatingFixtures fx = new zhangban.rating.RatingFixtures(server, filing);
+    String id = server.api.put("/integration/transactions/33010" + Math.abs(UUID.randomUUID().getMostSignificantBits() % 1_000_000_000L))
+        .token(fx.integration("hall-system-minzheng", "MZJ"))
+        .json(new JsonObject().put("itemCode", PushFixtures.ITEM).put("channel", "hall").put("stage", "completed")
+            .put("officer", "officer-minzheng").put("at", server.clock.instant().toString())
+            .put("applicant", new JsonObject().put("kind", "citizen").put("name", "赵云").put("mobile", "13900001234")))
+        .expect(201).json().getString("id");
+    String ratingToken = tokenOf(lastSms("rating_invitation").get(2));
+    server.api.post("/public/rating-links/" + ratingToken + "/rating").json(new JsonObject().put("level", 1)
+        .put("tags", new io.vertx.core.json.JsonArray().add("service_attitude"))
+        .put("dictionaryVersion", fx.dictionaryVersion())).expect(201);
+    String caseId = server.row("select id from rectification_case where application_id = $1::uuid", id)
+        .getString("id");
+    fx.step(fx.officer(), caseId, "claim", null);
+    fx.step(fx.officer(), caseId, "verify", zhangban.rating.RatingFixtures.verification(server.clock.instant()));
+    fx.step(fx.officer(), caseId, "rectify", zhangban.rating.RatingFixtures.rectification());
+    fx.step(fx.officer(), caseId, "reply", zhangban.rating.RatingFixtures.reply());
+
+    browser.get(base + "/rate/#" + tokenOf(lastSms("case_reply").get(1)));
+    wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("reply-box")));
+    assertEquals(zhangban.rating.RatingFixtures.reply().getString("reply"), text("reply-text"));
+    assertEquals(List.of("满意", "基本满意", "不满意"),
+        browser.findElements(By.cssSelector("#levels button")).stream().map(b -> b.getText()).toList());
+    browser.findElement(By.cssSelector("#levels button[data-level='satisfied']")).click();
+    screenshot("rating-link-follow-up.png");
+    browser.findElement(By.id("submit")).click();
+    wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("thanks")));
+    assertEquals("您的追评已收到，感谢您帮助我们改进服务。", text("thanks-text"));
+    assertEquals("closed", server.row("select state from rectification_case where id = $1::uuid", caseId)
+        .getString("state"), "the follow-up closes the case");
   }
 }
