@@ -104,7 +104,8 @@ public record Config(
       int replyWorkingDays,
       int followUpDays,
       java.util.Set<String> provinceWideImporters,
-      int schedulerIntervalMillis) {
+      int schedulerIntervalMillis,
+      int visitMinutes) {
 
     public static final java.util.Set<String> KNOWN_STAGES = java.util.Set.of("accepted", "completed");
 
@@ -504,7 +505,11 @@ public record Config(
         e.integer("RECTIFY_REPLY_WORKING_DAYS", 15),
         e.integer("RECTIFY_FOLLOW_UP_DAYS", 7),
         java.util.Set.copyOf(e.list("RATING_IMPORT_PROVINCE_WIDE")),
-        e.integer("RATING_SCHEDULER_INTERVAL_MS", 60 * 1000));
+        e.integer("RATING_SCHEDULER_INTERVAL_MS", 60 * 1000),
+        e.integer("RATING_VISIT_MINUTES", 30));
+    if (r.visitMinutes() < 1) {
+      throw new IllegalArgumentException("RATING_VISIT_MINUTES must be at least 1, got " + r.visitMinutes());
+    }
     if (r.windowDays() < 1 || r.verifyWorkingDays() < 1 || r.replyWorkingDays() < r.verifyWorkingDays()
         || r.commentMaxChars() < 1 || r.commentMaxChars() > 2000 || r.callsPerMinute() < 1 || r.followUpDays() < 1) {
       throw new IllegalArgumentException("Rating settings out of range: windows and deadlines need at least a day, "

@@ -51,6 +51,9 @@ public final class ExternalTransactions {
     if (at.isAfter(now.plus(CLOCK_SKEW))) {
       throw ApiException.invalid("/at", "Not in the future.");
     }
+    if (client.window().isPresent() && !client.window().get().equals(in.getString("window"))) {
+      throw ApiException.forbidden("This client serves window " + client.window().get() + " only.");
+    }
     JsonObject applicant = in.getJsonObject("applicant");
     Phone phone = phone(applicant.getString("mobile"));
     FilingStore store = filing.store();
@@ -70,7 +73,7 @@ public final class ExternalTransactions {
             i.getInteger("version"), i.getString("department"), applicant.getString("subject"),
             applicant.getString("name"), enterprise ? "enterprise" : "citizen",
             enterprise ? applicant.getString("uscc") : null, phone.sealed(), phone.hash(), phone.masked(),
-            in.getString("channel"), client.subject(), in.getString("window"),
+            in.getString("channel"), client.subject(), client.hall().orElse(null), in.getString("window"),
             at, stage == ApplicationState.COMPLETED ? at : null, now);
         if (enterprise) {
           JsonArray errors = new JsonArray();

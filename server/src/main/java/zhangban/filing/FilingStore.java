@@ -81,15 +81,16 @@ final class FilingStore {
       where id = $1
       """;
   /**
-   * A transaction another system handled ($13 'hall' or 'system', registered by client $14), under
+   * A transaction another system handled ($13 'hall' or 'system', registered by client $14 of hall
+   * $20, at window $15), under
    * its own number $2, reaching stage state $3 at $16 (accepted) or $17 (completed); nothing when
    * the number is taken, then the caller reads who has it.
    */
   private static final String INSERT_EXTERNAL = """
       insert into application (id, number, state, item_code, item_version, department, applicant_subject,
         applicant_name, applicant_kind, applicant_uscc, applicant_phone, applicant_phone_hash, applicant_phone_masked,
-        source, source_client, window_code, submitted_at, accepted_at, completed_at, created_at, updated_at)
-      values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $18, $13, $14, $15, $16, $16, $17, $19, $19)
+        source, source_client, window_code, hall_code, submitted_at, accepted_at, completed_at, created_at, updated_at)
+      values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $18, $13, $14, $15, $20, $16, $16, $17, $19, $19)
       on conflict (number) do nothing
       """;
   /** The current version of the item with code $1, or else with 实施编码 $2, and its department. */
@@ -233,7 +234,7 @@ final class FilingStore {
         .addString(t.sealedPhone()).addBuffer(t.phoneHash() == null ? null : Buffer.buffer(t.phoneHash()))
         .addString(t.source()).addString(t.client()).addString(t.window())
         .addOffsetDateTime(Timestamps.utc(t.acceptedAt())).addOffsetDateTime(Timestamps.utc(t.completedAt()))
-        .addString(t.maskedPhone()).addOffsetDateTime(Timestamps.utc(t.at())))
+        .addString(t.maskedPhone()).addOffsetDateTime(Timestamps.utc(t.at())).addString(t.hall()))
         .map(rows -> rows.rowCount() == 1);
   }
 

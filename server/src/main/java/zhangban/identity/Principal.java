@@ -12,10 +12,12 @@ import zhangban.http.ProblemType;
 
 /**
  * The authenticated caller. {@code department} is set for officers and integration clients,
- * {@code uscc} (统一社会信用代码) for enterprise members.
+ * {@code uscc} (统一社会信用代码) for enterprise members; {@code hall} and {@code window} for an
+ * integration client that is a hall's system ({@code hall}) or one window's rating tablet (both).
  */
 public record Principal(String subject, Optional<String> name, Set<Role> roles,
-                        Optional<String> department, Optional<String> uscc) {
+                        Optional<String> department, Optional<String> uscc, Optional<String> hall,
+                        Optional<String> window) {
   private static final String KEY = "zhangban.principal";
 
   /** The authenticated caller; the contract's security requirement guarantees one on protected operations. */
@@ -116,7 +118,14 @@ public record Principal(String subject, Optional<String> name, Set<Role> roles,
       roles.remove(Role.ENTERPRISE);
     }
     Optional<String> name = Optional.ofNullable(claims.getValue("name")).filter(String.class::isInstance).map(String.class::cast);
-    return new Principal(claims.getString("sub"), name, roles, dept, uscc);
+    Optional<String> hall = text(claims, "hall").filter(h -> roles.contains(Role.INTEGRATION));
+    Optional<String> window = text(claims, "window").filter(w -> hall.isPresent());
+    return new Principal(claims.getString("sub"), name, roles, dept, uscc, hall, window);
+  }
+
+  private static Optional<String> text(JsonObject claims, String name) {
+    return Optional.ofNullable(claims.getValue(name)).filter(String.class::isInstance).map(String.class::cast)
+        .filter(s -> !s.isBlank() && s.length() <= 50);
   }
 
   /** Adds to {@code errors} the field error of {@code code} at {@code pointer} when it is not a valid 统一社会信用代码. */

@@ -108,15 +108,15 @@ public final class Invitations implements ApplicationEvents {
 
   /**
    * The department replied to a 差评 given through a link by someone without the app: a link to read
-   * the reply and give the follow-up (追评), good for as long as a rating window, by SMS to the number
-   * the transaction came with.
+   * the reply and give the follow-up (追评) until the case closes without one (RECTIFY_FOLLOW_UP_DAYS),
+   * by SMS to the number the transaction came with.
    */
   public Future<Void> replyBySms(SqlClient tx, UUID ratingId, UUID applicationId, String itemName, Instant at) {
     if (sms.isEmpty()) {
       return Future.succeededFuture();
     }
-    return windowEnd(tx, at)
-        .compose(ends -> RatingLinks.issueFollowUp(tx, publicBase, ratingId, "case_reply", at, ends))
+    Instant ends = at.plus(Duration.ofDays(rules.followUpDays()));
+    return RatingLinks.issueFollowUp(tx, publicBase, ratingId, "case_reply", at, ends)
         .compose(url -> sms.get().queue(tx, applicationId, "case_reply", List.of(itemName, url), at));
   }
 

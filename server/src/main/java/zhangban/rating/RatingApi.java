@@ -37,6 +37,8 @@ public final class RatingApi {
         Http.pathUuid(rc, "ratingId"))));
     b.getRoute("followUpRating").addHandler(Http.json(200, rc -> ratings.followUp(Principal.of(rc),
         Http.pathUuid(rc, "ratingId"), Http.body(rc), Http.header(rc, "X-Device-Id"))));
+    b.getRoute("rateVisit").addHandler(Http.json(201, rc -> ratings.rateVisit(Principal.of(rc), Http.path(rc, "number"),
+        Http.body(rc))));
     b.getRoute("importRating").addHandler(Http.json(201, rc -> ratings.importRating(Principal.of(rc), Http.body(rc))));
 
     b.getRoute("createRatingLink").addHandler(Http.json(201, rc -> links.create(Principal.of(rc),

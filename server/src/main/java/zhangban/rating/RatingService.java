@@ -10,6 +10,7 @@ import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
@@ -60,8 +61,8 @@ public final class RatingService {
       from (select 1) one
       left join idempotency_record k on k.subject = $2 and k.key = $3
       left join lateral (
-        select a.id, a.department, a.applicant_subject, a.applicant_uscc, i.state as invitation_state,
-               i.reached_at, i.window_ends_at
+        select a.id, a.department, a.applicant_subject, a.applicant_uscc, a.hall_code, a.window_code,
+               i.state as invitation_state, i.reached_at, i.window_ends_at
         from application a
         left join rating_invitation i on i.application_id = a.id and i.stage = $4
         where a.id = coalesce($1::uuid, (select id from application where number = $5::text))) x on true
@@ -320,6 +321,47 @@ public final class RatingService {
             : Future.failedFuture(t));
   }
 
+  // ---- 一次一评 at a hall window ---------------------------------------------------------------
+
+  /**
+   * A window's tablet (an integration client with its hall and window as claims) rates a visit the
+   * hall system registered at that window, as the applicant who stands there, within
+   * RATING_VISIT_MINUTES of the stage; once per visit and stage, the same request again answering
+   * the same rating.
+   */
+  public Future<JsonObject> rateVisit(Principal device, String number, JsonObject in) {
+    if (!device.has(Role.INTEGRATION) || device.window().isEmpty()) {
+      throw ApiException.forbidden("Only a window's rating tablet (a hall and window in its credential) rates a visit.");
+    }
+    limiter.acquire("device:" + device.subject(), null);
+    Instant now = clock.instant();
+    Draft d = draft(in, "tablet", now);
+    return submit(new Submission(null, number, device.subject(), "visit:" + number + ":" + d.stage(), "rateVisit",
+        Idempotency.hash("rateVisit", number, in), null, "applicant", device.subject(), null, Role.INTEGRATION.wire(),
+        a -> {
+          if (a.getUUID("id") == null || !device.department().orElse("").equals(a.getString("department"))) {
+            throw ApiException.notFound("No transaction " + number + ".");
+          }
+          if (!device.hall().equals(Optional.ofNullable(a.getString("hall_code")))
+              || !device.window().equals(Optional.ofNullable(a.getString("window_code")))) {
+            throw ApiException.forbidden("Transaction " + number + " was served at another window; this tablet "
+                + "serves window " + device.window().get() + " of hall " + device.hall().get() + ".");
+          }
+          OffsetDateTime reached = a.getOffsetDateTime("reached_at");
+          if (reached != null && now.isAfter(reached.toInstant().plus(Duration.ofMinutes(rules.visitMinutes())))) {
+            throw new ApiException(ProblemType.RATING_WINDOW_CLOSED, "A visit is rated at the window within "
+                + rules.visitMinutes() + " minutes; this one was served at " + reached.toInstant() + ".",
+                new JsonObject().put("windowEndsAt", reached.toInstant().plus(Duration.ofMinutes(rules.visitMinutes()))
+                    .toString()));
+          }
+        }), d, 1)
+        // the visit's key is its stage: another rating of it is one too many, not a misused key
+        .recover(t -> t instanceof ApiException e && e.type() == ProblemType.IDEMPOTENCY_KEY_REUSED
+            ? Future.failedFuture(new ApiException(ProblemType.ALREADY_RATED,
+                "This visit was rated already; a rating is never changed.", null))
+            : Future.failedFuture(t));
+  }
+
   // ---- imports from halls, kiosks and the hotline ----------------------------------------------
 
   /** An integration client imports an offline rating; the same external id returns the first result. */
@@ -370,7 +412,12 @@ public final class RatingService {
    */
   private record Submission(UUID applicationId, String applicationNumber, String claimant, String key, String operation,
                             String hash, String rater, String source, String client, String externalId,
-                            String actorRole, Consumer<Row> check) {}
+                            String actorRole, Consumer<Row> check) {
+    Submission withRater(String r) {
+      return new Submission(applicationId, applicationNumber, claimant, key, operation, hash, r, source, client,
+          externalId, actorRole, check);
+    }
+  }
 
   /**
    * A write that wrote nothing: a rule the statement checks refused it, or it lost a race (the
@@ -423,8 +470,11 @@ public final class RatingService {
           }
           s.check().accept(a);
           checkInvitation(a, d);
+          // a rating at the window is the applicant's, whoever they are to Zhangban
+          Submission as = s.rater() == null && "tablet".equals(d.channel())
+              ? s.withRater(a.getString("applicant_subject")) : s;
           return checkTags(d, a.getInteger("dictionary_now"))
-              .compose(version -> write(s, d, a.getUUID("id"), version, now));
+              .compose(version -> write(as, d, a.getUUID("id"), version, now));
         })
         .recover(t -> {
           if (!notWritten(t)) {
