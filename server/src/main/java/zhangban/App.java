@@ -218,7 +218,7 @@ public final class App implements AutoCloseable {
     CaseService cases = new CaseService(pool, calendar, notifier, idempotency, config.rating(), config.warningRatio(),
         rollups, clock, config.zone(), audit, invitations::replyBySms);
     RatingService ratings = new RatingService(pool, dictionary, cases, config.rating(), rollups, clock, config.zone(),
-        reporting.isPresent(), audit);
+        reporting.isPresent(), audit, config.phones());
     Buffer contractText = Buffer.buffer(zhangban.api.Contract.text());
     ReportAdmin reportAdmin = new ReportAdmin(pool, reporting, config.reporting(), clock, config.zone());
     OpsApi ops = new OpsApi(pool, migrated::get, app.draining::get, registry, contractText, config.readyTimeoutMillis(),

@@ -1,6 +1,7 @@
 package zhangban.rating;
 
 import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgException;
@@ -31,6 +32,7 @@ import zhangban.config.Config;
 import zhangban.db.Idempotency;
 import zhangban.db.Timestamps;
 import zhangban.http.ApiException;
+import zhangban.sms.PhoneVault;
 import zhangban.http.ProblemType;
 import zhangban.http.Http;
 import zhangban.identity.Principal;
@@ -62,6 +64,7 @@ public final class RatingService {
       left join idempotency_record k on k.subject = $2 and k.key = $3
       left join lateral (
         select a.id, a.department, a.applicant_subject, a.applicant_uscc, a.hall_code, a.window_code,
+               a.applicant_phone_hash,
                i.state as invitation_state, i.reached_at, i.window_ends_at
         from application a
         left join rating_invitation i on i.application_id = a.id and i.stage = $4
@@ -229,6 +232,7 @@ public final class RatingService {
 
 
   private final Pool pool;
+  private final Optional<PhoneVault> phones;
   private final Audit audit;
   private final TagDictionary dictionary;
   private final Rectification rectification;
@@ -244,7 +248,9 @@ public final class RatingService {
    * reporting profile is configured).
    */
   public RatingService(Pool pool, TagDictionary dictionary, Rectification rectification,
-                       Config.Rating rules, Rollups rollups, Clock clock, ZoneId zone, boolean reporting, Audit audit) {
+                       Config.Rating rules, Rollups rollups, Clock clock, ZoneId zone, boolean reporting, Audit audit,
+                       Optional<PhoneVault> phones) {
+    this.phones = phones;
     this.reporting = reporting;
     this.audit = audit;
     this.rollups = rollups;
@@ -364,6 +370,27 @@ public final class RatingService {
 
   // ---- imports from halls, kiosks and the hotline ----------------------------------------------
 
+  /**
+   * The look-up hash of the number an imported rating came from (a 12345 caller), when it names
+   * one instead of the rater's subject; exactly one of the two names the rater.
+   */
+  private byte[] raterPhone(JsonObject in) {
+    String mobile = in.getString("raterMobile");
+    if ((mobile == null) == (in.getString("raterSubject") == null)) {
+      throw ApiException.unprocessable("Name the rater by raterSubject or by raterMobile, one of the two.",
+          new JsonArray().add(ApiException.fieldError(mobile == null ? "/raterSubject" : "/raterMobile",
+              "One of raterSubject and raterMobile.")));
+    }
+    if (mobile == null) {
+      return null;
+    }
+    String e164 = PhoneVault.normalize(mobile)
+        .orElseThrow(() -> ApiException.invalid("/raterMobile", "Not a mobile number (13812341234 or +8613812341234)."));
+    return phones.orElseThrow(() -> ApiException.unprocessable("This server keeps no phone numbers: PHONE_KEYS is "
+        + "not configured.", new JsonArray().add(ApiException.fieldError("/raterMobile", "Not kept by this server."))))
+        .lookup(e164);
+  }
+
   /** An integration client imports an offline rating; the same external id returns the first result. */
   public Future<JsonObject> importRating(Principal client, JsonObject in) {
     if (!client.has(Role.INTEGRATION)) {
@@ -377,17 +404,25 @@ public final class RatingService {
     }
     String externalId = in.getString("externalId");
     String number = in.getString("applicationNumber");
+    String raterSubject = in.getString("raterSubject");
+    byte[] raterPhone = raterPhone(in);
     return submit(new Submission(null, number, client.subject(), "rating:" + externalId, "importRating",
-        Idempotency.hash("importRating", externalId, in), in.getString("raterSubject"), "import", client.subject(),
+        Idempotency.hash("importRating", externalId, in), raterSubject, "import", client.subject(),
         externalId, Role.INTEGRATION.wire(), a -> {
           String dept = client.department().orElse("");
           if (a.getUUID("id") == null
               || !(dept.equals(a.getString("department")) || rules.provinceWideImporters().contains(dept))) {
             throw ApiException.notFound("No application " + number + ".");
           }
-          if (!in.getString("raterSubject").equals(a.getString("applicant_subject"))) {
+          if (raterSubject != null && !raterSubject.equals(a.getString("applicant_subject"))) {
             throw ApiException.unprocessable("Only the applicant who filed the application may rate it.",
                 new JsonArray().add(ApiException.fieldError("/raterSubject", "Not the applicant who filed it.")));
+          }
+          Buffer known = a.getBuffer("applicant_phone_hash");
+          if (raterPhone != null && (known == null || !java.security.MessageDigest.isEqual(known.getBytes(), raterPhone))) {
+            throw ApiException.unprocessable("Only the applicant may rate: the number is not the one the transaction "
+                + "was registered with.", new JsonArray().add(ApiException.fieldError("/raterMobile",
+                "Not the applicant's number.")));
           }
         }), d, 1);
   }
@@ -470,9 +505,8 @@ public final class RatingService {
           }
           s.check().accept(a);
           checkInvitation(a, d);
-          // a rating at the window is the applicant's, whoever they are to Zhangban
-          Submission as = s.rater() == null && "tablet".equals(d.channel())
-              ? s.withRater(a.getString("applicant_subject")) : s;
+          // a rating at the window, or by the applicant's phone, is the applicant's, whoever they are to Zhangban
+          Submission as = s.rater() == null ? s.withRater(a.getString("applicant_subject")) : s;
           return checkTags(d, a.getInteger("dictionary_now"))
               .compose(version -> write(as, d, a.getUUID("id"), version, now));
         })
