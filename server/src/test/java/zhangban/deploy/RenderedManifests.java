@@ -45,7 +45,15 @@ final class RenderedManifests {
       "zhangban-db-app", Set.of("username", "user", "password", "host", "port", "dbname", "pgpass", "uri",
           "jdbc-uri", "fqdn-uri", "fqdn-jdbc-uri"),
       "zhangban-fcm", Set.of("service-account.json"),
-      "zhangban-platform", Set.of("app-key", "app-secret", "client-id", "client-secret"));
+      "zhangban-platform", Set.of("app-key", "app-secret", "client-id", "client-secret"),
+      "zhangban-sms", Set.of("phone-keys", "phone-lookup-key", "secret-id", "secret-key", "callback-key"));
+
+  /** What a key of those secrets holds, where its shape is checked at start-up (else "secret-<key>"). */
+  private static final Map<String, String> SAMPLE_VALUES = Map.of(
+      "port", "5432",
+      "phone-keys", "k1:" + Base64.getEncoder().encodeToString(new byte[32]),
+      "phone-lookup-key", Base64.getEncoder().encodeToString(new byte[32]),
+      "callback-key", "a-callback-key-of-32-characters!");
 
   private static final Map<String, RenderedManifests> CACHE = new ConcurrentHashMap<>();
   private static final Pattern VARIABLE_REFERENCE = Pattern.compile("\\$\\(([A-Za-z_][A-Za-z0-9_]*)\\)");
@@ -288,7 +296,7 @@ final class RenderedManifests {
     if (keys == null || !keys.contains(key)) {
       return Optional.empty();
     }
-    return Optional.of(key.equals("port") ? "5432" : "secret-" + key);
+    return Optional.of(SAMPLE_VALUES.getOrDefault(key, "secret-" + key));
   }
 
   /** A CPU quantity ("2", "500m", "1.5") in cores. */
