@@ -51,7 +51,8 @@ public final class FilingApi {
   public void mount(RouterBuilder b) {
     b.getRoute("listApplications").addHandler(Http.json(200, rc -> filing.list(Principal.of(rc),
         new FilingService.ListFilter(Http.query(rc, "state"), Http.query(rc, "warning"), Http.query(rc, "department"),
-            Http.query(rc, "item"), Http.query(rc, "cursor"), Http.queryInt(rc, "limit").orElse(20)))));
+            Http.query(rc, "item"), Http.query(rc, "source"), Http.query(rc, "cursor"),
+            Http.queryInt(rc, "limit").orElse(20)))));
     b.getRoute("createApplication").addHandler(Http.json(201, rc -> filing.create(Principal.of(rc),
         Http.header(rc, "Idempotency-Key").orElseThrow(), Http.body(rc))));
     b.getRoute("getApplication").addHandler(Http.json(200, rc -> filing.get(Principal.of(rc), id(rc))));

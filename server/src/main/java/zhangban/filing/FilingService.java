@@ -110,7 +110,7 @@ public final class FilingService {
   }
 
   public record ListFilter(Optional<String> state, Optional<String> warning, Optional<String> department,
-                           Optional<String> item, Optional<String> cursor, int limit) {}
+                           Optional<String> item, Optional<String> source, Optional<String> cursor, int limit) {}
 
   public Future<JsonObject> list(Principal p, ListFilter f) {
     String scopeSubject = null;
@@ -135,7 +135,8 @@ public final class FilingService {
       afterId = after.id();
     }
     FilingStore.ListQuery q = new FilingStore.ListQuery(scopeSubject, scopeUscc, department, includeDrafts,
-        f.state().orElse(null), f.item().orElse(null), today(), f.warning().orElse(null), afterAt, afterId,
+        f.state().orElse(null), f.item().orElse(null), f.source().orElse(null), today(), f.warning().orElse(null),
+        afterAt, afterId,
         f.limit() + 1);
     return store.list(pool, q).map(rows -> {
       boolean more = rows.size() > f.limit();

@@ -130,7 +130,7 @@ final class FilingStore {
 
   /** Filters of a list query; a null scope field means "not restricted by it". */
   record ListQuery(String scopeSubject, String scopeUscc, String department, boolean includeDrafts,
-                   String state, String item, LocalDate today, String warning,
+                   String state, String item, String source, LocalDate today, String warning,
                    OffsetDateTime afterCreatedAt, UUID afterId, int limit) {}
 
   Future<Optional<ApplicationRow>> byId(SqlClient c, UUID id) {
@@ -186,6 +186,9 @@ final class FilingStore {
     }
     if (q.item() != null) {
       sql.add("and a.item_code = ?", q.item());
+    }
+    if (q.source() != null) {
+      sql.add("and a.source = ?", q.source());
     }
     if (q.warning() != null) {
       sql.add("and application_warning(a, ?::date) = ?", q.today(), q.warning());

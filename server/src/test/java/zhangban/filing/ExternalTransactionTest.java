@@ -133,6 +133,11 @@ class ExternalTransactionTest {
         .filter(a -> a.getString("id").equals(id)).findFirst().orElseThrow();
     assertEquals("hall", mine.getString("source"));
     assertEquals(new JsonArray(), mine.getJsonArray("allowedActions"));
+    JsonArray fromHalls = api.get("/applications?department=MZJ&source=hall&limit=100").token(fx.officer()).send()
+        .expect(200).json().getJsonArray("items");
+    assertTrue(fromHalls.stream().map(JsonObject.class::cast).anyMatch(a -> a.getString("id").equals(id)));
+    assertTrue(fromHalls.stream().map(JsonObject.class::cast).allMatch(a -> "hall".equals(a.getString("source"))),
+        "only what halls registered");
 
     Map<String, Long> before = server.snapshot();
     assertEquals("handled-elsewhere", type(api.post("/applications/" + id + "/start-review").token(fx.officer())

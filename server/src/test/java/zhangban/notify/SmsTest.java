@@ -308,4 +308,49 @@ class SmsTest {
     assertEquals("rating-link-used", api.get("/public/rating-links/" + tokenSent(phone, TEMPLATE, 2)).send()
         .expect(409).json().getString("type").replaceAll(".*/", ""), "the stage is rated, whichever link rated it");
   }
+
+  @Test
+  void noMobileNumberReachesALogAResponseOrAnExport() {
+    ch.qos.logback.classic.Logger root = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(
+        org.slf4j.Logger.ROOT_LOGGER_NAME);
+    ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logs =
+        new ch.qos.logback.core.read.ListAppender<>();
+    logs.start();
+    root.addAppender(logs);
+    String phone = phone();
+    String digits = phone.substring(3);
+    try {
+      sms.answer(phone, "Error:FailedOperation.TemplateIncorrectOrUnapproved");
+      String id = registered(phone, null);
+      awaitStatus(id, "dead");
+      sms.answer(phone, null);
+      String other = registered(phone, null);
+      awaitStatus(other, "sent");
+      String token = tokenSent(phone, TEMPLATE, 2);
+      api.post("/public/rating-links/" + token + "/rating").json(new JsonObject().put("level", 1)
+          .put("tags", new JsonArray().add("service_attitude")).put("dictionaryVersion", fx.dictionaryVersion())
+          .put("comment", "态度差")).expect(201);
+      api.post("/sms/tencent/receipts?key=" + CALLBACK_KEY).json(new JsonArray()
+          .add(report("serial-unknown", "FAIL", phone))).expect(200);
+      api.post("/sms/tencent/replies?key=" + CALLBACK_KEY).json(new JsonObject().put("mobile", "1234")
+          .put("text", "TD")).expect(200);
+
+      String seen = api.get("/applications/" + other).token(fx.officer()).send().expect(200).body().toString()
+          + api.get("/applications?department=MZJ&limit=100").token(fx.officer()).send().expect(200).body()
+          + api.get("/exports/ratings.csv?from=2026-11-01&to=2026-12-31").token(fx.manager()).send().expect(200).body()
+          + api.get("/stats/ratings?from=2026-11-01&to=2026-12-31&groupBy=channel").token(fx.manager()).send()
+              .expect(200).body();
+      assertTrue(seen.contains(digits.substring(0, 3) + "****" + digits.substring(7)), "shown masked");
+      assertTrue(!seen.contains(digits), "never in clear in a response or an export");
+      assertTrue(!seen.contains(digits.substring(3, 7)), "not even its middle");
+      assertTrue(logs.list.size() > 0, "the logs were listened to");
+      logs.list.forEach(e -> {
+        String line = e.getFormattedMessage() + (e.getThrowableProxy() == null ? ""
+            : ch.qos.logback.classic.spi.ThrowableProxyUtil.asString(e.getThrowableProxy()));
+        assertTrue(!line.contains(digits), "a log line holds the number: " + line);
+      });
+    } finally {
+      root.detachAppender(logs);
+    }
+  }
 }
