@@ -34,8 +34,10 @@ import zhangban.support.TestServer;
 /**
  * The rating link's page in headless Chromium at a phone's viewport (390×844), against the real
  * server: a citizen without the app opens the link, sees the transaction, gives a 差评 with a
- * reason and a comment, and is told by when the department will call; a used link says so. The
- * screenshots are left in {@code target/rating-link.png} and {@code target/rating-link-thanks.png}.
+ * reason and a comment, and is told by when the department will call; a used link says so; someone
+ * a hall registered goes the whole way from the SMS to the follow-up. The screenshots are left in
+ * {@code target/rating-link.png}, {@code target/rating-link-thanks.png} and
+ * {@code target/rating-link-follow-up.png}.
  */
 class RatingLinkPageTest {
   static TestServer server;
@@ -175,8 +177,13 @@ class RatingLinkPageTest {
     return url.substring(url.indexOf('#') + 1);
   }
 
+  /**
+   * The whole way of someone without the app: a hall registers their transaction, the SMS brings a
+   * link, they give a 差评 on the page, the department works the case and replies, the reply's SMS
+   * brings the follow-up link, and they give it on the page; the follow-up closes the case.
+   */
   @Test
-  void aRaterWithoutTheAppReadsTheDepartmentsReplyAndGivesTheFollowUp() throws IOException {
+  void someoneWithoutTheAppRatesOnThePageHearsTheReplyBySmsAndFollowsUp() throws IOException {
     zhangban.rating.RatingFixtures fx = new zhangban.rating.RatingFixtures(server, filing);
     String id = server.api.put("/integration/transactions/33010" + Math.abs(UUID.randomUUID().getMostSignificantBits() % 1_000_000_000L))
         .token(fx.integration("hall-system-minzheng", "MZJ"))
@@ -184,10 +191,15 @@ class RatingLinkPageTest {
             .put("officer", "officer-minzheng").put("at", server.clock.instant().toString())
             .put("applicant", new JsonObject().put("kind", "citizen").put("name", "赵云").put("mobile", "13900001234")))
         .expect(201).json().getString("id");
-    String ratingToken = tokenOf(lastSms("rating_invitation").get(2));
-    server.api.post("/public/rating-links/" + ratingToken + "/rating").json(new JsonObject().put("level", 1)
-        .put("tags", new io.vertx.core.json.JsonArray().add("service_attitude"))
-        .put("dictionaryVersion", fx.dictionaryVersion())).expect(201);
+    browser.get(base + "/rate/#" + tokenOf(lastSms("rating_invitation").get(2)));
+    wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("form")));
+    assertEquals("赵*", text("applicant"));
+    browser.findElement(By.cssSelector("#levels button[data-level='1']")).click();
+    wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("tags-box")));
+    browser.findElement(By.cssSelector("#tags input[value='service_attitude']")).click();
+    browser.findElement(By.id("submit")).click();
+    wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("thanks")));
+    assertTrue(text("thanks-text").contains("市民政局"), text("thanks-text"));
     String caseId = server.row("select id from rectification_case where application_id = $1::uuid", id)
         .getString("id");
     fx.step(fx.officer(), caseId, "claim", null);
