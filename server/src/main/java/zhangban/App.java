@@ -70,7 +70,9 @@ import zhangban.push.Outbox;
 import zhangban.push.PushAdmin;
 import zhangban.push.PushGateway;
 import zhangban.push.PushWorker;
+import zhangban.notify.SmsApi;
 import zhangban.notify.SmsCallbacks;
+import zhangban.sms.SmsAdmin;
 import zhangban.notify.SmsOutbox;
 import zhangban.sms.SmsGateway;
 import zhangban.sms.SmsWorker;
@@ -238,7 +240,9 @@ public final class App implements AutoCloseable {
         new RatingApi(ratings, dictionary, filing,
             new RatingLinks(vertx, pool, ratings, dictionary, config.publicBaseUrl(), clock, config.zone()))::mount,
         new ReportingApi(reportAdmin)::mount,
-        new SmsCallbacks(pool, config.phones(), clock)::mount,
+        new SmsApi(new SmsCallbacks(pool, config.phones(), clock), new SmsAdmin(pool, clock,
+            config.sms().sendsForReal() ? "Tencent Cloud SMS, app " + config.sms().sdkAppId().orElse("")
+                : "recording only (SMS_PROVIDER=recording): messages are kept, not sent"))::mount,
         new CaseApi(cases)::mount,
         new StatsApi(new StatsService(statsPool, config.stats().goodLevels(), config.stats().minSample(), clock,
             config.zone()), new Exports(statsPool, config.zone()))::mount);

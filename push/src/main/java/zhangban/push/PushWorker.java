@@ -7,22 +7,18 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.Tuple;
 import java.time.Clock;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import zhangban.outbox.OutboxJob;
-import zhangban.outbox.OutboxQueue;
 import zhangban.outbox.OutboxSettings;
 import zhangban.outbox.OutboxWorker;
 import zhangban.outbox.Outcome;
 import zhangban.outbox.Sender;
+import zhangban.outbox.TableQueue;
 
 /**
  * Drains {@code push_job} to FCM with the shared {@link OutboxWorker}: this class holds the push
@@ -139,7 +135,11 @@ public final class PushWorker extends VerticleBase {
   }
 
   /** {@code push_job} and {@code push_worker}. */
-  private final class Queue implements OutboxQueue<Job> {
+  private final class Queue extends TableQueue<Job> {
+    Queue() {
+      super(new Statements(CLAIM, SENT, FAILED, RELEASE, HEARTBEAT, LEAVE, QUEUE_DEPTH));
+    }
+
     @Override
     public String name() {
       return "push";
@@ -151,57 +151,21 @@ public final class PushWorker extends VerticleBase {
     }
 
     @Override
-    public Future<List<Job>> claim(Pool pool, Instant now, int limit, Instant leaseUntil, String worker, Long[] inFlight) {
-      return pool.preparedQuery(CLAIM).execute(Tuple.of(utc(now), limit, utc(leaseUntil), worker, inFlight))
-          .map(rows -> {
-            List<Job> jobs = new ArrayList<>();
-            for (Row r : rows) {
-              jobs.add(new Job(r.getLong("id"), r.getUUID("device_id"), r.getString("token"),
-                  (JsonObject) r.getJson("message"), r.getInteger("attempts")));
-            }
-            return jobs;
-          });
+    protected Job job(Row r) {
+      return new Job(r.getLong("id"), r.getUUID("device_id"), r.getString("token"), (JsonObject) r.getJson("message"),
+          r.getInteger("attempts"));
     }
 
-    @Override
-    public Future<Void> sent(Pool pool, Long[] ids, String[] receipts, Instant now, String worker) {
-      return pool.preparedQuery(SENT).execute(Tuple.of(ids, receipts, utc(now), worker)).mapEmpty();
-    }
-
+    /** A token FCM says is gone retires its device in the transaction that records the failure. */
     @Override
     public Future<Void> failed(Pool pool, Job job, Outcome outcome, String status, Instant nextAttemptAt, String error,
                                Instant now, String worker) {
-      Tuple failure = Tuple.of(job.id(), status, utc(nextAttemptAt), error, utc(now), worker);
       if (outcome instanceof Outcome.Gone gone) {
-        return pool.withTransaction(tx -> tx.preparedQuery(FAILED).execute(failure)
+        return pool.withTransaction(tx -> tx.preparedQuery(FAILED)
+            .execute(failure(job, status, nextAttemptAt, error, now, worker))
             .compose(v -> devices.retire(tx, job.deviceId(), job.token(), gone.code(), now)));
       }
-      return pool.preparedQuery(FAILED).execute(failure).mapEmpty();
-    }
-
-    @Override
-    public Future<Void> release(Pool pool, String worker, Instant now) {
-      return pool.preparedQuery(RELEASE).execute(Tuple.of(worker, utc(now))).mapEmpty();
-    }
-
-    @Override
-    public Future<Long> heartbeat(Pool pool, String worker, long windowMillis) {
-      return pool.preparedQuery(HEARTBEAT).execute(Tuple.of(worker, windowMillis))
-          .map(rows -> rows.iterator().next().getLong("live"));
-    }
-
-    @Override
-    public Future<Void> leave(Pool pool, String worker) {
-      return pool.preparedQuery(LEAVE).execute(Tuple.of(worker)).mapEmpty();
-    }
-
-    @Override
-    public Future<Backlog> backlog(Pool pool) {
-      return pool.query(QUEUE_DEPTH).execute().map(rows -> {
-        Row r = rows.iterator().next();
-        OffsetDateTime oldest = r.getOffsetDateTime("oldest");
-        return new Backlog(r.getLong("n"), oldest == null ? null : oldest.toInstant());
-      });
+      return super.failed(pool, job, outcome, status, nextAttemptAt, error, now, worker);
     }
   }
 
@@ -214,9 +178,5 @@ public final class PushWorker extends VerticleBase {
           }
         })
         .onFailure(err -> LOG.warn("Retiring stale devices failed: {}", err.toString()));
-  }
-
-  private static OffsetDateTime utc(Instant i) {
-    return i.atOffset(ZoneOffset.UTC);
   }
 }

@@ -7,20 +7,16 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.Tuple;
 import java.time.Clock;
-import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import zhangban.outbox.OutboxJob;
-import zhangban.outbox.OutboxQueue;
 import zhangban.outbox.OutboxSettings;
 import zhangban.outbox.OutboxWorker;
 import zhangban.outbox.Outcome;
 import zhangban.outbox.Sender;
+import zhangban.outbox.TableQueue;
 
 /**
  * Drains {@code sms_job} to the SMS provider with the shared {@link OutboxWorker}: this class holds
@@ -125,7 +121,11 @@ public final class SmsWorker extends VerticleBase {
   }
 
   /** {@code sms_job} and {@code sms_worker}. */
-  private static final class Queue implements OutboxQueue<Job> {
+  private static final class Queue extends TableQueue<Job> {
+    Queue() {
+      super(new Statements(CLAIM, SENT, FAILED, RELEASE, HEARTBEAT, LEAVE, QUEUE_DEPTH));
+    }
+
     @Override
     public String name() {
       return "sms";
@@ -137,59 +137,10 @@ public final class SmsWorker extends VerticleBase {
     }
 
     @Override
-    public Future<List<Job>> claim(Pool pool, Instant now, int limit, Instant leaseUntil, String worker, Long[] inFlight) {
-      return pool.preparedQuery(CLAIM).execute(Tuple.of(utc(now), limit, utc(leaseUntil), worker, inFlight))
-          .map(rows -> {
-            List<Job> jobs = new ArrayList<>();
-            for (Row r : rows) {
-              List<String> params = new ArrayList<>();
-              ((JsonArray) r.getJson("params")).forEach(p -> params.add(String.valueOf(p)));
-              jobs.add(new Job(r.getLong("id"), r.getString("kind"), r.getString("phone"), params,
-                  r.getInteger("attempts")));
-            }
-            return jobs;
-          });
+    protected Job job(Row r) {
+      List<String> params = new ArrayList<>();
+      ((JsonArray) r.getJson("params")).forEach(p -> params.add(String.valueOf(p)));
+      return new Job(r.getLong("id"), r.getString("kind"), r.getString("phone"), params, r.getInteger("attempts"));
     }
-
-    @Override
-    public Future<Void> sent(Pool pool, Long[] ids, String[] receipts, Instant now, String worker) {
-      return pool.preparedQuery(SENT).execute(Tuple.of(ids, receipts, utc(now), worker)).mapEmpty();
-    }
-
-    @Override
-    public Future<Void> failed(Pool pool, Job job, Outcome outcome, String status, Instant nextAttemptAt, String error,
-                               Instant now, String worker) {
-      return pool.preparedQuery(FAILED).execute(Tuple.of(job.id(), status, utc(nextAttemptAt), error, utc(now), worker))
-          .mapEmpty();
-    }
-
-    @Override
-    public Future<Void> release(Pool pool, String worker, Instant now) {
-      return pool.preparedQuery(RELEASE).execute(Tuple.of(worker, utc(now))).mapEmpty();
-    }
-
-    @Override
-    public Future<Long> heartbeat(Pool pool, String worker, long windowMillis) {
-      return pool.preparedQuery(HEARTBEAT).execute(Tuple.of(worker, windowMillis))
-          .map(rows -> rows.iterator().next().getLong("live"));
-    }
-
-    @Override
-    public Future<Void> leave(Pool pool, String worker) {
-      return pool.preparedQuery(LEAVE).execute(Tuple.of(worker)).mapEmpty();
-    }
-
-    @Override
-    public Future<Backlog> backlog(Pool pool) {
-      return pool.query(QUEUE_DEPTH).execute().map(rows -> {
-        Row r = rows.iterator().next();
-        OffsetDateTime oldest = r.getOffsetDateTime("oldest");
-        return new Backlog(r.getLong("n"), oldest == null ? null : oldest.toInstant());
-      });
-    }
-  }
-
-  private static OffsetDateTime utc(Instant i) {
-    return i.atOffset(ZoneOffset.UTC);
   }
 }

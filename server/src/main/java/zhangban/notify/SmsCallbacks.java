@@ -66,12 +66,6 @@ public final class SmsCallbacks {
     this.providerZone = ZoneId.of("Asia/Shanghai"); // Tencent writes Beijing time
   }
 
-  /** The provider's callbacks, authenticated by the key in their URL (the contract's smsCallbackKey). */
-  public void mount(io.vertx.ext.web.openapi.router.RouterBuilder b) {
-    b.getRoute("receiveSmsReceipts").addHandler(zhangban.http.Http.json(200, rc -> receipts(rc.body().asJsonArray())));
-    b.getRoute("receiveSmsReply").addHandler(zhangban.http.Http.json(200, rc -> reply(zhangban.http.Http.body(rc))));
-  }
-
   static final JsonObject TAKEN = new JsonObject().put("result", 0).put("errmsg", "OK");
 
   public Future<JsonObject> receipts(JsonArray reports) {

@@ -6,13 +6,9 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.util.ArrayList;
-import java.util.List;
 import zhangban.db.Timestamps;
 import zhangban.outbox.OutboxJob;
-import zhangban.outbox.OutboxQueue;
-import zhangban.outbox.Outcome;
+import zhangban.outbox.TableQueue;
 
 /**
  * {@code platform_report} as an outbox: the statements the {@link zhangban.outbox.OutboxWorker}
@@ -23,7 +19,7 @@ import zhangban.outbox.Outcome;
  * applications go in parallel, and a dead record holds the later ones of its application back
  * until it is requeued and sent.
  */
-final class ReportQueue implements OutboxQueue<ReportQueue.Job> {
+final class ReportQueue extends TableQueue<ReportQueue.Job> {
   static final String CHANNEL = "zhangban_report";
 
   /**
@@ -114,6 +110,10 @@ final class ReportQueue implements OutboxQueue<ReportQueue.Job> {
     }
   }
 
+  ReportQueue() {
+    super(new Statements(CLAIM, SENT, FAILED, RELEASE, HEARTBEAT, LEAVE, BACKLOG));
+  }
+
   @Override
   public String name() {
     return "report";
@@ -135,55 +135,8 @@ final class ReportQueue implements OutboxQueue<ReportQueue.Job> {
   }
 
   @Override
-  public Future<List<Job>> claim(Pool pool, Instant now, int limit, Instant leaseUntil, String worker, Long[] inFlight) {
-    return pool.preparedQuery(CLAIM)
-        .execute(Tuple.of(Timestamps.utc(now), limit, Timestamps.utc(leaseUntil), worker, inFlight))
-        .map(rows -> {
-          List<Job> jobs = new ArrayList<>();
-          for (Row r : rows) {
-            jobs.add(new Job(r.getLong("id"), r.getString("application_number"), RecordKind.fromWire(r.getString("kind")),
-                (JsonObject) r.getJson("record"), r.getInteger("attempts")));
-          }
-          return jobs;
-        });
+  protected Job job(Row r) {
+    return new Job(r.getLong("id"), r.getString("application_number"), RecordKind.fromWire(r.getString("kind")),
+        (JsonObject) r.getJson("record"), r.getInteger("attempts"));
   }
-
-  @Override
-  public Future<Void> sent(Pool pool, Long[] ids, String[] receipts, Instant now, String worker) {
-    return pool.preparedQuery(SENT).execute(Tuple.of(ids, receipts, Timestamps.utc(now), worker)).mapEmpty();
-  }
-
-  @Override
-  public Future<Void> failed(Pool pool, Job job, Outcome outcome, String status, Instant nextAttemptAt, String error,
-                             Instant now, String worker) {
-    return pool.preparedQuery(FAILED)
-        .execute(Tuple.of(job.id(), status, Timestamps.utc(nextAttemptAt), error, Timestamps.utc(now), worker))
-        .mapEmpty();
-  }
-
-  @Override
-  public Future<Void> release(Pool pool, String worker, Instant now) {
-    return pool.preparedQuery(RELEASE).execute(Tuple.of(worker, Timestamps.utc(now))).mapEmpty();
-  }
-
-  @Override
-  public Future<Long> heartbeat(Pool pool, String worker, long windowMillis) {
-    return pool.preparedQuery(HEARTBEAT).execute(Tuple.of(worker, windowMillis))
-        .map(rows -> rows.iterator().next().getLong("live"));
-  }
-
-  @Override
-  public Future<Void> leave(Pool pool, String worker) {
-    return pool.preparedQuery(LEAVE).execute(Tuple.of(worker)).mapEmpty();
-  }
-
-  @Override
-  public Future<Backlog> backlog(Pool pool) {
-    return pool.query(BACKLOG).execute().map(rows -> {
-      Row r = rows.iterator().next();
-      OffsetDateTime oldest = r.getOffsetDateTime("oldest");
-      return new Backlog(r.getLong("n"), oldest == null ? null : oldest.toInstant());
-    });
-  }
-
 }

@@ -38,6 +38,8 @@ class ApplicationNumberTest {
     String integration = server.token("integration-zhujian");
     JsonObject event = new JsonObject().put("eventId", "e-" + UUID.randomUUID()).put("action", "accept");
     api.post("/integration/applications/ZB" + "9".repeat(27) + "/events").token(integration).json(event).expect(404);
-    api.post("/integration/applications/ZB" + "9".repeat(28) + "/events").token(integration).json(event).expect(400);
+    // a number of another system may have up to 50 characters (GB/T 39046-2020), no more
+    api.post("/integration/applications/ZB" + "9".repeat(48) + "/events").token(integration).json(event).expect(404);
+    api.post("/integration/applications/ZB" + "9".repeat(49) + "/events").token(integration).json(event).expect(400);
   }
 }

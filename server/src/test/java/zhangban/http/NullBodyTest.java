@@ -49,7 +49,8 @@ class NullBodyTest {
             && !Boolean.TRUE.equals(body.get("required")))
         .map(op -> (String) ((Map<?, ?>) op).get("operationId")).sorted().toList();
     assertEquals(List.of("acceptApplication", "approveApplication", "requeueDeadLetters", "requeuePlatformReports",
-        "resubmitApplication", "startReview", "submitApplication", "withdrawApplication"), optional,
+        "requeueSmsDeadLetters", "resubmitApplication", "startReview", "submitApplication", "withdrawApplication"),
+        optional,
         "a new operation with an optional body needs its null-body case below");
   }
 
@@ -93,6 +94,12 @@ class NullBodyTest {
   void requeueingDeadLettersWithANullBodyRequeuesThemAll() {
     JsonObject requeued = withNull(api.post("/admin/push/dead-letters/requeue").token(fx.admin())).expect(200).json();
     assertTrue(requeued.containsKey("requeued"), requeued.encode());
+  }
+
+  @Test
+  void requeueingSmsWithANullBodyRequeuesThemAll() {
+    JsonObject requeued = withNull(api.post("/admin/sms/dead-letters/requeue").token(fx.admin())).expect(200).json();
+    assertEquals(0, requeued.getInteger("requeued"), requeued.encode());
   }
 
   @Test

@@ -177,6 +177,20 @@ class SmsTest {
 
     String error = server.row("select last_error from sms_job where application_id = $1::uuid", b).getString("last_error");
     assertTrue(!error.contains(refused.substring(3)), "no number in what is kept of a failure: " + error);
+
+    // the administrator sees it, without its number, and sends it again once the template is approved
+    JsonObject dead = api.get("/admin/sms/dead-letters?limit=100").token(fx.admin()).send().expect(200).json()
+        .getJsonArray("items").stream().map(JsonObject.class::cast)
+        .filter(d -> b.equals(d.getString("applicationId"))).findFirst().orElseThrow();
+    assertEquals("rating_invitation", dead.getString("kind"));
+    assertTrue(!dead.encode().contains(refused.substring(3)));
+    assertTrue(api.get("/admin/sms").token(fx.admin()).send().expect(200).json().getJsonObject("byStatus")
+        .getLong("dead") >= 1);
+    sms.answer(refused, null);
+    assertEquals(1, api.post("/admin/sms/dead-letters/requeue").token(fx.admin())
+        .json(new JsonObject().put("ids", new JsonArray().add(dead.getLong("id")))).expect(200).json()
+        .getInteger("requeued"));
+    awaitStatus(b, "sent");
   }
 
   static Api.Response receipts(String key, JsonArray body) {

@@ -345,6 +345,9 @@ class AuthorizationMatrixTest {
       pushStats                  401       403   403     403        403           403     403     200   403
       listDeadLetters            401       403   403     403        403           403     403     200   403
       requeueDeadLetters         401       403   403     403        403           403     403     200   403
+      smsStats                   401       403   403     403        403           403     403     200   403
+      listSmsDeadLetters         401       403   403     403        403           403     403     200   403
+      requeueSmsDeadLetters      401       403   403     403        403           403     403     200   403
       """;
 
   static final java.util.concurrent.atomic.AtomicInteger SEQUENCE = new java.util.concurrent.atomic.AtomicInteger();
@@ -372,6 +375,10 @@ class AuthorizationMatrixTest {
     ADMINISTRATION.put("pushStats", t -> api.get("/admin/push/stats").token(t).send());
     ADMINISTRATION.put("listDeadLetters", t -> api.get("/admin/push/dead-letters").token(t).send());
     ADMINISTRATION.put("requeueDeadLetters", t -> api.post("/admin/push/dead-letters/requeue").token(t)
+        .json(new JsonObject().put("ids", new io.vertx.core.json.JsonArray().add(Long.MAX_VALUE))));
+    ADMINISTRATION.put("smsStats", t -> api.get("/admin/sms").token(t).send());
+    ADMINISTRATION.put("listSmsDeadLetters", t -> api.get("/admin/sms/dead-letters").token(t).send());
+    ADMINISTRATION.put("requeueSmsDeadLetters", t -> api.post("/admin/sms/dead-letters/requeue").token(t)
         .json(new JsonObject().put("ids", new io.vertx.core.json.JsonArray().add(Long.MAX_VALUE))));
   }
 
