@@ -1,7 +1,6 @@
 package zhangban.sms;
 
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -10,6 +9,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import zhangban.outbox.DeadLetters;
 
 /**
  * The operator's view of the SMS outbox: messages by status, the oldest waiting, how many numbers
@@ -73,29 +73,12 @@ public final class SmsAdmin {
   }
 
   public Future<JsonObject> deadLetters(Long before, int limit) {
-    return pool.preparedQuery(DEAD).execute(Tuple.of(before, limit + 1)).map(rows -> {
-      JsonArray items = new JsonArray();
-      Long last = null;
-      int n = 0;
-      for (Row r : rows) {
-        if (n++ == limit) {
-          break;
-        }
-        last = r.getLong("id");
-        items.add(new JsonObject()
-            .put("id", last)
+    return pool.preparedQuery(DEAD).execute(Tuple.of(before, limit + 1)).map(rows -> DeadLetters.page(rows, limit,
+        r -> new JsonObject()
             .put("kind", r.getString("kind"))
-            .put("applicationId", r.getUUID("application_id") == null ? null : r.getUUID("application_id").toString())
-            .put("attempts", r.getInteger("attempts"))
-            .put("reason", r.getString("last_error"))
-            .put("createdAt", r.getOffsetDateTime("created_at").toInstant().toString())
-            .put("deadAt", r.getOffsetDateTime("updated_at").toInstant().toString()));
-      }
-      boolean more = rows.size() > limit;
-      return new JsonObject().put("items", items).put("nextCursor", more ? String.valueOf(last) : null)
-          .put("hasMore", more);
-    });
+            .put("applicationId", r.getUUID("application_id") == null ? null : r.getUUID("application_id").toString())));
   }
+
 
   /** Requeues dead letters (all, or the given ids) whose number did not opt out since; answers how many. */
   public Future<Integer> requeue(Long[] ids) {

@@ -16,6 +16,7 @@ import java.util.Optional;
 import zhangban.config.Config;
 import zhangban.db.Timestamps;
 import zhangban.http.ApiException;
+import zhangban.outbox.DeadLetters;
 
 /**
  * The operator's view of the reports owed to the platform: where they go, the backlog and its
@@ -106,29 +107,12 @@ public final class ReportAdmin {
   }
 
   public Future<JsonObject> deadLetters(Long before, int limit) {
-    return pool.preparedQuery(DEAD).execute(Tuple.of(before, limit + 1)).map(rows -> {
-      JsonArray items = new JsonArray();
-      Long last = null;
-      int n = 0;
-      for (Row r : rows) {
-        if (n++ == limit) {
-          break;
-        }
-        last = r.getLong("id");
-        items.add(new JsonObject()
-            .put("id", last)
+    return pool.preparedQuery(DEAD).execute(Tuple.of(before, limit + 1)).map(rows -> DeadLetters.page(rows, limit,
+        r -> new JsonObject()
             .put("applicationNumber", r.getString("application_number"))
-            .put("kind", r.getString("kind"))
-            .put("attempts", r.getInteger("attempts"))
-            .put("reason", r.getString("last_error"))
-            .put("createdAt", r.getOffsetDateTime("created_at").toInstant().toString())
-            .put("deadAt", r.getOffsetDateTime("updated_at").toInstant().toString()));
-      }
-      boolean more = rows.size() > limit;
-      return new JsonObject().put("items", items).put("nextCursor", more ? String.valueOf(last) : null)
-          .put("hasMore", more);
-    });
+            .put("kind", r.getString("kind"))));
   }
+
 
   /** Sends dead letters again (all, or the given ids), with their attempts counted afresh; answers how many. */
   public Future<Integer> requeue(Long[] ids) {
