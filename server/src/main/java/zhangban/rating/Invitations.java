@@ -2,6 +2,7 @@ package zhangban.rating;
 
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.net.URI;
@@ -41,6 +42,17 @@ public final class Invitations implements ApplicationEvents {
       "accepted", new JsonObject().put("zh-CN", "受理").put("en", "acceptance"),
       "completed", new JsonObject().put("zh-CN", "办结").put("en", "completion"));
   private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm");
+  /**
+   * Whether a push can reach applicant $2 of application $1 about a rating (an active device, and
+   * rating pushes not turned off), and whether the application came with a mobile number.
+   */
+  private static final String PUSH_REACHES = """
+      select a.applicant_phone is not null as has_phone,
+             exists (select 1 from push_device d where d.user_subject = $2 and d.active)
+               and not exists (select 1 from notification_preference p
+                               where p.user_subject = $2 and 'rating' = any(p.disabled_categories)) as push_reaches
+      from application a where a.id = $1
+      """;
 
   private static final String INSERT = """
       insert into rating_invitation (application_id, stage, reached_at, window_ends_at, remind_at, department,
@@ -83,21 +95,37 @@ public final class Invitations implements ApplicationEvents {
               remind == null ? null : Timestamps.utc(remind), t.department(), t.actor(), t.applicantSubject()))
           .compose(rows -> rows.rowCount() == 0 ? Future.succeededFuture() : rollups.invited(tx, t.applicationId(), stage)
               .compose(v -> invite(tx, "rating_invitation", t.applicantSubject(), t.applicationId(), t.number(),
-                  t.itemName(), stage, ends, t.at())));
+                  t.itemName(), stage, ends, t.at(), t.handledElsewhere())));
     });
   }
 
   /**
    * Invites (kind rating_invitation) or reminds (rating_reminder) the applicant: in the app when
-   * Zhangban knows them ({@code subject}), else by SMS with a rating link of their own for the stage,
-   * sent to the number the registering system gave (nothing when it gave none, or when this server
-   * keeps no numbers).
+   * Zhangban knows them ({@code subject}; inbox, and a push when a device of theirs takes rating
+   * pushes), else by SMS with a rating link of their own for the stage, sent to the number the
+   * registering system gave (nothing when it gave none, or when this server keeps no numbers). An
+   * applicant of a transaction another system registered ({@code elsewhere}) who has an account but
+   * no push reaching them gets the SMS as well as the inbox entry: never a push and an SMS.
    */
   Future<Void> invite(SqlClient tx, String kind, String subject, UUID applicationId, String number, String itemName,
-                      String stage, Instant ends, Instant at) {
-    if (subject != null) {
-      return notifier.notify(tx, notice(kind, subject, applicationId, number, itemName, stage, ends, at));
+                      String stage, Instant ends, Instant at, boolean elsewhere) {
+    if (subject == null) {
+      return bySms(tx, kind, applicationId, itemName, stage, ends, at);
     }
+    Future<Void> inApp = notifier.notify(tx, notice(kind, subject, applicationId, number, itemName, stage, ends, at));
+    if (!elsewhere || sms.isEmpty()) {
+      return inApp;
+    }
+    return inApp.compose(v -> tx.preparedQuery(PUSH_REACHES).execute(Tuple.of(applicationId, subject)))
+        .compose(rows -> {
+          Row r = rows.iterator().next();
+          return r.getBoolean("has_phone") && !r.getBoolean("push_reaches")
+              ? bySms(tx, kind, applicationId, itemName, stage, ends, at) : Future.succeededFuture();
+        });
+  }
+
+  private Future<Void> bySms(SqlClient tx, String kind, UUID applicationId, String itemName, String stage,
+                             Instant ends, Instant at) {
     if (sms.isEmpty()) {
       return Future.succeededFuture();
     }

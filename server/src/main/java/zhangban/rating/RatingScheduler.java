@@ -30,7 +30,8 @@ public final class RatingScheduler extends PeriodicJob {
           select application_id, stage from rating_invitation
           where state = 'open' and remind_at <= $1 order by remind_at limit $2 for update skip locked)
         and a.id = i.application_id and v.item_code = a.item_code and v.version = a.item_version
-      returning i.application_id, i.stage, i.rater_subject, i.window_ends_at, a.number, v.name as item_name
+      returning i.application_id, i.stage, i.rater_subject, i.window_ends_at, a.number, v.name as item_name,
+        a.source <> 'app' as elsewhere
       """;
   private static final String CLOSE_WINDOWS = """
       update rating_invitation i set state = $3
@@ -78,7 +79,7 @@ public final class RatingScheduler extends PeriodicJob {
     return tx.preparedQuery(REMINDERS).execute(Tuple.of(Timestamps.utc(now), BATCH)).compose(rows ->
         each(rows, r -> invitations.invite(tx, "rating_reminder", r.getString("rater_subject"),
             r.getUUID("application_id"), r.getString("number"), r.getString("item_name"), r.getString("stage"),
-            r.getOffsetDateTime("window_ends_at").toInstant(), now)));
+            r.getOffsetDateTime("window_ends_at").toInstant(), now, r.getBoolean("elsewhere"))));
   }
 
   private Future<Integer> closeWindows(SqlClient tx, Instant now) {

@@ -127,12 +127,35 @@ class SmsTest {
   }
 
   @Test
-  void someoneWithTheAppIsInvitedThereAndNotBySms() {
+  void someoneWhosePhoneTakesRatingPushesIsInvitedThereAndNotBySms() {
     String subject = "citizen-sms-" + UUID.randomUUID();
+    fx.filing.register(subject, UUID.randomUUID(), "fcm-" + UUID.randomUUID(), "android", "zh-CN");
     String id = registered(phone(), subject);
     assertEquals(1, server.count("select count(*) from notification where user_subject = $1 and kind = 'rating_invitation'",
         subject));
+    assertEquals(1, server.count("select count(*) from push_job j join push_device d on d.id = j.device_id "
+        + "where d.user_subject = $1 and j.kind = 'rating_invitation'", subject), "a push");
     assertEquals(0, server.count("select count(*) from sms_job where application_id = $1::uuid", id), "never both");
+  }
+
+  @Test
+  void someoneWithAnAccountButNoPushReachingThemIsInvitedBySmsToo() {
+    String noDevice = "citizen-sms-" + UUID.randomUUID();
+    String phone = phone();
+    String id = registered(phone, noDevice);
+    assertEquals(1, server.count("select count(*) from notification where user_subject = $1 and kind = 'rating_invitation'",
+        noDevice), "the inbox keeps it");
+    awaitStatus(id, "sent");
+    assertEquals(1, sms.to(phone).size());
+
+    String pushesOff = "citizen-sms-" + UUID.randomUUID();
+    fx.filing.register(pushesOff, UUID.randomUUID(), "fcm-" + UUID.randomUUID(), "ios", "zh-CN");
+    api.put("/me/notification-preferences").token(fx.citizen(pushesOff))
+        .json(new JsonObject().put("push", new JsonObject().put("rating", false))).expect(200);
+    String other = registered(phone(), pushesOff);
+    awaitStatus(other, "sent");
+    assertEquals(0, server.count("select count(*) from push_job j join push_device d on d.id = j.device_id "
+        + "where d.user_subject = $1 and j.kind = 'rating_invitation'", pushesOff), "no push: they turned them off");
   }
 
   @Test
