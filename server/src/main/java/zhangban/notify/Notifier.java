@@ -155,7 +155,7 @@ public final class Notifier implements ApplicationEvents {
         Devices.Device d = new Devices.Device(device, r.getString("token"), r.getString("platform"),
             r.getString("locale"));
         int badge = (int) (long) r.getLong("unread") + 1;
-        jobs.add(new Outbox.Job(device, message(d, n, r.getUUID("id"), badge), n.kind(), due));
+        jobs.add(new Outbox.Job(device, message(d, n, r.getUUID("id"), badge), n.kind(), due, n.applicationId()));
       }
       return outbox.enqueue(tx, jobs, n.at()).mapEmpty();
     });

@@ -124,8 +124,9 @@ public final class Invitations implements ApplicationEvents {
         });
   }
 
-  private Future<Void> bySms(SqlClient tx, String kind, UUID applicationId, String itemName, String stage,
-                             Instant ends, Instant at) {
+  /** A rating link of their own for the stage, by SMS to the applicant's number (when this server sends SMS). */
+  Future<Void> bySms(SqlClient tx, String kind, UUID applicationId, String itemName, String stage, Instant ends,
+                     Instant at) {
     if (sms.isEmpty()) {
       return Future.succeededFuture();
     }

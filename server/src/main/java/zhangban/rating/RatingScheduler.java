@@ -33,6 +33,27 @@ public final class RatingScheduler extends PeriodicJob {
       returning i.application_id, i.stage, i.rater_subject, i.window_ends_at, a.number, v.name as item_name,
         a.source <> 'app' as elsewhere
       """;
+  /**
+   * Rating invitations and reminders whose pushes all ended for good in the day before $1, for an
+   * open stage of a transaction that came with a number and got no SMS of that
+   * kind yet: each once ($2 at most), to be sent by SMS instead.
+   */
+  private static final String PUSHES_FAILED_FOR_GOOD = """
+      select distinct on (j.application_id, j.kind) j.application_id, j.kind, i.stage, i.window_ends_at,
+             v.name as item_name
+      from push_job j
+      join rating_invitation i on i.application_id = j.application_id and i.state = 'open' and i.window_ends_at > $1
+      join application a on a.id = j.application_id
+      join service_item_version v on v.item_code = a.item_code and v.version = a.item_version
+      where j.status in ('permanent-failure', 'dead') and j.kind in ('rating_invitation', 'rating_reminder')
+        and j.updated_at > $1 - interval '1 day'
+        and a.applicant_phone is not null and a.source <> 'app'
+        and not exists (select 1 from push_job o where o.application_id = j.application_id and o.kind = j.kind
+                          and o.status not in ('permanent-failure', 'dead'))
+        and not exists (select 1 from sms_job s where s.application_id = j.application_id and s.kind = j.kind)
+      order by j.application_id, j.kind, i.reached_at desc
+      limit $2
+      """;
   private static final String CLOSE_WINDOWS = """
       update rating_invitation i set state = $3
       from application a, department d
@@ -72,7 +93,15 @@ public final class RatingScheduler extends PeriodicJob {
   protected Future<Integer> work() {
     Instant now = clock.instant();
     return pool.withTransaction(tx -> remind(tx, now))
+        .compose(a -> pool.withTransaction(tx -> smsWherePushesFailed(tx, now)).map(b -> a + b))
         .compose(a -> pool.withTransaction(tx -> closeWindows(tx, now)).map(b -> a + b));
+  }
+
+  /** An invitation or reminder whose pushes all failed for good goes by SMS, when the transaction has a number. */
+  private Future<Integer> smsWherePushesFailed(SqlClient tx, Instant now) {
+    return tx.preparedQuery(PUSHES_FAILED_FOR_GOOD).execute(Tuple.of(Timestamps.utc(now), BATCH)).compose(rows ->
+        each(rows, r -> invitations.bySms(tx, r.getString("kind"), r.getUUID("application_id"),
+            r.getString("item_name"), r.getString("stage"), r.getOffsetDateTime("window_ends_at").toInstant(), now)));
   }
 
   private Future<Integer> remind(SqlClient tx, Instant now) {

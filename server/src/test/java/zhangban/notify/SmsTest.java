@@ -390,4 +390,23 @@ class SmsTest {
       root.detachAppender(logs);
     }
   }
+
+  @Test
+  void anInvitationWhosePushFailedForGoodGoesBySmsOnce() {
+    String subject = "citizen-sms-" + UUID.randomUUID();
+    fx.filing.register(subject, UUID.randomUUID(), "fcm-" + UUID.randomUUID(), "android", "zh-CN");
+    String phone = phone();
+    String id = registered(phone, subject);
+    assertEquals(0, server.count("select count(*) from sms_job where application_id = $1::uuid", id), "a push first");
+    // FCM said the token is gone (UNREGISTERED): the outbox worker marks the job so
+    Poll.until("the push sent", () -> server.count("select count(*) from push_job where application_id = $1::uuid "
+        + "and kind = 'rating_invitation' and status = 'sent'", id) == 1, () -> "");
+    server.update("update push_job set status = 'permanent-failure', last_error = 'UNREGISTERED' "
+        + "where application_id = $1::uuid and kind = 'rating_invitation'", id);
+    server.app.ratingScheduler().pass().await();
+    server.app.ratingScheduler().pass().await();
+    awaitStatus(id, "sent");
+    assertEquals(1, sms.to(phone).size(), "by SMS instead, once");
+    assertEquals(TEMPLATE, sms.to(phone).get(0).getString("TemplateId"));
+  }
 }
