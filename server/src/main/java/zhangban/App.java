@@ -40,6 +40,8 @@ import zhangban.filing.ApplicationEvents;
 import zhangban.reporting.ApplicationReports;
 import zhangban.reporting.Profile;
 import zhangban.reporting.ReportAdmin;
+import zhangban.region.RegionApi;
+import zhangban.region.RegionStore;
 import zhangban.reporting.ReportWorker;
 import zhangban.reporting.ReportingApi;
 import zhangban.reporting.StepReports;
@@ -232,6 +234,7 @@ public final class App implements AutoCloseable {
         ops::mount,
         new IdentityApi(pool, () -> Optional.ofNullable(devTokens.get()))::mount,
         new CatalogApi(catalog)::mount,
+        new RegionApi(new RegionStore(pool))::mount,
         new CalendarApi(calendar)::mount,
         new FilingApi(filing, new Materials(filing, vertx), new Supervision(filing),
             new ExternalTransactions(filing, config.phones()), config.uploadsDir(), config.maxUploadBytes())::mount,

@@ -99,6 +99,10 @@ public final class CatalogStore {
     return pool.preparedQuery(INSERT_DEPARTMENT)
         .execute(Tuple.of(in.getString("code"), in.getString("name"), in.getString("region"), in.getString("uscc"),
             in.getBoolean("usesExternalSystem", false)))
+        .recover(t -> Future.failedFuture(t instanceof io.vertx.pgclient.PgException pg && "23503".equals(pg.getSqlState())
+            ? ApiException.unprocessable("No region " + in.getString("region") + " (GET /regions).",
+                new JsonArray().add(ApiException.fieldError("/region", "Not a region of the tree.")))
+            : t))
         .map(rows -> {
           if (rows.size() == 0) {
             throw ApiException.conflict(ProblemType.DEPARTMENT_EXISTS, "A department with code " + in.getString("code") + " exists.");

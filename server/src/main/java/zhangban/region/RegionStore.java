@@ -1,0 +1,96 @@
+package zhangban.region;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import java.util.Map;
+import zhangban.http.ApiException;
+
+/**
+ * The province's regions (行政区划, GB/T 2260) as a tree: each a level below its parent, so no
+ * cycle can form. Read by everyone (the public disclosure names them), changed by administrators.
+ */
+public final class RegionStore {
+  private static final String ALL = "select code, parent, name, level, population from region order by code";
+  /**
+   * What a change of region $1 to parent $2 and level $3 must know: whether the region exists,
+   * its parent's level, and the deepest level of its children.
+   */
+  private static final String BEFORE_CHANGE = """
+      select exists (select 1 from region where code = $1) as exists,
+             (select level from region where code = $2) as parent_level,
+             (select count(*) from region where parent = $1) as children,
+             (select count(*) from region where parent = $1 and level <> (case $3::text when 'province' then 'city'
+                when 'city' then 'county' else 'none' end)) as misplaced_children
+      """;
+  private static final String UPSERT = """
+      insert into region (code, parent, name, level, population) values ($1, $2, $3, $4, $5)
+      on conflict (code) do update set parent = excluded.parent, name = excluded.name, level = excluded.level,
+        population = excluded.population
+      returning code, parent, name, level, population
+      """;
+  /** The level a region's parent has. */
+  private static final Map<String, String> PARENT_LEVEL = Map.of("city", "province", "county", "city");
+
+  private final Pool pool;
+
+  public RegionStore(Pool pool) {
+    this.pool = pool;
+  }
+
+  public Future<JsonObject> list() {
+    return pool.query(ALL).execute().map(rows -> {
+      JsonArray items = new JsonArray();
+      rows.forEach(r -> items.add(json(r)));
+      return new JsonObject().put("items", items);
+    });
+  }
+
+  /** What a region's page in the API needs to answer the call: the region now, and whether it was new. */
+  public record Saved(boolean created, JsonObject region) {}
+
+  /**
+   * Creates or changes region {@code code}: its parent must exist one level above it (a province
+   * has none), and a region with children keeps a level that suits them.
+   */
+  public Future<Saved> save(String code, JsonObject in) {
+    String parent = in.getString("parent");
+    String level = in.getString("level");
+    return pool.withTransaction(tx -> tx.preparedQuery(BEFORE_CHANGE).execute(Tuple.of(code, parent, level))
+        .compose(rows -> {
+          Row r = rows.iterator().next();
+          String wanted = PARENT_LEVEL.get(level);
+          if (wanted == null && parent != null) {
+            throw ApiException.invalid("/parent", "A province has no parent region.");
+          }
+          if (wanted != null && parent == null) {
+            throw ApiException.invalid("/parent", "A " + level + " needs its " + wanted + ".");
+          }
+          if (wanted != null && !wanted.equals(r.getString("parent_level"))) {
+            throw ApiException.unprocessable("The parent is not a region one level above.",
+                new JsonArray().add(ApiException.fieldError("/parent", r.getString("parent_level") == null
+                    ? "No region " + parent + "." : "A " + r.getString("parent_level") + ", not a " + wanted + ".")));
+          }
+          if (r.getLong("misplaced_children") > 0) {
+            throw ApiException.unprocessable("Region " + code + " has regions below it that a " + level
+                + " cannot have.", new JsonArray().add(ApiException.fieldError("/level", "Its children need another level.")));
+          }
+          boolean created = !r.getBoolean("exists");
+          return tx.preparedQuery(UPSERT).execute(Tuple.of(code, parent, in.getString("name"), level,
+                  in.getLong("population")))
+              .map(saved -> new Saved(created, json(saved.iterator().next())));
+        }));
+  }
+
+  private static JsonObject json(Row r) {
+    return new JsonObject()
+        .put("code", r.getString("code"))
+        .put("parent", r.getString("parent"))
+        .put("name", r.getString("name"))
+        .put("level", r.getString("level"))
+        .put("population", r.getLong("population"));
+  }
+}
