@@ -136,6 +136,9 @@ public final class App implements AutoCloseable {
 
   private SmsGateway smsGateway(Vertx vertx, Config config) {
     sms = Gateways.sms(vertx, config.sms());
+    if (!config.sms().sendsForReal() && !config.devMode()) {
+      LOG.warn("SMS_PROVIDER=recording outside development: SMS are marked sent and reach nobody");
+    }
     LOG.info("SMS gateway: {}", sms.describe());
     return sms;
   }

@@ -32,7 +32,7 @@ public abstract class TableQueue<J extends OutboxJob> implements OutboxQueue<J> 
     this.sql = sql;
   }
 
-  /** A claimed row as the job the sender takes. */
+  /** A claimed row as the job the sender takes; null for a row the claim settled itself (not to be sent). */
   protected abstract J job(Row r);
 
   @Override
@@ -40,7 +40,12 @@ public abstract class TableQueue<J extends OutboxJob> implements OutboxQueue<J> 
     return pool.preparedQuery(sql.claim()).execute(Tuple.of(utc(now), limit, utc(leaseUntil), worker, inFlight))
         .map(rows -> {
           List<J> jobs = new ArrayList<>();
-          rows.forEach(r -> jobs.add(job(r)));
+          for (Row r : rows) {
+            J job = job(r);
+            if (job != null) {
+              jobs.add(job);
+            }
+          }
           return jobs;
         });
   }

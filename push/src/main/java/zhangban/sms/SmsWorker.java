@@ -28,6 +28,10 @@ public final class SmsWorker extends VerticleBase {
   /** The channel the writers of sms_job NOTIFY. */
   public static final String CHANNEL = "zhangban_sms";
 
+  /**
+   * As push_job's claim; a job whose number opted out since it was queued (a retry waiting its
+   * backoff, say) is settled as opted-out instead of being sent.
+   */
   static final String CLAIM = """
       with due as (
         select id from sms_job
@@ -38,9 +42,11 @@ public final class SmsWorker extends VerticleBase {
         for update skip locked
       )
       update sms_job j
-      set status = 'sending', lease_until = $3, leased_by = $4, attempts = j.attempts + 1, updated_at = $1
+      set status = case when exists (select 1 from sms_opt_out o where o.phone_hash = j.phone_hash)
+                     then 'opted-out' else 'sending' end,
+          lease_until = $3, leased_by = $4, attempts = j.attempts + 1, updated_at = $1
       from due where j.id = due.id
-      returning j.id, j.kind, j.phone, j.params, j.attempts
+      returning j.id, j.kind, j.phone, j.params, j.attempts, j.status
       """;
   private static final String SENT = """
       update sms_job j set status = 'sent', provider_serial = v.serial, last_error = null, lease_until = null,
@@ -138,6 +144,9 @@ public final class SmsWorker extends VerticleBase {
 
     @Override
     protected Job job(Row r) {
+      if (!"sending".equals(r.getString("status"))) {
+        return null; // opted out: settled by the claim
+      }
       List<String> params = new ArrayList<>();
       ((JsonArray) r.getJson("params")).forEach(p -> params.add(String.valueOf(p)));
       return new Job(r.getLong("id"), r.getString("kind"), r.getString("phone"), params, r.getInteger("attempts"));

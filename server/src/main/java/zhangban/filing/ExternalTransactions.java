@@ -30,6 +30,8 @@ import zhangban.sms.PhoneVault;
 public final class ExternalTransactions {
   /** A stage reached at most this long after now is taken as now's (the integrator's clock may run ahead). */
   private static final Duration CLOCK_SKEW = Duration.ofMinutes(5);
+  /** Zhangban's own numbers (FilingService gives them at submission): never another system's. */
+  private static final java.util.regex.Pattern ZHANGBAN_NUMBER = java.util.regex.Pattern.compile("^ZB[0-9]{16,27}$");
 
   private final FilingService filing;
   private final Optional<PhoneVault> phones;
@@ -41,8 +43,13 @@ public final class ExternalTransactions {
 
   /** Registers or moves on transaction {@code number} of {@code client}; answers whether it was new, and the view. */
   public Future<Registered> register(Principal client, String number, JsonObject in) {
-    if (!client.has(Role.INTEGRATION) || client.department().isEmpty()) {
-      throw ApiException.forbidden("Only integration clients of a department register transactions.");
+    if (!client.has(Role.INTEGRATION) || client.department().isEmpty() || client.isWindowTablet()) {
+      throw ApiException.forbidden("Only integration clients of a department register transactions; a window's "
+          + "tablet rates visits.");
+    }
+    if (ZHANGBAN_NUMBER.matcher(number).matches()) {
+      throw ApiException.unprocessable("Numbers of the form ZB + 16-27 digits are Zhangban's own.",
+          new JsonArray().add(ApiException.fieldError("/number", "Zhangban's own numbering; use the system's.")));
     }
     ApplicationState stage = "completed".equals(in.getString("stage")) ? ApplicationState.COMPLETED
         : ApplicationState.ACCEPTED;
@@ -128,7 +135,10 @@ public final class ExternalTransactions {
     a.state = ApplicationState.COMPLETED;
     a.completedAt = at;
     a.updatedAt = filing.now();
-    return filing.store().update(tx, a).compose(v -> reached(tx, client, a, ApplicationState.ACCEPTED, in, at));
+    return filing.store().update(tx, a).compose(v -> {
+      a.version++;
+      return reached(tx, client, a, ApplicationState.ACCEPTED, in, at);
+    });
   }
 
   /**

@@ -264,8 +264,8 @@ public final class FilingService {
    * Idempotent by the event id: the same event returns the first result.
    */
   public Future<JsonObject> integrationEvent(Principal client, String number, JsonObject event) {
-    if (!client.has(Role.INTEGRATION)) {
-      throw ApiException.forbidden("Only integration clients report external events.");
+    if (!client.has(Role.INTEGRATION) || client.isWindowTablet()) {
+      throw ApiException.forbidden("Only integration clients report external events; a window's tablet rates visits.");
     }
     Action action = Action.fromWire(event.getString("action"));
     String operation = "integration:" + number;

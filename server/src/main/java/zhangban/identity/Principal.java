@@ -60,6 +60,14 @@ public record Principal(String subject, Optional<String> name, Set<Role> roles,
     throw ApiException.forbidden("Only officers and managers see " + work + ".");
   }
 
+  /**
+   * A window's rating tablet: an integration credential naming its window. It rates the visits of
+   * its window and does nothing else an integration client may (tablets sit in public halls).
+   */
+  public boolean isWindowTablet() {
+    return window.isPresent();
+  }
+
   public boolean has(Role role) {
     return roles.contains(role);
   }

@@ -333,7 +333,7 @@ public final class RatingLinks {
 
   /** Officers of a department and its integration clients (hall and approval systems) make its links. */
   private static String staffDepartment(Principal p) {
-    if (!(p.has(Role.OFFICER) || p.has(Role.INTEGRATION)) || p.department().isEmpty()) {
+    if (!(p.has(Role.OFFICER) || p.has(Role.INTEGRATION)) || p.department().isEmpty() || p.isWindowTablet()) {
       throw ApiException.forbidden("Rating links are made by a department's officers and systems.");
     }
     return p.department().get();

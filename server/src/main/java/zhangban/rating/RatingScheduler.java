@@ -54,6 +54,8 @@ public final class RatingScheduler extends PeriodicJob {
       order by j.application_id, j.kind, i.reached_at desc
       limit $2
       """;
+  /** Held until the fallback's transaction ends: one replica's pass at a time. */
+  private static final String ONE_AT_A_TIME = "select pg_advisory_xact_lock(hashtext('zhangban: sms after failed pushes'))";
   private static final String CLOSE_WINDOWS = """
       update rating_invitation i set state = $3
       from application a, department d
@@ -99,9 +101,10 @@ public final class RatingScheduler extends PeriodicJob {
 
   /** An invitation or reminder whose pushes all failed for good goes by SMS, when the transaction has a number. */
   private Future<Integer> smsWherePushesFailed(SqlClient tx, Instant now) {
-    return tx.preparedQuery(PUSHES_FAILED_FOR_GOOD).execute(Tuple.of(Timestamps.utc(now), BATCH)).compose(rows ->
+    // what it claims is the absence of an SMS: the replicas take turns, each seeing the last one's
+    return tx.query(ONE_AT_A_TIME).execute().compose(v -> tx.preparedQuery(PUSHES_FAILED_FOR_GOOD).execute(Tuple.of(Timestamps.utc(now), BATCH)).compose(rows ->
         each(rows, r -> invitations.bySms(tx, r.getString("kind"), r.getUUID("application_id"),
-            r.getString("item_name"), r.getString("stage"), r.getOffsetDateTime("window_ends_at").toInstant(), now)));
+            r.getString("item_name"), r.getString("stage"), r.getOffsetDateTime("window_ends_at").toInstant(), now))));
   }
 
   private Future<Integer> remind(SqlClient tx, Instant now) {

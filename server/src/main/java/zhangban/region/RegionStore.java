@@ -62,6 +62,9 @@ public final class RegionStore {
     return pool.withTransaction(tx -> tx.preparedQuery(BEFORE_CHANGE).execute(Tuple.of(code, parent, level))
         .compose(rows -> {
           Row r = rows.iterator().next();
+          if (code.equals(parent)) {
+            throw ApiException.invalid("/parent", "A region is not its own parent.");
+          }
           String wanted = PARENT_LEVEL.get(level);
           if (wanted == null && parent != null) {
             throw ApiException.invalid("/parent", "A province has no parent region.");

@@ -95,6 +95,8 @@ class ExternalTransactionTest {
     server.clock.advance(java.time.Duration.ofHours(2));
     JsonObject completed = register(hall(), number, transaction("completed")).expect(200).json();
     assertEquals("completed", completed.getString("state"));
+    assertEquals(server.count("select version from application where number = $1", number),
+        (long) completed.getInteger("version"), "the version stored");
     assertEquals(server.clock.instant().toString(), completed.getString("completedAt"));
     String id = completed.getString("id");
     List<JsonObject> events = server.rows("select action, actor, actor_role, details from timeline_event "
@@ -197,10 +199,12 @@ class ExternalTransactionTest {
 
     assertEquals("transaction-number-taken", type(register(fx.integration("hall-system-2", "MZJ"), number,
         transaction("completed")).expect(409)), "another system's number");
-    assertEquals("transaction-number-taken", type(register(hall(), appNumber, transaction("completed")).expect(409)),
-        "an application filed in the app");
+    assertEquals(List.of("/number"), register(hall(), appNumber, transaction("completed")).expect(422).pointers(),
+        "an application filed in the app: Zhangban's own numbering");
     assertEquals("invalid-transition", type(register(hall(), number, transaction("accepted")).expect(409)),
         "back from 办结 to 受理");
+    assertEquals(List.of("/number"), register(hall(), "ZB2026120799999999", transaction("accepted")).expect(422)
+        .pointers(), "Zhangban's own numbering, which a later submission would draw");
     assertEquals(List.of("/itemCode"), register(hall(), number,
         transaction("completed").put("itemCode", "GA-HZ-0001")).expect(400).pointers(), "the item is fixed");
     assertEquals(List.of("/applicant/mobile"), register(hall(), number(),

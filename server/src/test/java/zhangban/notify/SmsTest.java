@@ -272,7 +272,8 @@ class SmsTest {
     String third = registered(phone, null);
     assertEquals("opted-out", status(third));
     assertEquals(2, sms.to(phone).size(), "nothing after TD");
-    assertEquals(1, server.count("select count(*) from sms_opt_out where source = 'reply TD'"));
+    assertEquals(1, server.count("select count(*) from sms_opt_out o join application a "
+        + "on a.applicant_phone_hash = o.phone_hash where a.id = $1::uuid and o.source = 'reply TD'", third));
   }
 
   /** The link in the last message of template {@code template} to {@code phone}: its token. */
@@ -408,5 +409,19 @@ class SmsTest {
     awaitStatus(id, "sent");
     assertEquals(1, sms.to(phone).size(), "by SMS instead, once");
     assertEquals(TEMPLATE, sms.to(phone).get(0).getString("TemplateId"));
+  }
+
+  @Test
+  void aMessageWaitingToBeTriedAgainIsNotSentOnceItsNumberSaidTd() {
+    String phone = phone();
+    sms.answer(phone, "LimitExceeded.PhoneNumberThirtySecondLimit");
+    String id = registered(phone, null);
+    awaitStatus(id, "temporary-failure");
+    api.post("/sms/tencent/replies?key=" + CALLBACK_KEY).json(new JsonObject().put("mobile", phone.substring(3))
+        .put("nationcode", "86").put("text", "TD")).expect(200);
+    sms.answer(phone, null);
+    server.clock.advance(java.time.Duration.ofSeconds(1));
+    awaitStatus(id, "opted-out");
+    assertEquals(1, sms.to(phone).size(), "the throttled try only");
   }
 }

@@ -130,6 +130,19 @@ class VisitRatingTest {
     rate(fx.citizen("citizen-" + UUID.randomUUID()), number, poor()).expect(403);
     rate(null, number, poor()).expect(401);
     rate(tablet("A07"), "NO-SUCH-VISIT", poor()).expect(404);
+    // a tablet sits in a public hall: its credential rates visits and does nothing else
+    String id = server.row("select id from application where number = $1", number).getString("id");
+    api.post("/applications/" + id + "/rating-links").token(tablet("A07"))
+        .json(new JsonObject().put("stage", "completed").put("channel", "qr")).expect(403);
+    api.post("/integration/ratings").token(tablet("A07")).json(new JsonObject().put("externalId", "t-1")
+        .put("applicationNumber", number).put("raterSubject", "x").put("channel", "tablet").put("level", 5)
+        .put("ratedAt", server.clock.instant().toString())).expect(403);
+    api.put("/integration/transactions/V" + UUID.randomUUID().toString().substring(0, 8)).token(tablet("A07"))
+        .json(new JsonObject().put("itemCode", PushFixtures.ITEM).put("channel", "hall").put("window", "A07")
+            .put("stage", "completed").put("at", server.clock.instant().toString())
+            .put("applicant", new JsonObject().put("kind", "citizen").put("name", "钱多"))).expect(403);
+    api.post("/integration/applications/" + number + "/events").token(tablet("A07"))
+        .json(new JsonObject().put("eventId", "t-2").put("action", "accept")).expect(403);
     assertEquals(List.of("/tags"), rate(tablet("A07"), number, new JsonObject().put("level", 1)
         .put("dictionaryVersion", fx.dictionaryVersion())).expect(422).pointers(), "a 差评 names its reason");
     server.clock.advance(Duration.ofMinutes(31));

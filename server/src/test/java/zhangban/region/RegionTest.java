@@ -84,6 +84,8 @@ class RegionTest {
     assertEquals(List.of("/level"), put(fx.admin(), "440300", new JsonObject().put("parent", "440100")
         .put("name", "深圳市").put("level", "county")).expect(422).pointers(), "its districts would have no city");
     put(fx.admin(), "44030", county("440300", "短码")).expect(400);
+    assertEquals(List.of("/parent"), put(fx.admin(), "440100", new JsonObject().put("parent", "440100")
+        .put("name", "广州市").put("level", "city")).expect(400).pointers(), "not its own parent");
     put(fx.officer(), "440398", county("440300", "x")).expect(403);
     put(null, "440398", county("440300", "x")).expect(401);
     assertEquals(List.of("/region"), api.post("/departments").token(fx.admin()).json(new JsonObject()
