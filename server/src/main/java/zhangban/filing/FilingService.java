@@ -264,8 +264,11 @@ public final class FilingService {
    * Idempotent by the event id: the same event returns the first result.
    */
   public Future<JsonObject> integrationEvent(Principal client, String number, JsonObject event) {
-    if (!client.has(Role.INTEGRATION) || client.isWindowTablet()) {
-      throw ApiException.forbidden("Only integration clients report external events; a window's tablet rates visits.");
+    if (!client.has(Role.INTEGRATION)) {
+      throw ApiException.forbidden("Only integration clients report external events.");
+    }
+    if (client.isWindowTablet()) {
+      throw ApiException.forbidden("A window's tablet rates visits; it reports no events.");
     }
     Action action = Action.fromWire(event.getString("action"));
     String operation = "integration:" + number;

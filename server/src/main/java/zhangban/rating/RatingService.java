@@ -393,8 +393,11 @@ public final class RatingService {
 
   /** An integration client imports an offline rating; the same external id returns the first result. */
   public Future<JsonObject> importRating(Principal client, JsonObject in) {
-    if (!client.has(Role.INTEGRATION) || client.isWindowTablet()) {
-      throw ApiException.forbidden("Only integration clients import ratings; a window's tablet rates visits.");
+    if (!client.has(Role.INTEGRATION)) {
+      throw ApiException.forbidden("Only integration clients import ratings.");
+    }
+    if (client.isWindowTablet()) {
+      throw ApiException.forbidden("A window's tablet rates visits; it imports no ratings.");
     }
     Instant ratedAt = Http.instant(in.getString("ratedAt"), "/ratedAt");
     Draft d = draft(in, in.getString("channel"), ratedAt);

@@ -161,8 +161,10 @@ class SmsTest {
   @Test
   void aNumberThatOptedOutOrHadItsDaysShareGetsNothing() {
     String optedOut = phone();
+    String before = registered(optedOut, null);
+    awaitStatus(before, "sent");
     server.update("insert into sms_opt_out (phone_hash, at, source) select applicant_phone_hash, now(), 'test' "
-        + "from application where id = $1::uuid", registered(optedOut, null));
+        + "from application where id = $1::uuid", before);
     awaitStatus(registered(optedOut, null), "opted-out");
 
     String busy = phone();
