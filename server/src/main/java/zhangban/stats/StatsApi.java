@@ -34,7 +34,8 @@ public final class StatsApi {
       Principal p = Principal.of(rc);
       return stats.ranking(date(rc, "from"), date(rc, "to"), Http.query(rc, "by").orElseThrow(),
           Http.query(rc, "order").orElse("best"), Http.queryInt(rc, "limit").orElse(10), Http.queryInt(rc, "minSample"),
-          stats.scope(p, Http.query(rc, "department")), Http.query(rc, "channel"));
+          stats.scope(p, Http.query(rc, "department")), Http.query(rc, "channel"),
+          Http.query(rc, "regionLevel").orElse("city"));
     }));
     b.getRoute("getPoorRatingTags").addHandler(Http.json(200, rc -> stats.poorTags(date(rc, "from"), date(rc, "to"),
         Http.queryInt(rc, "limit").orElse(10), stats.scope(Principal.of(rc), Http.query(rc, "department")),
@@ -60,7 +61,8 @@ public final class StatsApi {
   private StatsService.Query query(RoutingContext rc) {
     Principal p = Principal.of(rc);
     return new StatsService.Query(date(rc, "from"), date(rc, "to"), Http.query(rc, "groupBy").orElse("none"),
-        Http.query(rc, "bucket").orElse("none"), stats.scope(p, Http.query(rc, "department")), Http.query(rc, "channel"));
+        Http.query(rc, "bucket").orElse("none"), stats.scope(p, Http.query(rc, "department")), Http.query(rc, "channel"),
+        Http.query(rc, "regionLevel").orElse("city"));
   }
 
   private static LocalDate date(RoutingContext rc, String name) {

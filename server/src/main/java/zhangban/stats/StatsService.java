@@ -31,7 +31,8 @@ public final class StatsService {
 
   /**
    * The indicators of a range ($1–$10, {@link Periods#params}), per group ($11: none, department,
-   * channel, or the key of the dimension: item or officer) and bucket ($12: none, day, week, month).
+   * channel, region — the departments' region at level $13, added up from the department rows — or
+   * the key of the dimension: item or officer) and bucket ($12: none, day, week, month).
    *
    * <p>Counters are summed as int (to a bigint), here and in {@link #RANKING}: PostgreSQL sums
    * bigints as numeric, and making and casting 17 numerics per group cost a ranking of 2,000
@@ -41,7 +42,7 @@ public final class StatsService {
    */
   private static final String GROUPS = """
       select case $11::text when 'none' then null when 'department' then r.department when 'channel' then r.channel
-                            else r.key end as grp,
+                            when 'region' then g.region else r.key end as grp,
              case $12::text when 'day' then r.period when 'week' then date_trunc('week', r.period)::date
                             when 'month' then date_trunc('month', r.period)::date end as bucket,
              sum(r.invited::int4) as invited, sum(r.active::int4) as active, sum(r.defaulted::int4) as defaulted,
@@ -52,6 +53,7 @@ public final class StatsService {
              sum(r.appeals_upheld::int4) as appeals_upheld, sum(r.follow_ups::int4) as follow_ups,
              sum(r.follow_up_sum::int4) as follow_up_sum
       from stat_rollup_range($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) r
+      left join department_region_at g on $11::text = 'region' and g.department = r.department and g.level = $13::text
       group by 1, 2
       order by 2 nulls first, 1 nulls first
       """;
@@ -60,11 +62,12 @@ public final class StatsService {
    * Groups of a range ($1–$10) ranked by 好评率, the share of active ratings at the good levels
    * ($13), best or worst first ($14), then by the number of active ratings: the groups ($11:
    * department, channel, or the key of the dimension; officers known by name only) with at least
-   * $12 active ratings, at most $15.
+   * $12 active ratings, at most $15; for region, the departments' region at level $16.
    */
   private static final String RANKING = """
       select g.* from (
-        select case $11::text when 'department' then r.department when 'channel' then r.channel else r.key end as grp,
+        select case $11::text when 'department' then r.department when 'channel' then r.channel
+                              when 'region' then g.region else r.key end as grp,
                sum(r.invited::int4) as invited, sum(r.active::int4) as active, sum(r.defaulted::int4) as defaulted,
                sum(r.excluded_count::int4) as excluded_count, sum(r.l1::int4) as l1, sum(r.l2::int4) as l2,
                sum(r.l3::int4) as l3, sum(r.l4::int4) as l4, sum(r.l5::int4) as l5, sum(r.poor::int4) as poor,
@@ -73,6 +76,7 @@ public final class StatsService {
                sum(r.appeals_upheld::int4) as appeals_upheld, sum(r.follow_ups::int4) as follow_ups,
                sum(r.follow_up_sum::int4) as follow_up_sum
         from stat_rollup_range($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) r
+        left join department_region_at g on $11::text = 'region' and g.department = r.department and g.level = $16::text
         where not ($11::text = 'officer' and r.key = '')
         group by 1
         having sum(r.active::int4) >= $12) g
@@ -111,7 +115,7 @@ public final class StatsService {
 
   /** What a statistic covers. {@code department} is already the caller's scope. */
   public record Query(LocalDate from, LocalDate to, String groupBy, String bucket, Optional<String> department,
-                      Optional<String> channel) {}
+                      Optional<String> channel, String regionLevel) {}
 
   private final Pool pool;
   private final Set<Integer> goodLevels;
@@ -212,7 +216,7 @@ public final class StatsService {
     String dim = dim(q.groupBy());
     List<Object> params = periods(dim, q.from(), q.to(), dayRows, q.bucket().equals("none"), q.channel())
         .params(dim, q.department(), q.channel());
-    params.addAll(List.of(q.groupBy(), q.bucket()));
+    params.addAll(List.of(q.groupBy(), q.bucket(), q.regionLevel()));
     return pool.preparedQuery(GROUPS).execute(Tuple.from(params)).map(rows -> {
       List<Group> out = new ArrayList<>();
       for (Row r : rows) {
@@ -251,14 +255,15 @@ public final class StatsService {
   }
 
   public Future<JsonObject> ranking(LocalDate from, LocalDate to, String by, String order, int limit,
-                                    Optional<Integer> minSample, Optional<String> department, Optional<String> channel) {
+                                    Optional<Integer> minSample, Optional<String> department, Optional<String> channel,
+                                    String regionLevel) {
     checkRange(from, to);
     int min = minSample.orElse(defaultMinSample);
     String groupBy = by.equals("department") ? "department" : by;
     String dim = dim(groupBy);
     List<Object> params = periods(dim, from, to, false, true, channel).params(dim, department, channel);
     params.addAll(Arrays.asList(groupBy, min, goodLevels.toArray(Integer[]::new), order.equals("worst") ? "worst" : "best",
-        limit));
+        limit, regionLevel));
     return pool.preparedQuery(RANKING).execute(Tuple.from(params)).compose(rows -> {
       List<Group> groups = new ArrayList<>();
       for (Row r : rows) {
@@ -285,7 +290,7 @@ public final class StatsService {
     Periods periods = periods("dept", from, to, false, false, channel);
     Tuple params = Tuple.of(from, periods.end(), periods.monthFrom(), periods.monthTo(), department.orElse(null),
         channel.orElse(null)).addValue(limit);
-    Query q = new Query(from, to, "none", "none", department, channel);
+    Query q = new Query(from, to, "none", "none", department, channel, "city");
     return groups(q).compose(groups -> pool.preparedQuery(POOR_TAGS).execute(params)
         .compose(rows -> labels().map(labels -> {
           long poor = groups.stream().mapToLong(g -> g.indicators().get("poor")).sum();
@@ -350,6 +355,7 @@ public final class StatsService {
     }
     String sql = switch (groupBy) {
       case "department" -> "select code, name from department where code = any($1)";
+      case "region" -> "select code, name from region where code = any($1)";
       case "item" -> """
           select s.code, v.name from service_item s
           join service_item_version v on v.item_code = s.code and v.version = s.current_version

@@ -31,6 +31,10 @@ public final class BruteForce {
       case "item" -> "item";
       case "officer" -> "officer";
       case "channel" -> "channel";
+      // regions read straight from the department and the tree (its departments sit in counties)
+      case "region:county" -> "(select d.region from department d where d.code = rr.department)";
+      case "region:city" -> "(select r.parent from department d join region r on r.code = d.region "
+          + "where d.code = rr.department)";
       default -> "null::text";
     };
     String b = switch (bucket) {

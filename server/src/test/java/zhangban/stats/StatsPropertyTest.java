@@ -52,6 +52,9 @@ class StatsPropertyTest {
     api = server.api;
     // deltas for the rows of all channels stay pending until folded below, half of them
     server.app.rollupCatchUp().pause().await();
+    // the three departments in two districts of Shenzhen, so that counties and the city add up differently
+    server.update("update department set region = '440303' where code = 'MZJ'");
+    server.update("update department set region = '440305' where code in ('GAJ', 'RSJ')");
     server.clock.set(FIRST.atTime(9, 0).atZone(SHANGHAI).toInstant());
     String admin = server.tokens.token("admin-stats", "管理员", List.of("admin"), null, null);
     List<String[]> items = new ArrayList<>();
@@ -259,7 +262,8 @@ class StatsPropertyTest {
   @Test
   void everyIndicatorFromTheRollupsEqualsTheBruteForceOne() {
     int span = (int) java.time.temporal.ChronoUnit.DAYS.between(FIRST, last);
-    List<String> groupings = List.of("none", "department", "item", "officer", "channel");
+    List<String> groupings = List.of("none", "department", "item", "officer", "channel", "region:county",
+        "region:city");
     List<String> buckets = List.of("none", "day", "week", "month");
     int checked = 0;
     for (int q = 0; q < 60; q++) {
@@ -275,8 +279,11 @@ class StatsPropertyTest {
           ? Optional.of(List.of("app", "web", "hall", "kiosk", "hotline", "system").get(random.nextInt(6)))
           : Optional.empty();
       String what = "seed " + seed + ": " + from + ".." + to + " by " + groupBy + "/" + bucket + " " + dept + " " + channel;
-      StringBuilder url = new StringBuilder("/stats/ratings?from=" + from + "&to=" + to + "&groupBy=" + groupBy
-          + "&bucket=" + bucket);
+      StringBuilder url = new StringBuilder("/stats/ratings?from=" + from + "&to=" + to + "&groupBy="
+          + groupBy.replaceFirst(":.*", "") + "&bucket=" + bucket);
+      if (groupBy.startsWith("region:")) {
+        url.append("&regionLevel=").append(groupBy.substring("region:".length()));
+      }
       dept.ifPresent(d -> url.append("&department=").append(d));
       channel.ifPresent(c -> url.append("&channel=").append(c));
       JsonObject stats = api.get(url.toString()).token(managerToken()).send().expect(200).json();
@@ -324,11 +331,12 @@ class StatsPropertyTest {
       // channel is asked for
       LocalDate from = q < 3 ? FIRST : FIRST.minusDays(3).plusDays(random.nextInt(span + 3));
       LocalDate to = q < 3 ? last : from.plusDays(random.nextInt(span + 5));
-      String by = random.nextBoolean() ? "item" : "officer";
+      String by = List.of("item", "officer", "region:county").get(q % 3 == 1 ? 2 : random.nextInt(2));
       Optional<String> channel = q % 3 == 2
           ? Optional.of(List.of("app", "web", "hall", "kiosk", "hotline").get(random.nextInt(5))) : Optional.empty();
       String what = "seed " + seed + ": ranking of " + by + " " + from + ".." + to + " " + channel;
-      JsonObject ranking = api.get("/stats/ratings/ranking?by=" + by + "&minSample=1&limit=100&from=" + from
+      JsonObject ranking = api.get("/stats/ratings/ranking?by=" + by.replace("region:", "region&regionLevel=")
+          + "&minSample=1&limit=100&from=" + from
           + "&to=" + to + channel.map(c -> "&channel=" + c).orElse("")).token(managerToken()).send().expect(200).json();
       Map<String, long[]> expected = BruteForce.counters(server.app.pool(), "Asia/Shanghai", from, to, by, "none",
           Optional.empty(), channel);
