@@ -154,7 +154,7 @@ class GeneratedClientJourneyTest {
 
     // and the manager reads it in the statistics
     RatingStats stats = new StatisticsApi(as("manager-sun")).getRatingStats(LocalDate.of(2026, 11, 25),
-        LocalDate.of(2026, 11, 25), null, null, StatsDimension.NONE, null, null, null);
+        LocalDate.of(2026, 11, 25), null, null, StatsDimension.NONE, null, null, null, null);
     assertTrue(stats.getTotals().getLevels().getLevel1() >= 1, stats.toString());
     assertTrue(stats.getTotals().getPoor() >= 1);
   }
