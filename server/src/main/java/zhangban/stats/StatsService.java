@@ -32,7 +32,9 @@ public final class StatsService {
   /**
    * The indicators of a range ($1–$10, {@link Periods#params}), per group ($11: none, department,
    * channel, region — the departments' region at level $13, added up from the department rows — or
-   * the key of the dimension: item or officer) and bucket ($12: none, day, week, month).
+   * the key of the dimension: item or officer) and bucket ($12: none, day, week, month). The
+   * departments' regions are read once, as a materialized CTE that is empty unless grouping by
+   * region: joined as a subquery, its condition on $11 became a filter of every pair of rows.
    *
    * <p>Counters are summed as int (to a bigint), here and in {@link #RANKING}: PostgreSQL sums
    * bigints as numeric, and making and casting 17 numerics per group cost a ranking of 2,000
@@ -41,6 +43,8 @@ public final class StatsService {
    * statistic would fail with "integer out of range" rather than be wrong.
    */
   private static final String GROUPS = """
+      with region_of as materialized (
+        select department, region from department_region_at where $11::text = 'region' and level = $13::text)
       select case $11::text when 'none' then null when 'department' then r.department when 'channel' then r.channel
                             when 'region' then g.region else r.key end as grp,
              case $12::text when 'day' then r.period when 'week' then date_trunc('week', r.period)::date
@@ -53,7 +57,7 @@ public final class StatsService {
              sum(r.appeals_upheld::int4) as appeals_upheld, sum(r.follow_ups::int4) as follow_ups,
              sum(r.follow_up_sum::int4) as follow_up_sum
       from stat_rollup_range($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) r
-      left join department_region_at g on $11::text = 'region' and g.department = r.department and g.level = $13::text
+      left join region_of g on g.department = r.department
       group by 1, 2
       order by 2 nulls first, 1 nulls first
       """;
@@ -65,9 +69,11 @@ public final class StatsService {
    * $12 active ratings, at most $15; for region, the departments' region at level $16.
    */
   private static final String RANKING = """
+      with region_of as materialized (
+        select department, region from department_region_at where $11::text = 'region' and level = $16::text)
       select g.* from (
         select case $11::text when 'department' then r.department when 'channel' then r.channel
-                              when 'region' then g.region else r.key end as grp,
+                              when 'region' then rg.region else r.key end as grp,
                sum(r.invited::int4) as invited, sum(r.active::int4) as active, sum(r.defaulted::int4) as defaulted,
                sum(r.excluded_count::int4) as excluded_count, sum(r.l1::int4) as l1, sum(r.l2::int4) as l2,
                sum(r.l3::int4) as l3, sum(r.l4::int4) as l4, sum(r.l5::int4) as l5, sum(r.poor::int4) as poor,
@@ -76,7 +82,7 @@ public final class StatsService {
                sum(r.appeals_upheld::int4) as appeals_upheld, sum(r.follow_ups::int4) as follow_ups,
                sum(r.follow_up_sum::int4) as follow_up_sum
         from stat_rollup_range($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) r
-        left join department_region_at g on $11::text = 'region' and g.department = r.department and g.level = $16::text
+        left join region_of rg on rg.department = r.department
         where not ($11::text = 'officer' and r.key = '')
         group by 1
         having sum(r.active::int4) >= $12) g
