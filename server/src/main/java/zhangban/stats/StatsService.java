@@ -232,9 +232,13 @@ public final class StatsService {
     });
   }
 
+  /** The resident population of regions $1 that have one known. */
+  private static final String POPULATIONS = "select code, population from region where code = any($1) and population is not null";
+
   public Future<JsonObject> ratingStats(Query q) {
     boolean byChannel = q.groupBy().equals("channel") || q.channel().isPresent();
-    return groups(q).compose(groups -> names(q.groupBy(), groups.stream().map(Group::group).toList()).map(names -> {
+    return groups(q).compose(groups -> populations(q, groups).compose(populations ->
+        names(q.groupBy(), groups.stream().map(Group::group).toList()).map(names -> {
       Indicators totals = new Indicators();
       JsonArray rows = new JsonArray();
       for (Group g : groups) {
@@ -246,9 +250,15 @@ public final class StatsService {
             && g.indicators().get("defaulted") == 0) {
           continue;
         }
-        rows.add(new JsonObject().put("group", g.group()).put("groupName", names.get(g.group()))
+        JsonObject row = new JsonObject().put("group", g.group()).put("groupName", names.get(g.group()))
             .put("bucket", g.bucket() == null ? null : g.bucket().toString())
-            .put("indicators", g.indicators().toJson(goodLevels, byChannel)));
+            .put("indicators", g.indicators().toJson(goodLevels, byChannel));
+        Long population = populations.get(g.group());
+        if (population != null) {
+          row.put("activePerTenThousandResidentsPerWeek",
+              perTenThousandPerWeek(g.indicators().get("active"), population, days(q, g.bucket())));
+        }
+        rows.add(row);
       }
       return new JsonObject().put("from", q.from().toString()).put("to", q.to().toString())
           .put("groupBy", q.groupBy()).put("bucket", q.bucket())
@@ -257,7 +267,43 @@ public final class StatsService {
           .put("excluded", totals.get("excluded_count"))
           .put("totals", totals.toJson(goodLevels, q.channel().isPresent()))
           .put("rows", rows);
-    }));
+    })));
+  }
+
+  /** Grouped by region: the population of each group's region, where known; nothing otherwise. */
+  private Future<Map<String, Long>> populations(Query q, List<Group> groups) {
+    if (!q.groupBy().equals("region")) {
+      return Future.succeededFuture(new HashMap<>()); // null-tolerant: rows of no group look theirs up too
+    }
+    String[] codes = groups.stream().map(Group::group).filter(java.util.Objects::nonNull).distinct()
+        .toArray(String[]::new);
+    return pool.preparedQuery(POPULATIONS).execute(Tuple.of((Object) codes)).map(rows -> {
+      Map<String, Long> out = new HashMap<>();
+      rows.forEach(r -> out.put(r.getString("code"), r.getLong("population")));
+      return out;
+    });
+  }
+
+  /** The days of the range a row counts: its bucket's days inside the range, or the whole range. */
+  static long days(Query q, LocalDate bucket) {
+    LocalDate end = q.to().plusDays(1);
+    if (bucket == null) {
+      return java.time.temporal.ChronoUnit.DAYS.between(q.from(), end);
+    }
+    LocalDate bucketEnd = switch (q.bucket()) {
+      case "day" -> bucket.plusDays(1);
+      case "week" -> bucket.plusWeeks(1);
+      default -> bucket.plusMonths(1);
+    };
+    LocalDate start = bucket.isBefore(q.from()) ? q.from() : bucket;
+    LocalDate stop = bucketEnd.isAfter(end) ? end : bucketEnd;
+    return Math.max(1, java.time.temporal.ChronoUnit.DAYS.between(start, stop));
+  }
+
+  /** 每周每万人口主动评价数: active ratings per 10,000 residents per week, to four decimals. */
+  static double perTenThousandPerWeek(long active, long population, long days) {
+    double value = active * 10_000.0 / population / (days / 7.0);
+    return Math.round(value * 10_000) / 10_000.0;
   }
 
   public Future<JsonObject> ranking(LocalDate from, LocalDate to, String by, String order, int limit,

@@ -94,4 +94,29 @@ class RegionTest {
     assertEquals(before, server.snapshot());
     assertEquals(regions, server.count("select count(*) from region"));
   }
+
+  @Test
+  void statisticsByRegionGiveTheActiveRatingsPerTenThousandResidentsAWeek() {
+    zhangban.rating.RatingFixtures ratings = new zhangban.rating.RatingFixtures(server, fx);
+    ratings.poorRating("citizen-region-" + java.util.UUID.randomUUID());
+    String manager = ratings.manager();
+    JsonObject week = api.get("/stats/ratings?from=2026-11-25&to=2026-12-01&groupBy=region&regionLevel=city")
+        .token(manager).send().expect(200).json();
+    JsonObject shenzhen = week.getJsonArray("rows").stream().map(JsonObject.class::cast)
+        .filter(r -> "440300".equals(r.getString("group"))).findFirst().orElseThrow();
+    assertEquals("深圳市", shenzhen.getString("groupName"));
+    long active = shenzhen.getJsonObject("indicators").getLong("active");
+    assertTrue(active >= 1);
+    assertEquals(Math.round(active * 10_000.0 / 17_790_100 * 10_000) / 10_000.0,
+        shenzhen.getDouble("activePerTenThousandResidentsPerWeek"), 1e-9, "one week, Shenzhen's 17,790,100 residents");
+
+    JsonObject fortnight = api.get("/stats/ratings?from=2026-11-25&to=2026-12-08&groupBy=region&regionLevel=city")
+        .token(manager).send().expect(200).json().getJsonArray("rows").getJsonObject(0);
+    assertEquals(Math.round(active * 10_000.0 / 17_790_100 / 2 * 10_000) / 10_000.0,
+        fortnight.getDouble("activePerTenThousandResidentsPerWeek"), 1e-9, "two weeks: half");
+
+    JsonObject byDepartment = api.get("/stats/ratings?from=2026-11-25&to=2026-12-01&groupBy=department")
+        .token(manager).send().expect(200).json().getJsonArray("rows").getJsonObject(0);
+    assertTrue(!byDepartment.containsKey("activePerTenThousandResidentsPerWeek"), "regions only");
+  }
 }
