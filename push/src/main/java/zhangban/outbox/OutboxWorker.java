@@ -65,6 +65,8 @@ public final class OutboxWorker<J extends OutboxJob> {
   private int rounds;
   private boolean again;
   private boolean stopping;
+  /** The last heartbeat sent, so that stopping waits for it before leaving. */
+  private Future<Void> lastBeat = Future.succeededFuture();
   private Promise<Void> drained;
   private final AtomicLong queueDepth = new AtomicLong();
   private final AtomicLong oldestPendingSeconds = new AtomicLong();
@@ -349,7 +351,10 @@ public final class OutboxWorker<J extends OutboxJob> {
    * database does not answer, the last share stands.
    */
   private Future<Void> heartbeat() {
-    return queue.heartbeat(pool, settings.workerId(), heartbeatMillis() * 3)
+    if (stopping) {
+      return Future.succeededFuture();
+    }
+    lastBeat = queue.heartbeat(pool, settings.workerId(), heartbeatMillis() * 3)
         .map(seen -> {
           long live = Math.max(1, seen);
           if (live != liveWorkers.getAndSet(live)) {
@@ -363,6 +368,7 @@ public final class OutboxWorker<J extends OutboxJob> {
           log.warn("Heartbeat failed: {}", err.toString());
           return Future.succeededFuture();
         });
+    return lastBeat;
   }
 
   private void measureQueue() {
@@ -387,6 +393,8 @@ public final class OutboxWorker<J extends OutboxJob> {
         .recover(err -> Future.succeededFuture())
         .compose(v -> queue.release(pool, settings.workerId(), clock.instant()))
         .recover(err -> Future.succeededFuture())
+        // a heartbeat still on its way would write the row back after leaving
+        .compose(v -> lastBeat)
         // the others take over its share at their next heartbeat
         .compose(v -> queue.leave(pool, settings.workerId()))
         .recover(err -> Future.succeededFuture())
