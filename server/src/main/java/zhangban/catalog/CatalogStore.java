@@ -99,10 +99,8 @@ public final class CatalogStore {
     return pool.preparedQuery(INSERT_DEPARTMENT)
         .execute(Tuple.of(in.getString("code"), in.getString("name"), in.getString("region"), in.getString("uscc"),
             in.getBoolean("usesExternalSystem", false)))
-        .recover(t -> Future.failedFuture(t instanceof io.vertx.pgclient.PgException pg && "23503".equals(pg.getSqlState())
-            ? ApiException.unprocessable("No region " + in.getString("region") + " (GET /regions).",
-                new JsonArray().add(ApiException.fieldError("/region", "Not a region of the tree.")))
-            : t))
+        .recover(t -> foreignKeyToUnprocessable(t, "No region " + in.getString("region") + " (GET /regions).",
+            "/region", "Not a region of the tree."))
         .map(rows -> {
           if (rows.size() == 0) {
             throw ApiException.conflict(ProblemType.DEPARTMENT_EXISTS, "A department with code " + in.getString("code") + " exists.");
@@ -187,9 +185,14 @@ public final class CatalogStore {
   }
 
   private static <T> Future<T> foreignKeyToUnprocessable(Throwable t) {
+    return foreignKeyToUnprocessable(t, "The department does not exist.", "/department", "No such department.");
+  }
+
+  /** A reference to a row that does not exist (23503) as a 422 on the field that named it; anything else as it is. */
+  private static <T> Future<T> foreignKeyToUnprocessable(Throwable t, String detail, String pointer, String message) {
     if (t instanceof PgException pg && "23503".equals(pg.getSqlState())) {
-      return Future.failedFuture(ApiException.unprocessable("The department does not exist.",
-          new JsonArray().add(ApiException.fieldError("/department", "No such department."))));
+      return Future.failedFuture(ApiException.unprocessable(detail,
+          new JsonArray().add(ApiException.fieldError(pointer, message))));
     }
     return Future.failedFuture(t);
   }

@@ -28,7 +28,7 @@ import zhangban.sms.PhoneVault;
  * transaction's own lifecycle to the provincial platform (docs/external-transactions.md).
  */
 public final class ExternalTransactions {
-  /** A stage reached at most this long after now is taken as now's (the integrator's clock may run ahead). */
+  /** A stage reached at most this long after now is accepted as given (the integrator's clock may run ahead). */
   private static final Duration CLOCK_SKEW = Duration.ofMinutes(5);
   /** Zhangban's own numbers (FilingService gives them at submission): never another system's. */
   private static final java.util.regex.Pattern ZHANGBAN_NUMBER = java.util.regex.Pattern.compile("^ZB[0-9]{16,27}$");
@@ -57,9 +57,6 @@ public final class ExternalTransactions {
     Instant at = Http.instant(in.getString("at"), "/at").truncatedTo(ChronoUnit.MICROS);
     if (at.isAfter(now.plus(CLOCK_SKEW))) {
       throw ApiException.invalid("/at", "Not in the future.");
-    }
-    if (client.window().isPresent() && !client.window().get().equals(in.getString("window"))) {
-      throw ApiException.forbidden("This client serves window " + client.window().get() + " only.");
     }
     JsonObject applicant = in.getJsonObject("applicant");
     Phone phone = phone(applicant.getString("mobile"));

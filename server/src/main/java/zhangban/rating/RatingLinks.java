@@ -133,18 +133,15 @@ public final class RatingLinks {
       RatingService.checkOpen(stage, a.getString("state"), a.getOffsetDateTime("window_ends_at"),
           a.getOffsetDateTime("reached_at"), now);
       Instant ends = a.getOffsetDateTime("window_ends_at").toInstant();
-      String token = newToken();
-      UUID id = UUID.randomUUID();
-      return pool.preparedQuery(CREATE).execute(Tuple.of(id, digest(token), applicationId, stage, channel, p.subject(),
-              Timestamps.utc(now), Timestamps.utc(ends)))
-          .map(v -> new JsonObject()
-              .put("id", id.toString())
+      return insert(pool, applicationId, stage, channel, p.subject(), now, ends)
+          .map(made -> new JsonObject()
+              .put("id", made.id().toString())
               .put("applicationId", applicationId.toString())
               .put("stage", stage)
               .put("channel", channel)
-              .put("token", token)
-              .put("url", url(token))
-              .put("qrUrl", publicBase.resolve("/public/rating-links/" + token + "/qr").toString())
+              .put("token", made.token())
+              .put("url", url(made.token()))
+              .put("qrUrl", publicBase.resolve("/public/rating-links/" + made.token() + "/qr").toString())
               .put("expiresAt", ends.toString()));
     });
   }
@@ -161,9 +158,18 @@ public final class RatingLinks {
    */
   static Future<String> issue(SqlClient tx, URI publicBase, UUID applicationId, String stage, String channel, String by,
                               Instant now, Instant ends) {
-    String token = newToken();
-    return tx.preparedQuery(CREATE).execute(Tuple.of(UUID.randomUUID(), digest(token), applicationId, stage, channel, by,
-        Timestamps.utc(now), Timestamps.utc(ends))).map(v -> url(publicBase, token));
+    return insert(tx, applicationId, stage, channel, by, now, ends).map(made -> url(publicBase, made.token()));
+  }
+
+  /** A link just made: its id, and its token, which only the one who made it ever holds. */
+  private record Made(UUID id, String token) {}
+
+  /** Makes a rating link (a fresh token, only its digest kept) for a stage of an application. */
+  private static Future<Made> insert(SqlClient c, UUID applicationId, String stage, String channel, String by,
+                                     Instant now, Instant ends) {
+    Made made = new Made(UUID.randomUUID(), newToken());
+    return c.preparedQuery(CREATE).execute(Tuple.of(made.id(), digest(made.token()), applicationId, stage, channel, by,
+        Timestamps.utc(now), Timestamps.utc(ends))).map(made);
   }
 
   /**

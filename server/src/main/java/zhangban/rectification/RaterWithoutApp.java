@@ -13,6 +13,4 @@ import java.util.UUID;
 @FunctionalInterface
 public interface RaterWithoutApp {
   Future<Void> replied(SqlClient tx, UUID ratingId, UUID applicationId, String itemName, Instant at);
-
-  RaterWithoutApp NONE = (tx, ratingId, applicationId, itemName, at) -> Future.succeededFuture();
 }
