@@ -87,6 +87,19 @@ public final class PhoneVault {
     return E164.matcher(n).matches() ? Optional.of(n) : Optional.empty();
   }
 
+  private static final Pattern NUMBER_IN_TEXT = Pattern.compile("\\+?[0-9][0-9 -]{5,18}[0-9]");
+
+  /**
+   * {@code text} (a provider's words about a message, say) with every run that could be a phone
+   * number masked, so that it may be kept and logged.
+   */
+  public static String scrub(String text) {
+    return text == null ? null : NUMBER_IN_TEXT.matcher(text).replaceAll(m -> {
+      String digits = m.group().replaceAll("[^0-9]", "");
+      return digits.length() < 7 ? m.group() : mask(m.group().startsWith("+") ? "+" + digits : digits);
+    });
+  }
+
   /** 138****1234: what anyone but the sending code sees. */
   public static String mask(String e164) {
     String digits = e164.startsWith("+86") ? e164.substring(3) : e164.replace("+", "");

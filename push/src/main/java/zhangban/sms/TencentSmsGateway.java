@@ -82,10 +82,12 @@ public final class TencentSmsGateway implements SmsGateway {
     if (err instanceof TencentCloudSDKException e && e.getErrorCode() != null && !e.getErrorCode().isEmpty()) {
       return classify(e.getErrorCode(), e.getMessage());
     }
-    return new Outcome.Retry("Unreachable", Optional.empty(), String.valueOf(err.getMessage()));
+    return new Outcome.Retry("Unreachable", Optional.empty(), PhoneVault.scrub(String.valueOf(err.getMessage())));
   }
 
-  static Outcome classify(String code, String message) {
+  /** What the provider said, with any number in its words masked: the outbox keeps and logs it. */
+  static Outcome classify(String code, String providerMessage) {
+    String message = PhoneVault.scrub(providerMessage);
     if (GONE.contains(code)) {
       return new Outcome.Gone(code, message);
     }

@@ -481,6 +481,7 @@ class KubernetesManifestsTest {
           .anyMatch(op -> op.getJsonArray("security", new io.vertx.core.json.JsonArray()).encode()
               .contains("smsCallbackKey"));
       if (path.startsWith("/public/rating-links/") || keyInQuery) {
+        assertFalse(routing.apply(example).isEmpty(), overlay + ": does not route " + path);
         routing.apply(example).forEach(r -> assertEquals("false", strings(map(r.ingress().body(), "metadata",
             "annotations")).get("nginx.ingress.kubernetes.io/enable-access-log"), r.ingress() + " logs " + path));
       }

@@ -157,8 +157,10 @@ class PlatformFailureTest {
     JsonObject dead = report(number, "application_received");
     assertEquals(1, dead.getInteger("attempts"), "a refusal is not retried");
     assertTrue(dead.getString("last_error").startsWith("http-400: "), dead.encode());
-    server.api.post("/admin/platform-reports/dead-letters/requeue").token(fx.admin())
-        .json(new JsonObject().put("ids", new JsonArray().add(dead.getLong("id")))).expect(200);
+    assertEquals(1, server.api.post("/admin/platform-reports/dead-letters/requeue").token(fx.admin())
+        .json(new JsonObject().put("ids", new JsonArray().add(dead.getLong("id")))).expect(200).json()
+        .getInteger("requeued"));
+    Poll.until("accepted once requeued", () -> "sent".equals(report(number, "application_received").getString("status")));
   }
 
   @Test

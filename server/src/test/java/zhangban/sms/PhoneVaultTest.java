@@ -26,6 +26,15 @@ class PhoneVaultTest {
   }
 
   @Test
+  void aProvidersWordsKeepNoNumberInClear() {
+    assertEquals("the number +8613812341234 is wrong".replace("+8613812341234", "138****1234"),
+        PhoneVault.scrub("the number +8613812341234 is wrong"));
+    assertEquals("手机号 138****1234 已退订", PhoneVault.scrub("手机号 138 1234 1234 已退订"));
+    assertEquals("template 200001, request 42", PhoneVault.scrub("template 200001, request 42"),
+        "runs shorter than a number's seven digits are left");
+  }
+
+  @Test
   void aNumberSealedOpensAndNoTwoSealsAreAlike() {
     PhoneVault v = vault(Map.of("k1", key(1)));
     String a = v.encrypt("+8613812341234");

@@ -16,6 +16,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Tencent Cloud SMS's SendSms API as a stub on loopback, for the real SDK to talk to: it keeps
  * every request (and its Authorization header) and answers Ok with a serial number, or the status
  * code set for a number ({@link #answer}); a code starting with "Error:" answers as an API error.
+ * Refusals name the number in their words, as a provider's may: what is kept of them must not.
  */
 public final class FakeSms implements AutoCloseable {
   private final Vertx vertx = Vertx.vertx();
@@ -36,12 +37,13 @@ public final class FakeSms implements AutoCloseable {
       String code = answers.getOrDefault(phone, "Ok");
       JsonObject response = new JsonObject().put("RequestId", "req-" + received.size());
       if (code.startsWith("Error:")) {
-        response.put("Error", new JsonObject().put("Code", code.substring(6)).put("Message", "the stub says " + code));
+        response.put("Error", new JsonObject().put("Code", code.substring(6))
+            .put("Message", "the stub says " + code + " for " + phone));
       } else {
         response.put("SendStatusSet", new JsonArray().add(new JsonObject()
             .put("SerialNo", "serial-" + serial.incrementAndGet())
             .put("PhoneNumber", phone).put("Fee", 1).put("SessionContext", in.getString("SessionContext", ""))
-            .put("Code", code).put("Message", "Ok".equals(code) ? "send success" : "the stub says " + code)
+            .put("Code", code).put("Message", "Ok".equals(code) ? "send success" : "the stub says " + code + " for " + phone)
             .put("IsoCode", "CN")));
       }
       req.response().putHeader("Content-Type", "application/json")
