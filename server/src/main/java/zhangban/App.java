@@ -55,6 +55,7 @@ import zhangban.http.ApiVerticle;
 import zhangban.http.ValidatorCachingContract;
 import zhangban.identity.BearerAuth;
 import zhangban.identity.BearerTokenHandler;
+import zhangban.identity.ManagerScopes;
 import zhangban.identity.DevTokens;
 import zhangban.identity.IdentityApi;
 import zhangban.identity.JwksKeys;
@@ -232,12 +233,16 @@ public final class App implements AutoCloseable {
         new JsonObject().put("devMode", config.devMode()).put("push", push.describe())
             .put("role", config.role().name().toLowerCase().replace('_', '-')),
         () -> reportAdmin.health().map(h -> new JsonObject().put("reporting", h)));
+    RegionStore regions = new RegionStore(pool);
+    StatsService statsService = new StatsService(statsPool, config.stats().goodLevels(), config.stats().minSample(),
+        clock, config.zone());
+    ManagerScopes managerScopes = new ManagerScopes(regions::scopeOf, config.jwt().managersWithoutRegionSeeAll());
     // a push-worker process serves health and metrics only; the other operations answer 501
     List<Consumer<RouterBuilder>> features = !config.role().servesApi() ? List.of(ops::mount) : List.of(
         ops::mount,
         new IdentityApi(pool, () -> Optional.ofNullable(devTokens.get()))::mount,
         new CatalogApi(catalog)::mount,
-        new RegionApi(new RegionStore(pool))::mount,
+        new RegionApi(regions)::mount,
         new CalendarApi(calendar)::mount,
         new FilingApi(filing, new Materials(filing, vertx), new Supervision(filing),
             new ExternalTransactions(filing, config.phones()), config.uploadsDir(), config.maxUploadBytes())::mount,
@@ -250,12 +255,11 @@ public final class App implements AutoCloseable {
             config.sms().sendsForReal() ? "Tencent Cloud SMS, app " + config.sms().sdkAppId().orElse("")
                 : "recording only (SMS_PROVIDER=recording): messages are kept, not sent"))::mount,
         new CaseApi(cases)::mount,
-        new StatsApi(new StatsService(statsPool, config.stats().goodLevels(), config.stats().minSample(), clock,
-            config.zone()), new Exports(statsPool, config.zone()))::mount);
+        new StatsApi(statsService, new Exports(statsPool, config.zone()))::mount);
 
     Future<?> started = zhangban.api.Contract.load(vertx).map(ValidatorCachingContract::new)
         .compose(contract -> vertx.deployVerticle(
-            () -> new ApiVerticle(config, contract, new BearerTokenHandler(new BearerAuth(verifier), "zhangban"),
+            () -> new ApiVerticle(config, contract, new BearerTokenHandler(new BearerAuth(verifier), "zhangban", managerScopes),
                 features, WebPages::mount,
                 migrated::get),
             new DeploymentOptions().setInstances(config.httpInstances())))

@@ -75,7 +75,7 @@ class RestartTest {
       items = first.count("select count(*) from service_item");
       applications = first.count("select count(*) from application");
       ratings = first.count("select count(*) from rating");
-      assertEquals(16, demoUsers);
+      assertEquals(17, demoUsers);
       assertEquals(361, applications, "the demo history and the one filed here");
       assertTrue(ratings > 250, "the demo history is rated: " + ratings);
       assertEquals(ratings, first.count("select coalesce(sum(active + defaulted + excluded_count), 0) from stat_rollup"

@@ -185,7 +185,8 @@ public record Config(
       List<String> audiences,
       long clockSkewSeconds,
       long jwksMinRefetchSeconds,
-      long maxLifetimeSeconds) {}
+      long maxLifetimeSeconds,
+      boolean managersWithoutRegionSeeAll) {}
 
   public static final String FIREBASE_JWKS =
       "https://www.googleapis.com/service_accounts/v1/jwk/securetoken@system.gserviceaccount.com";
@@ -224,7 +225,12 @@ public record Config(
         audiences,
         e.integer("JWT_CLOCK_SKEW_SECONDS", 60),
         e.integer("JWKS_MIN_REFETCH_SECONDS", 30),
-        e.integer("JWT_MAX_LIFETIME_SECONDS", 24 * 3600));
+        e.integer("JWT_MAX_LIFETIME_SECONDS", 24 * 3600),
+        switch (e.str("MANAGER_WITHOUT_REGION", "deny")) {
+          case "deny" -> false;
+          case "all" -> true;
+          default -> throw new IllegalArgumentException("MANAGER_WITHOUT_REGION must be deny or all");
+        });
     if (jwt.maxLifetimeSeconds() < 60) {
       throw new IllegalArgumentException("JWT_MAX_LIFETIME_SECONDS must be at least 60, got " + jwt.maxLifetimeSeconds());
     }

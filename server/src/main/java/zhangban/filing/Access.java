@@ -8,8 +8,8 @@ import zhangban.identity.Role;
 
 /**
  * Object-level authorization. A citizen sees their own applications, an enterprise member those of
- * their enterprise, an officer those of their department (never drafts), a manager all (never
- * drafts). Whoever may not see an application is told it does not exist.
+ * their enterprise, an officer those of their department (never drafts), a manager those of their
+ * region's departments (never drafts). Whoever may not see an application is told it does not exist.
  */
 final class Access {
   private Access() {}
@@ -35,7 +35,7 @@ final class Access {
     if (a.state == ApplicationState.DRAFT) {
       return false;
     }
-    return p.has(Role.MANAGER) || (p.has(Role.OFFICER) && isDepartmentOf(p, a));
+    return p.managesDepartment(a.department) || (p.has(Role.OFFICER) && isDepartmentOf(p, a));
   }
 
   static boolean mayAct(Principal p, ApplicationRow a, Action action) {

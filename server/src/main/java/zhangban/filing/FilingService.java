@@ -134,7 +134,8 @@ public final class FilingService {
       afterAt = after.at();
       afterId = after.id();
     }
-    FilingStore.ListQuery q = new FilingStore.ListQuery(scopeSubject, scopeUscc, department, includeDrafts,
+    FilingStore.ListQuery q = new FilingStore.ListQuery(scopeSubject, scopeUscc, department, p.regionDepartments(),
+        includeDrafts,
         f.state().orElse(null), f.item().orElse(null), f.source().orElse(null), today(), f.warning().orElse(null),
         afterAt, afterId,
         f.limit() + 1);

@@ -129,8 +129,8 @@ final class FilingStore {
       "delete from application_material where application_id = $1 and material_code = $2";
 
   /** Filters of a list query; a null scope field means "not restricted by it". */
-  record ListQuery(String scopeSubject, String scopeUscc, String department, boolean includeDrafts,
-                   String state, String item, String source, LocalDate today, String warning,
+  record ListQuery(String scopeSubject, String scopeUscc, String department, String[] regionDepartments,
+                   boolean includeDrafts, String state, String item, String source, LocalDate today, String warning,
                    OffsetDateTime afterCreatedAt, UUID afterId, int limit) {}
 
   Future<Optional<ApplicationRow>> byId(SqlClient c, UUID id) {
@@ -177,6 +177,9 @@ final class FilingStore {
     }
     if (q.department() != null) {
       sql.add("and a.department = ?", q.department());
+    }
+    if (q.regionDepartments() != null) {
+      sql.add("and a.department = any(?)", (Object) q.regionDepartments());
     }
     if (!q.includeDrafts()) {
       sql.add("and a.state <> 'draft'");

@@ -11,7 +11,10 @@ import zhangban.http.ApiException;
 import zhangban.identity.Principal;
 import zhangban.identity.Role;
 
-/** Overdue supervision (电子监察): yellow and red applications per department, for managers. */
+/**
+ * Overdue supervision (电子监察): yellow and red applications per department, for managers, on day
+ * $1, of department $2 when given, of the manager's region's departments $3 when given.
+ */
 public final class Supervision {
   private static final String COUNTS = """
       select d.code, d.name,
@@ -20,7 +23,7 @@ public final class Supervision {
              count(a.id) filter (where application_warning(a, $1::date) = 'red') as red
       from department d
       left join application a on a.department = d.code and a.state in ('accepted', 'in_review', 'approved')
-      where ($2::text is null or d.code = $2)
+      where ($2::text is null or d.code = $2) and ($3::text[] is null or d.code = any($3))
       group by d.code, d.name
       order by red desc, yellow desc, d.code
       """;
@@ -29,7 +32,7 @@ public final class Supervision {
       from application a
       join service_item_version v on v.item_code = a.item_code and v.version = a.item_version
       where a.state in ('accepted', 'in_review', 'approved') and $1::date > a.deadline
-        and ($2::text is null or a.department = $2)
+        and ($2::text is null or a.department = $2) and ($3::text[] is null or a.department = any($3))
       order by a.deadline, a.id
       limit 500
       """;
@@ -44,8 +47,9 @@ public final class Supervision {
     if (!p.has(Role.MANAGER)) {
       throw ApiException.forbidden("Overdue supervision is for managers.");
     }
+    p.departmentScope(department, "supervision");
     LocalDate today = filing.today();
-    Tuple args = Tuple.of(today, department.orElse(null));
+    Tuple args = Tuple.of(today, department.orElse(null), p.regionDepartments());
     return filing.pool().preparedQuery(COUNTS).execute(args).compose(counts ->
         filing.pool().preparedQuery(RED).execute(args).map(red -> {
           JsonArray departments = new JsonArray();

@@ -10,18 +10,29 @@ import io.vertx.ext.web.handler.impl.JWTAuthHandlerImpl;
 /**
  * The stock bearer handler, except that a malformed credential (an Authorization header without a
  * token, a token with characters or segments a JWS cannot have) is answered 401 like every other
- * unusable token, not 400: the caller has no valid bearer token, which is what 401 says.
+ * unusable token, not 400: the caller has no valid bearer token, which is what 401 says. A
+ * manager's region is looked up here, so every handler sees the caller with their scope.
  */
 public final class BearerTokenHandler extends JWTAuthHandlerImpl {
-  public BearerTokenHandler(JWTAuth auth, String realm) {
+  private final ManagerScopes scopes;
+
+  public BearerTokenHandler(JWTAuth auth, String realm, ManagerScopes scopes) {
     super(auth, realm);
+    this.scopes = scopes;
   }
 
+  /** Verifies the token, then settles who the caller is, a manager's scope included. */
   @Override
   public Future<User> authenticate(RoutingContext context) {
     return super.authenticate(context).recover(err -> Future.failedFuture(
         err instanceof HttpException http && http.getStatusCode() == 400
             ? new HttpException(401, new TokenVerifier.InvalidToken("The Authorization header carries no usable bearer token."))
-            : err));
+            : err))
+        .compose(user -> scopes.resolve(Principal.fromClaims(user.attributes().getJsonObject("claims")))
+            .recover(err -> Future.failedFuture(new HttpException(503, err)))
+            .map(p -> {
+              Principal.remember(context, p);
+              return user;
+            }));
   }
 }

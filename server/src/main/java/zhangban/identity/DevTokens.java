@@ -115,6 +115,7 @@ public final class DevTokens {
         .claim("roles", user.roles());
     user.department().ifPresent(d -> claims.claim("dept", d));
     user.uscc().ifPresent(u -> claims.claim("uscc", u));
+    user.region().ifPresent(r -> claims.claim("region", r));
     SignedJWT jwt = new SignedJWT(
         new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(key.getKeyID()).type(JOSEObjectType.JWT).build(),
         claims.build());
@@ -128,13 +129,15 @@ public final class DevTokens {
 
   /** A demo user a token can be issued for. */
   public record DemoUser(String id, String name, java.util.List<String> roles,
-                         java.util.Optional<String> department, java.util.Optional<String> uscc) {
+                         java.util.Optional<String> department, java.util.Optional<String> uscc,
+                         java.util.Optional<String> region) {
     public io.vertx.core.json.JsonObject toJson() {
       return new io.vertx.core.json.JsonObject()
           .put("id", id).put("name", name)
           .put("roles", new io.vertx.core.json.JsonArray(roles))
           .put("department", department.orElse(null))
-          .put("uscc", uscc.orElse(null));
+          .put("uscc", uscc.orElse(null))
+          .put("region", region.orElse(null));
     }
   }
 }

@@ -14,8 +14,8 @@ import zhangban.http.Http;
 
 /** {@code /me}, and the demo-token endpoints that exist only in DEV_MODE. */
 public final class IdentityApi {
-  private static final String DEMO_USERS = "select id, name, roles, department, uscc from demo_user order by id";
-  private static final String DEMO_USER = "select id, name, roles, department, uscc from demo_user where id = $1";
+  private static final String DEMO_USERS = "select id, name, roles, department, uscc, region from demo_user order by id";
+  private static final String DEMO_USER = "select id, name, roles, department, uscc, region from demo_user where id = $1";
 
   private final Pool pool;
   /** Present in DEV_MODE once start-up has read the key. */
@@ -63,6 +63,7 @@ public final class IdentityApi {
 
   private static DevTokens.DemoUser demoUser(Row r) {
     return new DevTokens.DemoUser(r.getString("id"), r.getString("name"), List.of(r.getArrayOfStrings("roles")),
-        Optional.ofNullable(r.getString("department")), Optional.ofNullable(r.getString("uscc")));
+        Optional.ofNullable(r.getString("department")), Optional.ofNullable(r.getString("uscc")),
+        Optional.ofNullable(r.getString("region")));
   }
 }

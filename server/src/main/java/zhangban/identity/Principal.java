@@ -13,17 +13,24 @@ import zhangban.http.ProblemType;
 /**
  * The authenticated caller. {@code department} is set for officers and integration clients,
  * {@code uscc} (统一社会信用代码) for enterprise members; {@code hall} and {@code window} for an
- * integration client that is a hall's system ({@code hall}) or one window's rating tablet (both).
+ * integration client that is a hall's system ({@code hall}) or one window's rating tablet (both);
+ * {@code region} for a manager, whose {@code scope} ({@link ManagerScopes}) is the departments of
+ * that region's subtree.
  */
 public record Principal(String subject, Optional<String> name, Set<Role> roles,
                         Optional<String> department, Optional<String> uscc, Optional<String> hall,
-                        Optional<String> window) {
+                        Optional<String> window, Optional<String> region, Scope scope) {
   private static final String KEY = "zhangban.principal";
 
   /** The authenticated caller; the contract's security requirement guarantees one on protected operations. */
   public static Principal of(RoutingContext rc) {
     return optional(rc).orElseThrow(() -> new ApiException(ProblemType.UNAUTHORIZED,
         "A valid bearer token is required.", null));
+  }
+
+  /** Makes {@code p} the caller of this request (the bearer handler, once the manager's scope is known). */
+  static void remember(RoutingContext rc, Principal p) {
+    rc.put(KEY, p);
   }
 
   /** The caller, if the request carried a valid bearer token. */
@@ -43,11 +50,15 @@ public record Principal(String subject, Optional<String> name, Set<Role> roles,
 
   /**
    * The department whose {@code work} (statistics, cases, the queue) a staff caller may see when
-   * asking for {@code asked}: any for a manager (none asked: all), an officer's own (another is
-   * 403); anyone else is 403.
+   * asking for {@code asked}: one of their region's for a manager (none asked: all of them, which
+   * {@link #regionDepartments} narrows to), an officer's own (another is 403); anyone else is 403.
    */
   public Optional<String> departmentScope(Optional<String> asked, String work) {
     if (has(Role.MANAGER)) {
+      if (asked.isPresent() && !scope.covers(asked.get())) {
+        throw ApiException.forbidden("Department " + asked.get() + " is outside your region; you see the " + work
+            + " of region " + region.orElse("?") + " only.");
+      }
       return asked;
     }
     if (has(Role.OFFICER)) {
@@ -58,6 +69,38 @@ public record Principal(String subject, Optional<String> name, Set<Role> roles,
       return Optional.of(own);
     }
     throw ApiException.forbidden("Only officers and managers see " + work + ".");
+  }
+
+  /**
+   * The departments of a manager's region as a statement's parameter ({@code $n::text[] is null or
+   * department = any($n)}): null for a manager who sees every department, and for everyone else,
+   * whose reads are narrowed by their department or subject instead.
+   */
+  public String[] regionDepartments() {
+    return has(Role.MANAGER) ? scope.parameter() : null;
+  }
+
+  /** Whether this caller is a manager whose region covers {@code department}. */
+  public boolean managesDepartment(String department) {
+    return has(Role.MANAGER) && scope.covers(department);
+  }
+
+  /** A manager who sees every department: of a province, or without a region where so configured. */
+  public boolean managesEverything() {
+    return has(Role.MANAGER) && scope.isAll();
+  }
+
+  /** This caller with the departments its region covers, once they have been looked up. */
+  public Principal withScope(Scope resolved) {
+    return new Principal(subject, name, roles, department, uscc, hall, window, region, resolved);
+  }
+
+  /** This caller without the manager role: a manager whose region could not be resolved sees nothing. */
+  public Principal withoutManagerRole() {
+    Set<Role> rest = EnumSet.noneOf(Role.class);
+    rest.addAll(roles);
+    rest.remove(Role.MANAGER);
+    return new Principal(subject, name, rest, department, uscc, hall, window, Optional.empty(), Scope.NONE);
   }
 
   /**
@@ -94,13 +137,15 @@ public record Principal(String subject, Optional<String> name, Set<Role> roles,
         .put("name", name.orElse(null))
         .put("roles", rs)
         .put("department", department.orElse(null))
-        .put("uscc", uscc.orElse(null));
+        .put("uscc", uscc.orElse(null))
+        .put("region", region.orElse(null));
   }
 
   /**
    * Reads roles from verified claims. A token without {@code roles} is a citizen (a Firebase phone
    * user, say). An officer or integration client without {@code dept}, or an enterprise member
-   * without {@code uscc}, does not get that role: it could not be scoped.
+   * without {@code uscc}, does not get that role: it could not be scoped. A manager sees nothing
+   * until {@link ManagerScopes} has looked up their {@code region}.
    */
   public static Principal fromClaims(JsonObject claims) {
     Set<Role> roles = EnumSet.noneOf(Role.class);
@@ -128,7 +173,8 @@ public record Principal(String subject, Optional<String> name, Set<Role> roles,
     Optional<String> name = Optional.ofNullable(claims.getValue("name")).filter(String.class::isInstance).map(String.class::cast);
     Optional<String> hall = text(claims, "hall").filter(h -> roles.contains(Role.INTEGRATION));
     Optional<String> window = text(claims, "window").filter(w -> hall.isPresent());
-    return new Principal(claims.getString("sub"), name, roles, dept, uscc, hall, window);
+    Optional<String> region = text(claims, "region").filter(r -> roles.contains(Role.MANAGER) && r.matches("[0-9]{6}"));
+    return new Principal(claims.getString("sub"), name, roles, dept, uscc, hall, window, region, Scope.NONE);
   }
 
   private static Optional<String> text(JsonObject claims, String name) {

@@ -47,7 +47,10 @@ public final class Notifier implements ApplicationEvents {
 
   /**
    * One notice ($1–$5) to its recipients: user $6 when $7 is 'user', the officers of department $6
-   * when 'officers', every manager when 'managers' (the branches not taken are skipped when the
+   * when 'officers', the managers whose region covers department $6 (or who see every department)
+   * when 'managers', the managers of region $6 when 'region-managers' (a province's also reach the
+   * managers who see every department without a region)
+   * (the branches not taken are skipped when the
    * statement starts). Writes their inbox entries and answers beside each the user's preferences,
    * active devices and unread count, in one round trip whatever the number of recipients. The
    * entries written here are not yet visible to the count (one snapshot per statement), so the
@@ -59,7 +62,14 @@ public final class Notifier implements ApplicationEvents {
         union all
         select subject from officer_directory where $7::text = 'officers' and department = $6::text
         union all
-        select subject from manager_directory where $7::text = 'managers'),
+        select subject from manager_directory
+        where $7::text = 'managers'
+          and (sees_all or region in (select region from department_region_at where department = $6::text))
+        union all
+        select subject from manager_directory
+        where $7::text = 'region-managers'
+          and (region = $6::text
+               or (region is null and sees_all and (select level from region where code = $6::text) = 'province'))),
       entry as (
         insert into notification (id, user_subject, kind, category, application_id, params, created_at)
         select gen_random_uuid(), subject, $1::text, $2::text, $3::uuid, $4::jsonb, $5::timestamptz from recipient
@@ -126,9 +136,14 @@ public final class Notifier implements ApplicationEvents {
     return fanOut(tx, "officers", template, department);
   }
 
-  /** Notifies every manager who uses the app. */
-  public Future<Void> notifyManagers(SqlClient tx, Notice template) {
-    return fanOut(tx, "managers", template, null);
+  /** Notifies every manager who uses the app and whose region covers {@code department}. */
+  public Future<Void> notifyManagers(SqlClient tx, String department, Notice template) {
+    return fanOut(tx, "managers", template, department);
+  }
+
+  /** Notifies every manager of {@code region} who uses the app. */
+  public Future<Void> notifyRegionManagers(SqlClient tx, String region, Notice template) {
+    return fanOut(tx, "region-managers", template, region);
   }
 
   /**

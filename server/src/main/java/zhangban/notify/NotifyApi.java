@@ -25,8 +25,9 @@ public final class NotifyApi {
       """;
   /** Managers who registered a device get escalations of overdue cases and appeals to decide. */
   private static final String MANAGER_UPSERT = """
-      insert into manager_directory (subject, name, updated_at) values ($1, $2, $3)
-      on conflict (subject) do update set name = excluded.name, updated_at = excluded.updated_at
+      insert into manager_directory (subject, name, updated_at, region, sees_all) values ($1, $2, $3, $4, $5)
+      on conflict (subject) do update set name = excluded.name, updated_at = excluded.updated_at,
+        region = excluded.region, sees_all = excluded.sees_all
       """;
   private final Pool pool;
   private final Devices devices;
@@ -63,7 +64,8 @@ public final class NotifyApi {
               : Future.succeededFuture(device))
           .compose(device -> p.has(Role.MANAGER)
               ? tx.preparedQuery(MANAGER_UPSERT).execute(Tuple.of(p.subject(), p.name().orElse(null),
-                  clock.instant().atOffset(java.time.ZoneOffset.UTC))).map(device)
+                  clock.instant().atOffset(java.time.ZoneOffset.UTC), p.region().orElse(null), p.managesEverything()))
+                  .map(device)
               : Future.succeededFuture(device)));
     }));
     b.getRoute("unregisterDevice").addHandler(rc -> {

@@ -795,7 +795,7 @@ public final class RatingService {
 
   private static boolean canSee(Principal p, Row r) {
     return p.subject().equals(r.getString("rater_subject"))
-        || p.has(Role.MANAGER)
+        || p.managesDepartment(r.getString("department"))
         || (p.has(Role.OFFICER) && p.department().equals(Optional.of(r.getString("department"))));
   }
 

@@ -110,7 +110,7 @@ public final class CaseScheduler extends PeriodicJob {
               .compose(v -> audit.record(tx, r.getUUID("rating_id"), caseId, "escalated", Audit.SYSTEM, Audit.SYSTEM,
                   null, new JsonObject().put("deadline", r.getString("deadline"))
                       .put("due", r.getLocalDate("due_on").toString()), now))
-              .compose(v -> notifier.notifyManagers(tx, notice));
+              .compose(v -> notifier.notifyManagers(tx, r.getString("department"), notice));
         }));
   }
 

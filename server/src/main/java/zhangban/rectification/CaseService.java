@@ -62,11 +62,12 @@ public final class CaseService implements Rectification {
   /**
    * A queue of cases, newest first, on day $1: each filter applies when its parameter is given
    * (department $2, state $3, warning $4 as the database function {@code
-   * rectification_case_warning} tells it, appeal state $5, escalated $6), then the page after the
-   * cursor ($7, $8), at most $9 rows.
+   * rectification_case_warning} tells it, appeal state $5, escalated $6, a manager's region's
+   * departments $10), then the page after the cursor ($7, $8), at most $9 rows.
    */
   private static final String LIST = SELECT + """
       where ($2::text is null or c.department = $2)
+        and ($10::text[] is null or c.department = any($10))
         and ($3::text is null or c.state = $3)
         and ($4::text is null or rectification_case_warning(c, $1) = $4)
         and ($5::text is null or c.appeal_state = $5)
@@ -164,7 +165,7 @@ public final class CaseService implements Rectification {
     Tuple args = Tuple.of(today, department, f.state().orElse(null), f.warning().orElse(null),
         f.appeal().orElse(null), f.escalated().orElse(null))
         .addValue(after == null ? null : after.at()).addValue(after == null ? null : after.id())
-        .addValue(f.limit() + 1);
+        .addValue(f.limit() + 1).addValue(p.regionDepartments());
     return pool.preparedQuery(LIST).execute(args).map(rows -> {
       List<JsonObject> items = new ArrayList<>();
       String next = null;
@@ -191,7 +192,7 @@ public final class CaseService implements Rectification {
     String sql = lock ? BY_ID_FOR_UPDATE : BY_ID;
     return c.preparedQuery(sql).execute(Tuple.of(today(), id)).map(rows -> {
       Row r = rows.size() == 0 ? null : rows.iterator().next();
-      if (r == null || !(p.has(Role.MANAGER) || isDepartmentOf(p, r))) {
+      if (r == null || !(p.managesDepartment(r.getString("department")) || isDepartmentOf(p, r))) {
         throw ApiException.notFound("No rectification case " + id + ".");
       }
       return r;
@@ -301,7 +302,7 @@ public final class CaseService implements Rectification {
               in.getString("explanation"), new JsonObject().put("reason", in.getString("reason")), now))
           .compose(v -> rollups.rating(tx, c.getUUID("rating_id"), Rollups.Delta.of("appeals_filed", 1)))
           .compose(v -> itemName(tx, c.getUUID("application_id")))
-          .compose(item -> notifier.notifyManagers(tx, caseNotice("appeal_filed", id, c.getUUID("application_id"),
+          .compose(item -> notifier.notifyManagers(tx, c.getString("department"), caseNotice("appeal_filed", id, c.getUUID("application_id"),
               c.getString("application_number"), item, new JsonObject(), false, now)));
     });
   }
@@ -384,7 +385,7 @@ public final class CaseService implements Rectification {
     if (department && !state.equals("closed") && "none".equals(c.getString("appeal_state"))) {
       out.add("appeal");
     }
-    if (p.has(Role.MANAGER) && "pending".equals(c.getString("appeal_state"))) {
+    if (p.managesDepartment(c.getString("department")) && "pending".equals(c.getString("appeal_state"))) {
       out.add("decide_appeal");
     }
     return out;

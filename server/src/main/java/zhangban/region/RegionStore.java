@@ -7,7 +7,10 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import zhangban.http.ApiException;
+import zhangban.identity.Scope;
 
 /**
  * The province's regions (行政区划, GB/T 2260) as a tree: each a level below its parent, so no
@@ -32,6 +35,14 @@ public final class RegionStore {
         population = excluded.population
       returning code, parent, name, level, population
       """;
+  /**
+   * Region $1's level and the departments of its subtree (department_region_at names each
+   * department with its region and the regions above it).
+   */
+  private static final String SCOPE = """
+      select r.level, array(select department from department_region_at where region = r.code) as departments
+      from region r where r.code = $1
+      """;
   /** The level a region's parent has. */
   private static final Map<String, String> PARENT_LEVEL = Map.of("city", "province", "county", "city");
 
@@ -46,6 +57,22 @@ public final class RegionStore {
       JsonArray items = new JsonArray();
       rows.forEach(r -> items.add(json(r)));
       return new JsonObject().put("items", items);
+    });
+  }
+
+  /**
+   * What a manager of {@code code} sees: every department for a province (one deployment serves one
+   * province, so that includes a department not yet given its region), the departments of its
+   * subtree otherwise; empty if there is no such region.
+   */
+  public Future<Optional<Scope>> scopeOf(String code) {
+    return pool.preparedQuery(SCOPE).execute(Tuple.of(code)).map(rows -> {
+      if (rows.size() == 0) {
+        return Optional.empty();
+      }
+      Row r = rows.iterator().next();
+      return Optional.of(r.getString("level").equals("province") ? Scope.ALL
+          : Scope.of(Set.copyOf(java.util.Arrays.asList(r.getArrayOfStrings("departments")))));
     });
   }
 

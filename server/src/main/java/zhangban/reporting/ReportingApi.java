@@ -49,8 +49,8 @@ public final class ReportingApi {
 
   private static void requireReader(RoutingContext rc) {
     Principal p = Principal.of(rc);
-    if (!p.has(Role.ADMIN) && !p.has(Role.MANAGER)) {
-      throw ApiException.forbidden("Platform reporting is for managers and administrators.");
+    if (!p.has(Role.ADMIN) && !p.managesEverything()) {
+      throw ApiException.forbidden("Platform reporting is for administrators and the province's managers.");
     }
   }
 

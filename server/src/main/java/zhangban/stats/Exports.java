@@ -33,6 +33,7 @@ public final class Exports {
              r.excluded_reason, r.follow_up, r.rated_at, c.state as case_state, c.close_reason
       from rating r left join rectification_case c on c.rating_id = r.id
       where r.rated_at >= $1 and r.rated_at < $2 and ($3::text is null or r.department = $3)
+        and ($4::text[] is null or r.department = any($4))
       order by r.rated_at, r.id
       """;
   static final List<String> STATS_COLUMNS = List.of("group", "group_name", "bucket", "invited", "active", "defaulted",
@@ -78,10 +79,14 @@ public final class Exports {
     response.end();
   }
 
-  /** Streams the ratings of [from, to] (Shanghai days) to {@code response}; answers when all were written. */
-  public Future<Void> ratings(HttpServerResponse response, LocalDate from, LocalDate to, Optional<String> department) {
+  /**
+   * Streams the ratings of [from, to] (Shanghai days) of {@code department} when given, of {@code
+   * regionDepartments} when not null, to {@code response}; answers when all were written.
+   */
+  public Future<Void> ratings(HttpServerResponse response, LocalDate from, LocalDate to, Optional<String> department,
+                              String[] regionDepartments) {
     Tuple args = Tuple.of(from.atStartOfDay(zone).toOffsetDateTime(), to.plusDays(1).atStartOfDay(zone).toOffsetDateTime(),
-        department.orElse(null));
+        department.orElse(null), regionDepartments);
     return pool.withTransaction(conn -> conn.prepare(RATINGS).compose(ps -> {
       Promise<Void> done = Promise.promise();
       RowStream<Row> stream = ps.createStream(FETCH, args);

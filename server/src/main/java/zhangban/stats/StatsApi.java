@@ -35,13 +35,17 @@ public final class StatsApi {
       return stats.ranking(date(rc, "from"), date(rc, "to"), Http.query(rc, "by").orElseThrow(),
           Http.query(rc, "order").orElse("best"), Http.queryInt(rc, "limit").orElse(10), Http.queryInt(rc, "minSample"),
           stats.scope(p, Http.query(rc, "department")), Http.query(rc, "channel"),
-          Http.query(rc, "regionLevel").orElse("city"));
+          Http.query(rc, "regionLevel").orElse("city"), p.regionDepartments());
     }));
-    b.getRoute("getPoorRatingTags").addHandler(Http.json(200, rc -> stats.poorTags(date(rc, "from"), date(rc, "to"),
-        Http.queryInt(rc, "limit").orElse(10), stats.scope(Principal.of(rc), Http.query(rc, "department")),
-        Http.query(rc, "channel"))));
-    b.getRoute("getRectificationStats").addHandler(Http.json(200, rc -> stats.rectification(
-        stats.scope(Principal.of(rc), Http.query(rc, "department")))));
+    b.getRoute("getPoorRatingTags").addHandler(Http.json(200, rc -> {
+      Principal p = Principal.of(rc);
+      return stats.poorTags(date(rc, "from"), date(rc, "to"), Http.queryInt(rc, "limit").orElse(10),
+          stats.scope(p, Http.query(rc, "department")), Http.query(rc, "channel"), p.regionDepartments());
+    }));
+    b.getRoute("getRectificationStats").addHandler(Http.json(200, rc -> {
+      Principal p = Principal.of(rc);
+      return stats.rectification(stats.scope(p, Http.query(rc, "department")), p.regionDepartments());
+    }));
     b.getRoute("exportRatings").addHandler(rc -> {
       Principal p = Principal.of(rc);
       if (!p.has(Role.MANAGER)) {
@@ -50,7 +54,8 @@ public final class StatsApi {
       LocalDate from = date(rc, "from");
       LocalDate to = date(rc, "to");
       StatsService.checkRange(from, to);
-      exports.ratings(rc.response(), from, to, Http.query(rc, "department")).onFailure(err -> {
+      exports.ratings(rc.response(), from, to, stats.scope(p, Http.query(rc, "department")), p.regionDepartments())
+          .onFailure(err -> {
         if (!rc.response().headWritten()) {
           rc.fail(err);
         }
@@ -62,7 +67,7 @@ public final class StatsApi {
     Principal p = Principal.of(rc);
     return new StatsService.Query(date(rc, "from"), date(rc, "to"), Http.query(rc, "groupBy").orElse("none"),
         Http.query(rc, "bucket").orElse("none"), stats.scope(p, Http.query(rc, "department")), Http.query(rc, "channel"),
-        Http.query(rc, "regionLevel").orElse("city"));
+        Http.query(rc, "regionLevel").orElse("city"), p.regionDepartments());
   }
 
   private static LocalDate date(RoutingContext rc, String name) {

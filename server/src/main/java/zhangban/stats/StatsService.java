@@ -30,7 +30,8 @@ public final class StatsService {
   static final int MAX_RANGE_DAYS = 3 * 366;
 
   /**
-   * The indicators of a range ($1–$10, {@link Periods#params}), per group ($11: none, department,
+   * The indicators of a range ($1–$10, {@link Periods#params}) of a manager's region's departments
+   * ($14, all when null), per group ($11: none, department,
    * channel, region — the departments' region at level $13, added up from the department rows — or
    * the key of the dimension: item or officer) and bucket ($12: none, day, week, month). The
    * departments' regions are read once, as a materialized CTE that is empty unless grouping by
@@ -58,6 +59,7 @@ public final class StatsService {
              sum(r.follow_up_sum::int4) as follow_up_sum
       from stat_rollup_range($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) r
       left join region_of g on g.department = r.department
+      where $14::text[] is null or r.department = any($14)
       group by 1, 2
       order by 2 nulls first, 1 nulls first
       """;
@@ -66,7 +68,8 @@ public final class StatsService {
    * Groups of a range ($1–$10) ranked by 好评率, the share of active ratings at the good levels
    * ($13), best or worst first ($14), then by the number of active ratings: the groups ($11:
    * department, channel, or the key of the dimension; officers known by name only) with at least
-   * $12 active ratings, at most $15; for region, the departments' region at level $16.
+   * $12 active ratings, at most $15; for region, the departments' region at level $16; of a
+   * manager's region's departments ($17, all when null).
    */
   private static final String RANKING = """
       with region_of as materialized (
@@ -83,7 +86,7 @@ public final class StatsService {
                sum(r.follow_up_sum::int4) as follow_up_sum
         from stat_rollup_range($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) r
         left join region_of rg on rg.department = r.department
-        where not ($11::text = 'officer' and r.key = '')
+        where not ($11::text = 'officer' and r.key = '') and ($17::text[] is null or r.department = any($17))
         group by 1
         having sum(r.active::int4) >= $12) g
       cross join lateral (
@@ -96,10 +99,14 @@ public final class StatsService {
       limit $15
       """;
 
-  /** The reasons named in counted poor ratings of a range ($1–$6), most named first, at most $7. */
+  /**
+   * The reasons named in counted poor ratings of a range ($1–$6) of a manager's region's
+   * departments ($8, all when null), most named first, at most $7.
+   */
   private static final String POOR_TAGS = """
       select r.tag, sum(r.poor::int4) as n
       from stat_tag_rollup_range($1, $2, $3, $4, $5, $6) r
+      where $8::text[] is null or r.department = any($8)
       group by 1
       having sum(r.poor::int4) > 0
       order by 2 desc, 1
@@ -108,20 +115,23 @@ public final class StatsService {
 
   /**
    * Rectification cases on day $1 counted by department, state, warning, appeal state and
-   * escalation, of department $2 when given.
+   * escalation, of department $2 when given, of a manager's region's departments $3 when given.
    */
   private static final String CASES = """
       select c.department, d.name, c.state, rectification_case_running(c) as running,
              rectification_case_warning(c, $1::date) as warning, c.appeal_state,
              c.escalated_at is not null as escalated, count(*)::bigint as n
       from rectification_case c join department d on d.code = c.department
-      where $2::text is null or c.department = $2
+      where ($2::text is null or c.department = $2) and ($3::text[] is null or c.department = any($3))
       group by 1, 2, 3, 4, 5, 6, 7
       """;
 
-  /** What a statistic covers. {@code department} is already the caller's scope. */
+  /**
+   * What a statistic covers. {@code department} is already the caller's scope; {@code
+   * regionDepartments} a manager's region's departments (null: every department).
+   */
   public record Query(LocalDate from, LocalDate to, String groupBy, String bucket, Optional<String> department,
-                      Optional<String> channel, String regionLevel) {}
+                      Optional<String> channel, String regionLevel, String[] regionDepartments) {}
 
   private final Pool pool;
   private final Set<Integer> goodLevels;
@@ -222,7 +232,7 @@ public final class StatsService {
     String dim = dim(q.groupBy());
     List<Object> params = periods(dim, q.from(), q.to(), dayRows, q.bucket().equals("none"), q.channel())
         .params(dim, q.department(), q.channel());
-    params.addAll(List.of(q.groupBy(), q.bucket(), q.regionLevel()));
+    params.addAll(Arrays.asList(q.groupBy(), q.bucket(), q.regionLevel(), q.regionDepartments()));
     return pool.preparedQuery(GROUPS).execute(Tuple.from(params)).map(rows -> {
       List<Group> out = new ArrayList<>();
       for (Row r : rows) {
@@ -308,14 +318,14 @@ public final class StatsService {
 
   public Future<JsonObject> ranking(LocalDate from, LocalDate to, String by, String order, int limit,
                                     Optional<Integer> minSample, Optional<String> department, Optional<String> channel,
-                                    String regionLevel) {
+                                    String regionLevel, String[] regionDepartments) {
     checkRange(from, to);
     int min = minSample.orElse(defaultMinSample);
     String groupBy = by.equals("department") ? "department" : by;
     String dim = dim(groupBy);
     List<Object> params = periods(dim, from, to, false, true, channel).params(dim, department, channel);
     params.addAll(Arrays.asList(groupBy, min, goodLevels.toArray(Integer[]::new), order.equals("worst") ? "worst" : "best",
-        limit, regionLevel));
+        limit, regionLevel, regionDepartments));
     return pool.preparedQuery(RANKING).execute(Tuple.from(params)).compose(rows -> {
       List<Group> groups = new ArrayList<>();
       for (Row r : rows) {
@@ -337,12 +347,12 @@ public final class StatsService {
   }
 
   public Future<JsonObject> poorTags(LocalDate from, LocalDate to, int limit, Optional<String> department,
-                                     Optional<String> channel) {
+                                     Optional<String> channel, String[] regionDepartments) {
     checkRange(from, to);
     Periods periods = periods("dept", from, to, false, false, channel);
     Tuple params = Tuple.of(from, periods.end(), periods.monthFrom(), periods.monthTo(), department.orElse(null),
-        channel.orElse(null)).addValue(limit);
-    Query q = new Query(from, to, "none", "none", department, channel, "city");
+        channel.orElse(null)).addValue(limit).addValue(regionDepartments);
+    Query q = new Query(from, to, "none", "none", department, channel, "city", regionDepartments);
     return groups(q).compose(groups -> pool.preparedQuery(POOR_TAGS).execute(params)
         .compose(rows -> labels().map(labels -> {
           long poor = groups.stream().mapToLong(g -> g.indicators().get("poor")).sum();
@@ -357,9 +367,9 @@ public final class StatsService {
         })));
   }
 
-  public Future<JsonObject> rectification(Optional<String> department) {
+  public Future<JsonObject> rectification(Optional<String> department, String[] regionDepartments) {
     LocalDate today = LocalDate.ofInstant(clock.instant(), zone);
-    return pool.preparedQuery(CASES).execute(Tuple.of(today, department.orElse(null))).map(rows -> {
+    return pool.preparedQuery(CASES).execute(Tuple.of(today, department.orElse(null), regionDepartments)).map(rows -> {
       Map<String, Long> byState = new LinkedHashMap<>();
       for (String s : List.of("open", "claimed", "verified", "rectified", "replied", "closed")) {
         byState.put(s, 0L);

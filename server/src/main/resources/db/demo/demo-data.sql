@@ -265,23 +265,24 @@ insert into service_item_version (item_code, version, name, department, kind, ke
    '[{"code": "id_card", "name": "居民身份证", "nameEn": "Resident identity card", "description": "申请人有效居民身份证正反面", "required": true, "toleranceAllowed": false, "acceptedTypes": ["application/pdf", "image/jpeg", "image/png"], "maxBytes": 5242880}, {"code": "invoice", "name": "医疗费用发票", "nameEn": "Medical expense invoices", "description": "住院医疗费用票据", "required": true, "toleranceAllowed": false, "acceptedTypes": ["application/pdf", "image/jpeg", "image/png", "application/ofd"], "maxBytes": 10485760}, {"code": "discharge_summary", "name": "出院小结", "nameEn": "Discharge summary", "description": "分娩住院出院小结", "required": true, "toleranceAllowed": true, "acceptedTypes": ["application/pdf", "image/jpeg", "image/png"], "maxBytes": 5242880}, {"code": "birth_cert", "name": "出生医学证明", "nameEn": "Medical birth certificate", "description": "新生儿出生医学证明", "required": false, "toleranceAllowed": false, "acceptedTypes": ["application/pdf", "image/jpeg", "image/png"], "maxBytes": 5242880}]'::jsonb,
    '[{"code": "deliveryDate", "name": "分娩日期", "datatype": "date", "required": true, "order": 1}, {"code": "totalAmount", "name": "医疗费用总额（元）", "datatype": "number", "required": true, "order": 2}, {"code": "deliveryMode", "name": "分娩方式", "datatype": "singlevaluelist", "required": true, "order": 3, "values": [{"key": "natural", "name": "自然分娩"}, {"key": "cesarean", "name": "剖宫产"}]}, {"code": "bankAccount", "name": "收款银行账号", "datatype": "string", "required": true, "order": 4, "maxLength": 30}]'::jsonb);
 
-insert into demo_user (id, name, roles, department, uscc) values
-  ('citizen-zhang', '张伟', array['citizen']::text[], null, null),
-  ('citizen-li', '李娜', array['citizen']::text[], null, null),
-  ('enterprise-wang', '王芳', array['enterprise']::text[], null, '9144030035829164XE'),
-  ('enterprise-zhao', '赵磊', array['enterprise']::text[], null, '9144030035829164XE'),
-  ('enterprise-chen', '陈静', array['enterprise']::text[], null, '91440300571930287K'),
-  ('officer-scjg', '刘洋', array['officer']::text[], 'SCJGJ', null),
-  ('officer-gongan', '杨帆', array['officer']::text[], 'GAJ', null),
-  ('officer-renshe', '黄敏', array['officer']::text[], 'RSJ', null),
-  ('officer-zhujian', '吴强', array['officer']::text[], 'ZJJ', null),
-  ('officer-minzheng', '徐丽', array['officer']::text[], 'MZJ', null),
-  ('officer-weijian', '马超', array['officer']::text[], 'WJW', null),
-  ('officer-jiaotong', '胡军', array['officer']::text[], 'JTJ', null),
-  ('officer-yibao', '郭婷', array['officer']::text[], 'YBJ', null),
-  ('manager-sun', '孙丽', array['manager']::text[], null, null),
-  ('admin-zhou', '周杰', array['admin']::text[], null, null),
-  ('integration-zhujian', '住建局审批系统', array['integration']::text[], 'ZJJ', null);
+insert into demo_user (id, name, roles, department, uscc, region) values
+  ('citizen-zhang', '张伟', array['citizen']::text[], null, null, null),
+  ('citizen-li', '李娜', array['citizen']::text[], null, null, null),
+  ('enterprise-wang', '王芳', array['enterprise']::text[], null, '9144030035829164XE', null),
+  ('enterprise-zhao', '赵磊', array['enterprise']::text[], null, '9144030035829164XE', null),
+  ('enterprise-chen', '陈静', array['enterprise']::text[], null, '91440300571930287K', null),
+  ('officer-scjg', '刘洋', array['officer']::text[], 'SCJGJ', null, null),
+  ('officer-gongan', '杨帆', array['officer']::text[], 'GAJ', null, null),
+  ('officer-renshe', '黄敏', array['officer']::text[], 'RSJ', null, null),
+  ('officer-zhujian', '吴强', array['officer']::text[], 'ZJJ', null, null),
+  ('officer-minzheng', '徐丽', array['officer']::text[], 'MZJ', null, null),
+  ('officer-weijian', '马超', array['officer']::text[], 'WJW', null, null),
+  ('officer-jiaotong', '胡军', array['officer']::text[], 'JTJ', null, null),
+  ('officer-yibao', '郭婷', array['officer']::text[], 'YBJ', null, null),
+  ('manager-sun', '孙丽', array['manager']::text[], null, null, '440000'),
+  ('manager-guangzhou', '梁伟', array['manager']::text[], null, null, '440100'),
+  ('admin-zhou', '周杰', array['admin']::text[], null, null, null),
+  ('integration-zhujian', '住建局审批系统', array['integration']::text[], 'ZJJ', null, null);
 
 -- 实施编码 of every demo item (24 characters, as a province assigns them; made up for the demo)
 update service_item_version set implementation_code = '440300' || upper(substr(md5(item_code), 1, 18));

@@ -51,12 +51,12 @@ class DevModeTest {
     for (Row r : dev.app.pool().query("select id from demo_user order by id").execute().await()) {
       expected.add(r.getString(0));
     }
-    assertEquals(16, expected.size());
+    assertEquals(17, expected.size());
     assertEquals(expected, items.stream().map(u -> ((JsonObject) u).getString("id")).toList());
     JsonObject wang = items.stream().map(JsonObject.class::cast)
         .filter(u -> u.getString("id").equals("enterprise-wang")).findFirst().orElseThrow();
     assertEquals(new JsonObject().put("id", "enterprise-wang").put("name", "王芳")
-        .put("roles", new JsonArray().add("enterprise")).putNull("department").put("uscc", "9144030035829164XE"), wang);
+        .put("roles", new JsonArray().add("enterprise")).putNull("department").put("uscc", "9144030035829164XE").putNull("region"), wang);
   }
 
   @Test
@@ -70,8 +70,12 @@ class DevModeTest {
 
     JsonObject me = dev.api.get("/me").token(issued.getString("token")).send().expect(200).json();
     assertEquals(new JsonObject().put("subject", "citizen-zhang").put("name", "张伟")
-        .put("roles", new JsonArray().add("citizen")).putNull("department").putNull("uscc"), me);
+        .put("roles", new JsonArray().add("citizen")).putNull("department").putNull("uscc").putNull("region"), me);
     dev.api.get("/applications").token(issued.getString("token")).send().expect(200);
+
+    // a demo manager's token carries their region, which is what they see
+    String guangzhou = issue(dev, new JsonObject().put("user", "manager-guangzhou")).getString("token");
+    assertEquals("440100", dev.api.get("/me").token(guangzhou).send().expect(200).json().getString("region"));
   }
 
   @Test

@@ -292,12 +292,12 @@ class TokenTest {
   void meShowsRolesDepartmentAndUsccFromTheClaims() {
     JsonObject officer = api.get("/me").token(server.token("officer-minzheng")).send().expect(200).json();
     assertEquals(new JsonObject().put("subject", "officer-minzheng").put("name", "徐丽")
-        .put("roles", new JsonArray().add("officer")).put("department", "MZJ").putNull("uscc"), officer);
+        .put("roles", new JsonArray().add("officer")).put("department", "MZJ").putNull("uscc").putNull("region"), officer);
 
     JsonObject enterprise = api.get("/me").token(server.token("enterprise-wang")).send().expect(200).json();
     assertEquals(new JsonObject().put("subject", "enterprise-wang").put("name", "王芳")
-        .put("roles", new JsonArray().add("enterprise")).putNull("department").put("uscc", "9144030035829164XE"),
-        enterprise);
+        .put("roles", new JsonArray().add("enterprise")).putNull("department").put("uscc", "9144030035829164XE")
+        .putNull("region"), enterprise);
 
     JsonObject integration = api.get("/me").token(server.token("integration-zhujian")).send().expect(200).json();
     assertEquals(new JsonArray().add("integration"), integration.getJsonArray("roles"));
@@ -311,7 +311,8 @@ class TokenTest {
 
   @Test
   void rolesGivenAsASpaceSeparatedStringAreRead() {
-    String token = server.tokens.sign(server.tokens.claims("boss").claim("roles", "manager admin").build());
+    String token = server.tokens.sign(server.tokens.claims("boss").claim("roles", "manager admin")
+        .claim("region", "440000").build());
     assertEquals(new JsonArray().add("manager").add("admin"),
         api.get("/me").token(token).send().expect(200).json().getJsonArray("roles"));
   }

@@ -28,7 +28,7 @@ import zhangban.support.TestServer;
 class AuthorizationMatrixTest {
   /** Columns: who calls. */
   static final List<String> CALLERS = List.of("anonymous", "owner", "citizen", "enterprise", "officer-other",
-      "officer", "manager", "admin", "integration");
+      "officer", "manager", "manager-elsewhere", "manager-none", "admin", "integration");
 
   /**
    * Rows: operation, then the status for each caller in {@link #CALLERS} order. 404 where the
@@ -41,41 +41,41 @@ class AuthorizationMatrixTest {
    * officer's 容缺 acceptance finds the marriage item allows none.
    */
   static final String EXPECTED = """
-      operation                  anonymous owner citizen enterprise officer-other officer manager admin integration
-      getApplication             401       200   404     404        404           200     200     404   404
-      getApplicationTimeline     401       200   404     404        404           200     200     404   404
-      listApplicationMaterials   401       200   404     404        404           200     200     404   404
-      updateApplicationForm      401       200   404     404        404           404     404     404   404
-      submitApplication          401       422   404     404        404           404     404     404   404
-      withdrawApplication        401       200   404     404        404           403     403     404   404
-      acceptApplication          401       403   404     404        404           200     403     404   404
-      rejectApplication          401       403   404     404        404           200     403     404   404
-      requestSupplement          401       403   404     404        404           200     403     404   404
-      acceptApplicationWithMissing 401     403   404     404        404           422     403     404   404
-      resubmitApplication        401       200   404     404        404           403     403     404   404
-      startReview                401       403   404     404        404           200     403     404   404
-      approveApplication         401       403   404     404        404           200     403     404   404
-      denyApplication            401       403   404     404        404           200     403     404   404
-      completeApplication        401       403   404     404        404           200     403     404   404
-      uploadMaterial             401       200   404     404        404           404     404     404   404
-      downloadMaterial           401       200   404     404        404           200     200     404   404
-      removeMaterial             401       409   404     404        404           403     403     404   404
-      recordIntegrationEvent     401       403   403     403        403           403     403     403   404
-      listApplicationRatings     401       200   404     404        404           200     200     404   404
-      rateApplication            401       201   404     404        403           403     403     403   403
-      getRating                  401       200   404     404        404           200     200     404   404
-      followUpRating             401       409   404     404        404           404     404     404   404
-      getRectificationCase       401       404   404     404        404           200     200     404   404
-      claimRectificationCase     401       404   404     404        404           200     403     404   404
-      appealRectificationCase    401       404   404     404        404           200     403     404   404
-      verifyRectificationCase    401       404   404     404        404           200     403     404   404
-      rectifyRectificationCase   401       404   404     404        404           200     403     404   404
-      replyRectificationCase     401       404   404     404        404           200     403     404   404
-      followUpAfterReply         401       200   404     404        404           404     404     404   404
-      decideRectificationAppeal  401       404   404     404        404           403     200     404   404
-      markNotificationRead       401       200   404     404        404           404     404     404   404
-      unregisterDevice           401       204   404     404        404           404     404     404   404
-      registerDevice             401       200   404     404        404           404     404     404   404
+      operation                    anonymous owner citizen enterprise officer-other officer manager manager-elsewhere manager-none admin integration
+      getApplication               401       200   404     404        404           200     200     404               404          404   404
+      getApplicationTimeline       401       200   404     404        404           200     200     404               404          404   404
+      listApplicationMaterials     401       200   404     404        404           200     200     404               404          404   404
+      updateApplicationForm        401       200   404     404        404           404     404     404               404          404   404
+      submitApplication            401       422   404     404        404           404     404     404               404          404   404
+      withdrawApplication          401       200   404     404        404           403     403     404               404          404   404
+      acceptApplication            401       403   404     404        404           200     403     404               404          404   404
+      rejectApplication            401       403   404     404        404           200     403     404               404          404   404
+      requestSupplement            401       403   404     404        404           200     403     404               404          404   404
+      acceptApplicationWithMissing 401       403   404     404        404           422     403     404               404          404   404
+      resubmitApplication          401       200   404     404        404           403     403     404               404          404   404
+      startReview                  401       403   404     404        404           200     403     404               404          404   404
+      approveApplication           401       403   404     404        404           200     403     404               404          404   404
+      denyApplication              401       403   404     404        404           200     403     404               404          404   404
+      completeApplication          401       403   404     404        404           200     403     404               404          404   404
+      uploadMaterial               401       200   404     404        404           404     404     404               404          404   404
+      downloadMaterial             401       200   404     404        404           200     200     404               404          404   404
+      removeMaterial               401       409   404     404        404           403     403     404               404          404   404
+      recordIntegrationEvent       401       403   403     403        403           403     403     403               403          403   404
+      listApplicationRatings       401       200   404     404        404           200     200     404               404          404   404
+      rateApplication              401       201   404     404        403           403     403     403               403          403   403
+      getRating                    401       200   404     404        404           200     200     404               404          404   404
+      followUpRating               401       409   404     404        404           404     404     404               404          404   404
+      getRectificationCase         401       404   404     404        404           200     200     404               404          404   404
+      claimRectificationCase       401       404   404     404        404           200     403     404               404          404   404
+      appealRectificationCase      401       404   404     404        404           200     403     404               404          404   404
+      verifyRectificationCase      401       404   404     404        404           200     403     404               404          404   404
+      rectifyRectificationCase     401       404   404     404        404           200     403     404               404          404   404
+      replyRectificationCase       401       404   404     404        404           200     403     404               404          404   404
+      followUpAfterReply           401       200   404     404        404           404     404     404               404          404   404
+      decideRectificationAppeal    401       404   404     404        404           403     200     404               404          404   404
+      markNotificationRead         401       200   404     404        404           404     404     404               404          404   404
+      unregisterDevice             401       204   404     404        404           404     404     404               404          404   404
+      registerDevice               401       200   404     404        404           404     404     404               404          404   404
       """;
 
   static TestServer server;
@@ -99,6 +99,9 @@ class AuthorizationMatrixTest {
     tokens.put("officer-other", () -> fx.officer("officer-matrix-gaj", "GAJ"));
     tokens.put("officer", () -> fx.officer("officer-matrix-mzj", "MZJ"));
     tokens.put("manager", fx::manager);
+    // a manager of 广州市 (MZJ is 深圳市's), and a manager without a region, whom the default denies
+    tokens.put("manager-elsewhere", () -> server.tokens.manager("manager-matrix-gz", "440100"));
+    tokens.put("manager-none", () -> server.tokens.manager("manager-matrix-none", null));
     tokens.put("admin", fx::admin);
     tokens.put("integration", () -> fx.integration("integration-matrix-zjj", "ZJJ"));
   }
@@ -253,16 +256,16 @@ class AuthorizationMatrixTest {
    * (the owner's are MZJ's, and theirs to see).
    */
   static final String EXPECTED_DEPARTMENT_READS = """
-      operation                  anonymous owner citizen enterprise officer-other officer manager admin integration
-      getRatingStats             401       403   403     403        403           200     200     403   403
-      exportRatingStats          401       403   403     403        403           200     200     403   403
-      getRatingRanking           401       403   403     403        200           200     200     403   403
-      getPoorRatingTags          401       403   403     403        403           200     200     403   403
-      getRectificationStats      401       403   403     403        403           200     200     403   403
-      exportRatings              401       403   403     403        403           403     200     403   403
-      overdueReport              401       403   403     403        403           403     200     403   403
-      listApplications           401       200   200     200        403           200     200     403   403
-      listRectificationCases     401       403   403     403        403           200     200     403   403
+      operation                    anonymous owner citizen enterprise officer-other officer manager manager-elsewhere manager-none admin integration
+      getRatingStats               401       403   403     403        403           200     200     403               403          403   403
+      exportRatingStats            401       403   403     403        403           200     200     403               403          403   403
+      getRatingRanking             401       403   403     403        200           200     200     200               403          403   403
+      getPoorRatingTags            401       403   403     403        403           200     200     403               403          403   403
+      getRectificationStats        401       403   403     403        403           200     200     403               403          403   403
+      exportRatings                401       403   403     403        403           403     200     403               403          403   403
+      overdueReport                401       403   403     403        403           403     200     403               403          403   403
+      listApplications             401       200   200     200        403           200     200     403               403          403   403
+      listRectificationCases       401       403   403     403        403           200     200     403               403          403   403
       """;
 
   static final Map<String, java.util.function.Function<String, Api.Response>> DEPARTMENT_READS = new LinkedHashMap<>();
@@ -335,19 +338,19 @@ class AuthorizationMatrixTest {
 
   /** Administration: the admin's alone, whoever else asks. */
   static final String EXPECTED_ADMINISTRATION = """
-      operation                  anonymous owner citizen enterprise officer-other officer manager admin integration
-      createDepartment           401       403   403     403        403           403     403     201   403
-      createServiceItem          401       403   403     403        403           403     403     201   403
-      publishServiceItemVersion  401       403   403     403        403           403     403     200   403
-      retireServiceItem          401       403   403     403        403           403     403     200   403
-      putCalendarYear            401       403   403     403        403           403     403     200   403
-      publishRatingTags          401       403   403     403        403           403     403     201   403
-      pushStats                  401       403   403     403        403           403     403     200   403
-      listDeadLetters            401       403   403     403        403           403     403     200   403
-      requeueDeadLetters         401       403   403     403        403           403     403     200   403
-      smsStats                   401       403   403     403        403           403     403     200   403
-      listSmsDeadLetters         401       403   403     403        403           403     403     200   403
-      requeueSmsDeadLetters      401       403   403     403        403           403     403     200   403
+      operation                    anonymous owner citizen enterprise officer-other officer manager manager-elsewhere manager-none admin integration
+      createDepartment             401       403   403     403        403           403     403     403               403          201   403
+      createServiceItem            401       403   403     403        403           403     403     403               403          201   403
+      publishServiceItemVersion    401       403   403     403        403           403     403     403               403          200   403
+      retireServiceItem            401       403   403     403        403           403     403     403               403          200   403
+      putCalendarYear              401       403   403     403        403           403     403     403               403          200   403
+      publishRatingTags            401       403   403     403        403           403     403     403               403          201   403
+      pushStats                    401       403   403     403        403           403     403     403               403          200   403
+      listDeadLetters              401       403   403     403        403           403     403     403               403          200   403
+      requeueDeadLetters           401       403   403     403        403           403     403     403               403          200   403
+      smsStats                     401       403   403     403        403           403     403     403               403          200   403
+      listSmsDeadLetters           401       403   403     403        403           403     403     403               403          200   403
+      requeueSmsDeadLetters        401       403   403     403        403           403     403     403               403          200   403
       """;
 
   static final java.util.concurrent.atomic.AtomicInteger SEQUENCE = new java.util.concurrent.atomic.AtomicInteger();

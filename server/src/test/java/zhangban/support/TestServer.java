@@ -121,10 +121,10 @@ public final class TestServer implements AutoCloseable {
 
   /** A token for one of the demo users, with the claims the demo data gives them. */
   public String token(String demoUser) {
-    Row r = app.pool().preparedQuery("select id, name, roles, department, uscc from demo_user where id = $1")
+    Row r = app.pool().preparedQuery("select id, name, roles, department, uscc, region from demo_user where id = $1")
         .execute(Tuple.of(demoUser)).await().iterator().next();
     return tokens.token(r.getString("id"), r.getString("name"), List.of(r.getArrayOfStrings("roles")),
-        r.getString("department"), r.getString("uscc"));
+        r.getString("department"), r.getString("uscc"), r.getString("region"));
   }
 
   public long count(String sql, Object... args) {

@@ -102,11 +102,28 @@ public final class TestTokens {
     }
   }
 
-  /** A token with the given roles and scoping claims, like the demo users'. */
+  /**
+   * A token with the given roles and scoping claims, like the demo users'. A manager is the demo
+   * province's (region 440000), who sees every department; {@link #manager} makes one of a region.
+   */
   public String token(String subject, String name, List<String> roles, String dept, String uscc) {
+    return token(subject, name, roles, dept, uscc, roles.contains("manager") ? PROVINCE : null);
+  }
+
+  /** The demo province, whose managers see every department. */
+  public static final String PROVINCE = "440000";
+
+  /** A manager of {@code region} (null: a manager without the claim). */
+  public String manager(String subject, String region) {
+    return token(subject, "经理 " + subject, List.of("manager"), null, null, region);
+  }
+
+  /** A token with every scoping claim given (null: not in the token). */
+  public String token(String subject, String name, List<String> roles, String dept, String uscc, String region) {
     JWTClaimsSet.Builder b = claims(subject).claim("name", name).claim("roles", roles);
     if (dept != null) b.claim("dept", dept);
     if (uscc != null) b.claim("uscc", uscc);
+    if (region != null) b.claim("region", region);
     return sign(b.build());
   }
 

@@ -1,0 +1,187 @@
+package zhangban.region;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import zhangban.rating.RatingFixtures;
+import zhangban.support.Api;
+import zhangban.support.PushFixtures;
+import zhangban.support.TestServer;
+
+/**
+ * Managers see their region's subtree: here the 民政局 (MZJ) is put in 广州市天河区 (440106), and
+ * each of its pieces of work (an application, a poor rating, its case under appeal) is looked for
+ * by managers of the province, of 广州市, of 天河区 (who see it), of 深圳市 and of 广州市越秀区 (who do
+ * not): every read and statistic, by id and in lists. The denials of every operation are in
+ * {@code AuthorizationMatrixTest}'s manager-elsewhere and manager-none columns.
+ */
+class RegionScopeTest {
+  static TestServer server;
+  static Api api;
+  static RatingFixtures fx;
+  static JsonObject poor;
+  static String applicationId;
+  static String caseId;
+  static final String RANGE = "from=2026-11-01&to=2026-11-30";
+  /** Each manager's region, and whether MZJ (天河区) is in it. */
+  static final Map<String, Boolean> SEES_MZJ = new LinkedHashMap<>();
+
+  static {
+    SEES_MZJ.put("440000", true);
+    SEES_MZJ.put("440100", true);
+    SEES_MZJ.put("440106", true);
+    SEES_MZJ.put("440300", false);
+    SEES_MZJ.put("440104", false);
+  }
+
+  @BeforeAll
+  static void start() {
+    server = TestServer.start();
+    api = server.api;
+    fx = new RatingFixtures(server, new PushFixtures(server, null));
+    server.update("update department set region = '440106' where code = 'MZJ'");
+    poor = fx.poorRating("citizen-region-" + UUID.randomUUID());
+    caseId = fx.caseOf(poor);
+    applicationId = poor.getString("applicationId");
+    fx.step(fx.officer(), caseId, "appeal", new JsonObject().put("reason", "mistaken")
+        .put("explanation", "该申请人当天并未来办理"));
+  }
+
+  @AfterAll
+  static void stop() {
+    server.close();
+  }
+
+  static String manager(String region) {
+    return server.tokens.manager("manager-region-" + region, region);
+  }
+
+  @Test
+  void aManagerSeesTheWorkOfTheirRegionsSubtreeAndNothingElse() {
+    for (var entry : SEES_MZJ.entrySet()) {
+      String region = entry.getKey();
+      boolean sees = entry.getValue();
+      String t = manager(region);
+      String who = "manager of " + region;
+      assertEquals(region, api.get("/me").token(t).send().expect(200).json().getString("region"), who);
+
+      assertEquals(sees ? 200 : 404, api.get("/applications/" + applicationId).token(t).send().status(), who);
+      assertEquals(sees ? 200 : 404, api.get("/ratings/" + poor.getString("id")).token(t).send().status(), who);
+      assertEquals(sees ? 200 : 404, api.get("/rectification-cases/" + caseId).token(t).send().status(), who);
+      assertEquals(sees, ids(api.get("/applications").token(t).send().expect(200).items()).contains(applicationId), who);
+      assertEquals(sees, ids(api.get("/rectification-cases?appeal=pending").token(t).send().expect(200).items())
+          .contains(caseId), who);
+
+      JsonObject stats = api.get("/stats/ratings?" + RANGE + "&groupBy=department").token(t).send().expect(200).json();
+      assertEquals(sees ? 1 : 0, stats.getJsonObject("totals").getLong("active"), who);
+      assertEquals(sees, stats.encode().contains("MZJ"), who);
+      JsonObject byRegion = api.get("/stats/ratings?" + RANGE + "&groupBy=region&regionLevel=county").token(t)
+          .send().expect(200).json();
+      assertEquals(sees, byRegion.encode().contains("440106"), who);
+      assertEquals(sees, api.get("/stats/ratings/ranking?" + RANGE + "&by=department&minSample=1").token(t).send()
+          .expect(200).json().encode().contains("MZJ"), who);
+      assertEquals(sees ? 1 : 0, api.get("/stats/ratings/tags?" + RANGE).token(t).send().expect(200).json()
+          .getLong("poor"), who);
+      JsonObject cases = api.get("/stats/rectification").token(t).send().expect(200).json();
+      assertEquals(sees ? 1 : 0, cases.getLong("appealsPending"), who);
+      assertEquals(sees, api.get("/supervision/overdue").token(t).send().expect(200).json().encode().contains("MZJ"), who);
+      assertEquals(sees, api.get("/exports/ratings.csv?" + RANGE).token(t).send().expect(200).body().toString()
+          .contains(poor.getString("id")), who);
+
+      // asking for MZJ outright: its work, or 403 outside the region
+      int direct = sees ? 200 : 403;
+      assertEquals(direct, api.get("/stats/ratings?" + RANGE + "&department=MZJ").token(t).send().status(), who);
+      assertEquals(direct, api.get("/supervision/overdue?department=MZJ").token(t).send().status(), who);
+      assertEquals(direct, api.get("/rectification-cases?department=MZJ").token(t).send().status(), who);
+      assertEquals(direct, api.get("/applications?department=MZJ").token(t).send().status(), who);
+      assertEquals(direct, api.get("/exports/ratings.csv?" + RANGE + "&department=MZJ").token(t).send().status(), who);
+    }
+  }
+
+  @Test
+  void onlyTheManagersOfTheCasesRegionMayDecideItsAppeal() {
+    JsonObject rating = fx.poorRating("citizen-region-appeal-" + UUID.randomUUID());
+    String id = fx.caseOf(rating);
+    fx.step(fx.officer(), id, "appeal", new JsonObject().put("reason", "mistaken").put("explanation", "未到场"));
+    JsonObject decision = new JsonObject().put("decision", "rejected").put("note", "评价属实");
+    Map<String, Long> before = server.snapshot();
+    api.post("/rectification-cases/" + id + "/appeal/decision").token(manager("440300")).json(decision).expect(404);
+    assertEquals(before, server.snapshot(), "a refused decision changes nothing");
+    JsonObject decided = api.post("/rectification-cases/" + id + "/appeal/decision").token(manager("440106"))
+        .json(decision).expect(200).json();
+    assertEquals("rejected", decided.getJsonObject("appeal").getString("decision"));
+  }
+
+  @Test
+  void appealsReachTheManagersWhoseRegionCoversTheDepartment() {
+    List<String> regions = List.of("440000", "440100", "440300");
+    for (String region : regions) {
+      api.put("/me/devices/" + UUID.randomUUID()).token(manager(region)).json(new JsonObject()
+          .put("token", "manager-device-" + region).put("platform", "android").put("locale", "zh-CN")
+          .put("appVersion", "3.2.1")).expect(200);
+    }
+    JsonObject rating = fx.poorRating("citizen-region-notice-" + UUID.randomUUID());
+    String id = fx.caseOf(rating);
+    fx.step(fx.officer(), id, "appeal", new JsonObject().put("reason", "mistaken").put("explanation", "未到场"));
+    for (String region : regions) {
+      boolean told = api.get("/me/notifications").token(manager(region)).send().expect(200).items().stream()
+          .map(JsonObject.class::cast)
+          .anyMatch(n -> "appeal_filed".equals(n.getString("kind")) && n.encode().contains(id));
+      assertEquals(SEES_MZJ.get(region), told, "manager of " + region);
+    }
+  }
+
+  @Test
+  void aDepartmentMovedToAnotherRegionIsItsManagersAtOnce() {
+    String shenzhen = manager("440300");
+    try {
+      assertEquals(404, api.get("/applications/" + applicationId).token(shenzhen).send().status());
+      server.update("update department set region = '440304' where code = 'MZJ'");
+      assertEquals(200, api.get("/applications/" + applicationId).token(shenzhen).send().status());
+      assertEquals(404, api.get("/applications/" + applicationId).token(manager("440100")).send().status());
+    } finally {
+      server.update("update department set region = '440106' where code = 'MZJ'");
+    }
+  }
+
+  @Test
+  void aManagerWithoutARegionOrWithAnUnknownOneIsNoManagerByDefault() {
+    for (String t : List.of(server.tokens.manager("manager-no-region", null), manager("450000"),
+        server.tokens.token("manager-bad-region", "经理", List.of("manager"), null, null, "44030X"))) {
+      JsonObject me = api.get("/me").token(t).send().expect(200).json();
+      assertEquals(new JsonArray(), me.getJsonArray("roles"));
+      assertNull(me.getString("region"));
+      assertEquals(403, api.get("/stats/ratings?" + RANGE).token(t).send().status());
+      assertEquals(404, api.get("/applications/" + applicationId).token(t).send().status());
+      assertEquals(403, api.get("/supervision/overdue").token(t).send().status());
+    }
+  }
+
+  @Test
+  void managersWithoutARegionSeeEverythingOnlyWhereConfiguredTo() {
+    try (TestServer all = TestServer.start(Map.of("MANAGER_WITHOUT_REGION", "all"))) {
+      String t = all.tokens.manager("manager-everything", null);
+      JsonObject me = all.api.get("/me").token(t).send().expect(200).json();
+      assertEquals(new JsonArray().add("manager"), me.getJsonArray("roles"));
+      assertNull(me.getString("region"));
+      all.api.get("/stats/ratings?" + RANGE + "&department=MZJ").token(t).send().expect(200);
+      all.api.get("/admin/platform-reports").token(t).send().expect(200);
+    }
+    // here, where the default denies them, a city's manager does not read the platform's backlog either
+    assertEquals(403, api.get("/admin/platform-reports").token(manager("440100")).send().status());
+    assertEquals(200, api.get("/admin/platform-reports").token(manager("440000")).send().status());
+  }
+
+  static List<String> ids(JsonArray items) {
+    return items.stream().map(o -> ((JsonObject) o).getString("id")).toList();
+  }
+}
