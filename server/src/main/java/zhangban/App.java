@@ -88,6 +88,8 @@ import zhangban.rating.TagDictionary;
 import zhangban.rectification.CaseApi;
 import zhangban.rectification.CaseScheduler;
 import zhangban.rectification.CaseService;
+import zhangban.stats.Disclosure;
+import zhangban.stats.DisclosureApi;
 import zhangban.stats.Exports;
 import zhangban.stats.RollupCatchUp;
 import zhangban.stats.Rollups;
@@ -255,7 +257,10 @@ public final class App implements AutoCloseable {
             config.sms().sendsForReal() ? "Tencent Cloud SMS, app " + config.sms().sdkAppId().orElse("")
                 : "recording only (SMS_PROVIDER=recording): messages are kept, not sent"))::mount,
         new CaseApi(cases)::mount,
-        new StatsApi(statsService, new Exports(statsPool, config.zone()))::mount);
+        new StatsApi(statsService, new Exports(statsPool, config.zone()))::mount,
+        new DisclosureApi(new Disclosure(statsPool, statsService, regions::scopeOf, config.stats().minSample()),
+            config.stats().disclosureMaxAgeSeconds(), config.stats().disclosureCallsPerMinute(),
+            config.http().trustForwarded(), clock, config.zone())::mount);
 
     Future<?> started = zhangban.api.Contract.load(vertx).map(ValidatorCachingContract::new)
         .compose(contract -> vertx.deployVerticle(

@@ -44,9 +44,12 @@ public record Config(
 
   /**
    * What one connection may take of the server: time to send its headers, time without a byte,
-   * and the size of the request line and headers (larger ones are answered 414 / 431).
+   * and the size of the request line and headers (larger ones are answered 414 / 431); and whether
+   * a client's address is the one X-Forwarded-For names (behind a proxy that sets it, such as the
+   * Ingress), which per-client limits count by.
    */
-  public record HttpLimits(int idleTimeoutSeconds, int headerTimeoutSeconds, int maxUriBytes, int maxHeaderBytes) {}
+  public record HttpLimits(int idleTimeoutSeconds, int headerTimeoutSeconds, int maxUriBytes, int maxHeaderBytes,
+                           boolean trustForwarded) {}
 
   /**
    * What one process does: everything (the default), only the HTTP API, or only the push worker
@@ -84,7 +87,13 @@ public record Config(
   }
 
   /** Statistics: which levels count as good (好评), and the fewest ratings to be ranked. */
-  public record Stats(java.util.Set<Integer> goodLevels, int minSample) {}
+  /**
+   * Statistics: the levels counted good, the fewest active ratings a group needs to be ranked or
+   * published; the published results (公示): how long each answer is kept and may be cached, and
+   * how many calls a client may make a minute.
+   */
+  public record Stats(java.util.Set<Integer> goodLevels, int minSample, int disclosureMaxAgeSeconds,
+                      int disclosureCallsPerMinute) {}
 
   /**
    * 好差评 and 差评整改 rules; every number of the rules is here, with the default of the
@@ -238,7 +247,8 @@ public record Config(
         e.integer("HTTP_IDLE_TIMEOUT_SECONDS", 60),
         e.integer("HTTP_HEADER_TIMEOUT_SECONDS", 20),
         e.integer("HTTP_MAX_URI_BYTES", 8192),
-        e.integer("HTTP_MAX_HEADER_BYTES", 16384));
+        e.integer("HTTP_MAX_HEADER_BYTES", 16384),
+        e.bool("HTTP_TRUST_FORWARDED", false));
     if (http.idleTimeoutSeconds() < 1 || http.headerTimeoutSeconds() < 1 || http.maxUriBytes() < 1024
         || http.maxHeaderBytes() < 4096) {
       throw new IllegalArgumentException("HTTP limits out of range: time-outs at least 1 s, "
@@ -464,7 +474,12 @@ public record Config(
     if (minSample < 1) {
       throw new IllegalArgumentException("STATS_MIN_SAMPLE must be at least 1, got " + minSample);
     }
-    return new Stats(java.util.Set.copyOf(good), minSample);
+    int maxAge = e.integer("DISCLOSURE_MAX_AGE_SECONDS", 300);
+    int calls = e.integer("DISCLOSURE_CALLS_PER_MINUTE", 120);
+    if (maxAge < 1 || calls < 1) {
+      throw new IllegalArgumentException("DISCLOSURE_MAX_AGE_SECONDS and DISCLOSURE_CALLS_PER_MINUTE must be at least 1");
+    }
+    return new Stats(java.util.Set.copyOf(good), minSample, maxAge, calls);
   }
 
   private static Rating rating(Env e) {

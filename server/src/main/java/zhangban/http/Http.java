@@ -63,20 +63,49 @@ public final class Http {
    * {@code If-None-Match} names it: the client's copy is current.
    */
   private static void send(RoutingContext rc, int status, String cacheControl, JsonObject body) {
+    send(rc, status, cacheControl, Rendered.of(body));
+  }
+
+  /** A body serialised once, with its entity tag, to answer any number of requests with. */
+  public record Rendered(io.vertx.core.buffer.Buffer bytes, String etag) {
+    public static Rendered of(JsonObject body) {
+      io.vertx.core.buffer.Buffer bytes = body.toBuffer();
+      return new Rendered(bytes, Http.etag(bytes));
+    }
+  }
+
+  /**
+   * The client's address, which per-client limits count by: with {@code trustForwarded} (behind a
+   * proxy that sets X-Forwarded-For, as the Ingress does) the last address the header names, the
+   * one that proxy saw, since a client may put any others in front; otherwise the peer's.
+   */
+  public static String clientAddress(RoutingContext rc, boolean trustForwarded) {
+    String forwarded = trustForwarded ? rc.request().getHeader("X-Forwarded-For") : null;
+    if (forwarded != null && !forwarded.isBlank()) {
+      String[] hops = forwarded.split(",");
+      return hops[hops.length - 1].strip();
+    }
+    return rc.request().remoteAddress() == null ? "" : rc.request().remoteAddress().host();
+  }
+
+  /** Answers a body anyone may read and caches may share for {@code maxAgeSeconds}, or 304. */
+  public static void sendPublic(RoutingContext rc, Rendered body, int maxAgeSeconds) {
+    send(rc, 200, "public, max-age=" + maxAgeSeconds, body);
+  }
+
+  private static void send(RoutingContext rc, int status, String cacheControl, Rendered body) {
     if (rc.response().ended()) {
       return;
     }
-    io.vertx.core.buffer.Buffer bytes = body.toBuffer();
     rc.response().putHeader("Cache-Control", cacheControl);
     if (status == 200 && rc.request().method() == io.vertx.core.http.HttpMethod.GET) {
-      String etag = etag(bytes);
-      rc.response().putHeader("ETag", etag);
-      if (matches(rc.request().getHeader("If-None-Match"), etag)) {
+      rc.response().putHeader("ETag", body.etag());
+      if (matches(rc.request().getHeader("If-None-Match"), body.etag())) {
         rc.response().setStatusCode(304).end();
         return;
       }
     }
-    rc.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(bytes);
+    rc.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(body.bytes());
   }
 
   /**

@@ -32,6 +32,7 @@ import zhangban.config.Config;
 import zhangban.db.Idempotency;
 import zhangban.db.Timestamps;
 import zhangban.http.ApiException;
+import zhangban.http.CallLimiter;
 import zhangban.sms.PhoneVault;
 import zhangban.http.ProblemType;
 import zhangban.http.Http;
@@ -260,7 +261,7 @@ public final class RatingService {
     this.rectification = rectification;
     this.rules = rules;
     this.clock = clock;
-    this.limiter = new CallLimiter(rules.callsPerMinute(), clock);
+    this.limiter = new CallLimiter(rules.callsPerMinute(), "rating calls", clock);
   }
 
   /** What a rating says, before the rules are checked. */

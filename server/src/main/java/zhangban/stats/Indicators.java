@@ -43,6 +43,24 @@ public final class Indicators {
     return whole == 0 ? null : (double) part / whole;
   }
 
+  /**
+   * The indicators published to anyone (公示): counts per level, 好评率, 差评率, 主动评价率, 差评回访率,
+   * 差评整改率, 按期整改率 and appeals; nothing about defaults, follow-ups or exclusions.
+   */
+  public JsonObject publicJson(Set<Integer> goodLevels) {
+    JsonObject all = toJson(goodLevels, false);
+    JsonObject levels = new JsonObject();
+    for (int l = 1; l <= 5; l++) {
+      levels.put("level" + l, level(l));
+    }
+    JsonObject out = new JsonObject().put("levels", levels);
+    for (String key : new String[] {"invited", "active", "good", "poor", "goodRate", "poorRate", "activeRate",
+        "poorVerifiedRate", "poorRectifiedRate", "poorOnTimeRate", "appealsFiled", "appealsUpheld"}) {
+      out.put(key, all.getValue(key));
+    }
+    return out;
+  }
+
   /** {@code activeRate} is left out (null) where channels split the ratings, since invitations have none. */
   public JsonObject toJson(Set<Integer> goodLevels, boolean byChannel) {
     long active = get("active");

@@ -410,7 +410,8 @@ public final class StatsService {
 
   // ---- names --------------------------------------------------------------------------------
 
-  private Future<Map<String, String>> names(String groupBy, List<String> keys) {
+  /** The names of the groups: departments', regions', items' (current version), officers'. */
+  Future<Map<String, String>> names(String groupBy, List<String> keys) {
     List<String> wanted = keys.stream().filter(k -> k != null && !k.isEmpty()).distinct().toList();
     if (wanted.isEmpty() || groupBy.equals("none") || groupBy.equals("channel")) {
       return Future.succeededFuture(new HashMap<>());

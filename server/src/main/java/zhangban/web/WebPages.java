@@ -7,7 +7,8 @@ import io.vertx.ext.web.handler.StaticHandler;
 
 /**
  * The pages the server serves besides the API: the managers' dashboard at {@code /dashboard/},
- * the rating link's page at {@code /rate/} (a citizen without the app rates there), and the
+ * the rating link's page at {@code /rate/} (a citizen without the app rates there), the published
+ * results (公示) at {@code /disclosure/}, for anyone, and the
  * contract as browsable documentation at {@code /docs/}, with the libraries they use from
  * their WebJars at {@code /webjars/}. Everything comes from the server itself, since government
  * networks are often closed to CDNs. The pages need no token; the API calls they make do.
@@ -29,6 +30,7 @@ public final class WebPages {
     page(router, "/dashboard", "web/dashboard", DASHBOARD_POLICY);
     page(router, "/docs", "web/docs", DOCS_POLICY);
     page(router, "/rate", "web/rate", DASHBOARD_POLICY);
+    page(router, "/disclosure", "web/disclosure", DASHBOARD_POLICY);
     // A WebJar's path carries its version, so its files never change under a URL.
     router.route(HttpMethod.GET, "/webjars/*").handler(StaticHandler.create("META-INF/resources/webjars")
         .setMaxAgeSeconds(YEAR_SECONDS));

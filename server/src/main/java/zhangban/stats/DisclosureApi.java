@@ -1,0 +1,149 @@
+package zhangban.stats;
+
+import com.github.benmanes.caffeine.cache.AsyncCache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.openapi.router.RouterBuilder;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.YearMonth;
+import java.time.ZoneId;
+import java.util.Optional;
+import java.util.function.Supplier;
+import zhangban.http.ApiException;
+import zhangban.http.CallLimiter;
+import zhangban.http.Http;
+
+/**
+ * The handlers of the published results (公示). Anyone may call them, so each answer is computed
+ * once per key and kept, serialised with its entity tag, for {@code DISCLOSURE_MAX_AGE_SECONDS}
+ * (callers asking at once for a key not yet kept share one computation), and every client (by
+ * address) has its calls a minute.
+ */
+public final class DisclosureApi {
+  /** Keys kept at most: every region, department and item of a province for a few periods. */
+  private static final int MAX_KEPT = 20_000;
+
+  private final Disclosure disclosure;
+  private final CallLimiter limiter;
+  private final AsyncCache<String, Kept> kept;
+  private final int maxAgeSeconds;
+  private final boolean trustForwarded;
+  private final Clock clock;
+  private final ZoneId zone;
+
+  public DisclosureApi(Disclosure disclosure, int maxAgeSeconds, int callsPerMinute, boolean trustForwarded,
+                       Clock clock, ZoneId zone) {
+    this.disclosure = disclosure;
+    this.limiter = new CallLimiter(callsPerMinute, "calls to the published results", clock);
+    this.kept = Caffeine.newBuilder()
+        .expireAfterWrite(Duration.ofSeconds(maxAgeSeconds))
+        .maximumSize(MAX_KEPT)
+        .ticker(() -> clock.millis() * 1_000_000)
+        .buildAsync();
+    this.maxAgeSeconds = maxAgeSeconds;
+    this.trustForwarded = trustForwarded;
+    this.clock = clock;
+    this.zone = zone;
+  }
+
+  public void mount(RouterBuilder b) {
+    b.getRoute("getPublicRatingSummary").addHandler(rc -> serve(rc, () -> {
+      Disclosure.Period period = period(rc);
+      Optional<String> region = Http.query(rc, "region");
+      Optional<String> department = Http.query(rc, "department");
+      Optional<String> item = Http.query(rc, "item");
+      oneOf(region, department, item);
+      return new Request("summary " + period.text() + " " + region.orElse("") + " " + department.orElse("") + " "
+          + item.orElse(""), () -> disclosure.target(region, department, item)
+          .compose(target -> disclosure.summary(period, target, today())));
+    }));
+    b.getRoute("getPublicRatingRanking").addHandler(rc -> serve(rc, () -> {
+      Disclosure.Period period = period(rc);
+      Optional<String> region = Http.query(rc, "region");
+      Optional<String> department = Http.query(rc, "department");
+      oneOf(region, department, Optional.empty());
+      String by = Http.query(rc, "by").orElseThrow();
+      String order = Http.query(rc, "order").orElse("best");
+      int limit = Http.queryInt(rc, "limit").orElse(20);
+      return new Request("ranking " + period.text() + " " + by + " " + order + " " + limit + " " + region.orElse("")
+          + " " + department.orElse(""), () -> disclosure.target(region, department, Optional.empty())
+          .compose(target -> disclosure.ranking(period, target, by, order, limit, today())));
+    }));
+    b.getRoute("getPublicRatingTrend").addHandler(rc -> serve(rc, () -> {
+      YearMonth to = YearMonth.parse(Http.query(rc, "to").orElseThrow());
+      if (to.atDay(1).isAfter(today())) {
+        throw ApiException.badRequest("The month " + to + " has not begun.");
+      }
+      int months = Http.queryInt(rc, "months").orElse(12);
+      Optional<String> region = Http.query(rc, "region");
+      Optional<String> department = Http.query(rc, "department");
+      Optional<String> item = Http.query(rc, "item");
+      oneOf(region, department, item);
+      return new Request("trend " + to + " " + months + " " + region.orElse("") + " " + department.orElse("") + " "
+          + item.orElse(""), () -> disclosure.target(region, department, item)
+          .compose(target -> disclosure.trend(to, months, target)));
+    }));
+  }
+
+  /** What a call asks for: its key among those kept, and how to compute it. */
+  private record Request(String key, Supplier<Future<JsonObject>> compute) {}
+
+  /**
+   * A kept answer: the body, or the refusal of a question about something that does not exist
+   * (an unknown region, department or item), which is kept as long; a failure of the database is
+   * not kept.
+   */
+  private record Kept(Http.Rendered body, ApiException refusal) {}
+
+  /**
+   * Counts the client's call, then answers what is kept under the request's key, computing it
+   * first if nothing is. Bad parameters and too many calls are refused before anything is kept.
+   */
+  private void serve(RoutingContext rc, Supplier<Request> read) {
+    Request request;
+    try {
+      limiter.acquire("public " + Http.clientAddress(rc, trustForwarded));
+      request = read.get();
+    } catch (RuntimeException e) {
+      rc.fail(e);
+      return;
+    }
+    // the cache calls the computation on this (event-loop) thread; its answer comes back to it
+    Future.fromCompletionStage(kept.get(request.key(), (key, executor) -> request.compute().get()
+            .map(body -> new Kept(Http.Rendered.of(body), null))
+            .recover(err -> err instanceof ApiException refusal && refusal.status() < 500
+                ? Future.succeededFuture(new Kept(null, refusal)) : Future.failedFuture(err))
+            .toCompletionStage().toCompletableFuture()), rc.vertx().getOrCreateContext())
+        .onSuccess(answer -> {
+          if (answer.refusal() != null) {
+            rc.fail(answer.refusal());
+          } else {
+            Http.sendPublic(rc, answer.body(), maxAgeSeconds);
+          }
+        })
+        .onFailure(rc::fail);
+  }
+
+  private Disclosure.Period period(RoutingContext rc) {
+    Disclosure.Period period = Disclosure.Period.parse(Http.query(rc, "period").orElseThrow());
+    if (period.from().isAfter(today())) {
+      throw ApiException.badRequest("The period " + period.text() + " has not begun.");
+    }
+    return period;
+  }
+
+  private static void oneOf(Optional<String> region, Optional<String> department, Optional<String> item) {
+    if (region.isPresent() && department.isPresent() || region.isPresent() && item.isPresent()
+        || department.isPresent() && item.isPresent()) {
+      throw ApiException.badRequest("Give at most one of region, department and item.");
+    }
+  }
+
+  private LocalDate today() {
+    return LocalDate.ofInstant(clock.instant(), zone);
+  }
+}
