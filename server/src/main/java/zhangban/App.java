@@ -31,6 +31,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import zhangban.calendar.CalendarApi;
 import zhangban.calendar.CalendarStore;
+import zhangban.bulletin.BulletinApi;
+import zhangban.bulletin.BulletinDocuments;
+import zhangban.bulletin.BulletinScheduler;
+import zhangban.bulletin.Bulletins;
 import zhangban.catalog.CatalogApi;
 import zhangban.catalog.CatalogStore;
 import zhangban.config.Config;
@@ -116,6 +120,7 @@ public final class App implements AutoCloseable {
   private SmsGateway sms;
   private RatingScheduler ratingScheduler;
   private CaseScheduler caseScheduler;
+  private BulletinScheduler bulletinScheduler;
   private RollupCatchUp rollupCatchUp;
 
   private App(Vertx vertx, Database database, Pool pool, AtomicBoolean migrated) {
@@ -133,6 +138,7 @@ public final class App implements AutoCloseable {
   public RatingScheduler ratingScheduler() { return ratingScheduler; }
   /** The clock-driven side of rectification cases, likewise. */
   public CaseScheduler caseScheduler() { return caseScheduler; }
+  public BulletinScheduler bulletinScheduler() { return bulletinScheduler; }
   public RollupCatchUp rollupCatchUp() { return rollupCatchUp; }
   /** The SMS provider this process sends through (null when it runs no SMS worker). */
   public SmsGateway sms() { return sms; }
@@ -236,8 +242,10 @@ public final class App implements AutoCloseable {
             .put("role", config.role().name().toLowerCase().replace('_', '-')),
         () -> reportAdmin.health().map(h -> new JsonObject().put("reporting", h)));
     RegionStore regions = new RegionStore(pool);
+    Supervision supervision = new Supervision(filing);
     StatsService statsService = new StatsService(statsPool, config.stats().goodLevels(), config.stats().minSample(),
         clock, config.zone());
+    Bulletins bulletins = new Bulletins(pool, statsService, supervision, regions, notifier, clock, config.zone());
     ManagerScopes managerScopes = new ManagerScopes(regions::scopeOf, config.jwt().managersWithoutRegionSeeAll());
     // a push-worker process serves health and metrics only; the other operations answer 501
     List<Consumer<RouterBuilder>> features = !config.role().servesApi() ? List.of(ops::mount) : List.of(
@@ -246,7 +254,7 @@ public final class App implements AutoCloseable {
         new CatalogApi(catalog)::mount,
         new RegionApi(regions)::mount,
         new CalendarApi(calendar)::mount,
-        new FilingApi(filing, new Materials(filing, vertx), new Supervision(filing),
+        new FilingApi(filing, new Materials(filing, vertx), supervision,
             new ExternalTransactions(filing, config.phones()), config.uploadsDir(), config.maxUploadBytes())::mount,
         new NotifyApi(pool, devices, new Inbox(pool, templates), preferences,
             new PushAdmin(pool, clock, push.describe()), clock)::mount,
@@ -260,7 +268,8 @@ public final class App implements AutoCloseable {
         new StatsApi(statsService, new Exports(statsPool, config.zone()))::mount,
         new DisclosureApi(new Disclosure(statsPool, statsService, regions::scopeOf, config.stats().minSample()),
             config.stats().disclosureMaxAgeSeconds(), config.stats().disclosureCallsPerMinute(),
-            config.http().trustForwarded(), clock, config.zone())::mount);
+            config.http().trustForwarded(), clock, config.zone())::mount,
+        new BulletinApi(bulletins, new BulletinDocuments(config.bulletins().font(), config.zone()), regions)::mount);
 
     Future<?> started = zhangban.api.Contract.load(vertx).map(ValidatorCachingContract::new)
         .compose(contract -> vertx.deployVerticle(
@@ -312,6 +321,9 @@ public final class App implements AutoCloseable {
             clock, config.zone(), audit)).onSuccess(app.deployments::add))
         .compose(v -> vertx.deployVerticle(app.rollupCatchUp = new RollupCatchUp(pool, registry))
             .onSuccess(app.deployments::add))
+        .compose(v -> vertx.deployVerticle(app.bulletinScheduler = new BulletinScheduler(bulletins, regions,
+            config.bulletins().weekday(), config.bulletins().time(), config.bulletins().checkIntervalMillis(), clock,
+            config.zone())).onSuccess(app.deployments::add))
         .onSuccess(v -> migrated.set(true));
     try {
       started.await(10, TimeUnit.MINUTES);

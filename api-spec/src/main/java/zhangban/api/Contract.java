@@ -20,8 +20,9 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
  * octet-stream and plain text, so it cannot read {@code application/problem+json} (RFC 9457).
  * The contract keeps the true type; the router gets a copy in which error bodies are declared as
  * {@code application/json}, which validates the same schema. Errors still go out as problem+json.
- * CSV exports ({@code text/csv}) are declared to it as {@code text/plain}, QR codes as
- * {@code application/octet-stream} (PNG) and {@code text/plain} (SVG); they go out as what they are.
+ * CSV exports ({@code text/csv}) and printable pages ({@code text/html}) are declared to it as
+ * {@code text/plain}, QR codes as {@code application/octet-stream} (PNG) and {@code text/plain}
+ * (SVG), PDFs as {@code application/octet-stream}; they go out as what they are.
  */
 public final class Contract {
   public static final String RESOURCE = "openapi/zhangban.yaml";
@@ -32,9 +33,25 @@ public final class Contract {
       PROBLEM_JSON, "application/json",
       CSV, "text/plain",
       "image/png", "application/octet-stream",
-      "image/svg+xml", "text/plain");
+      "image/svg+xml", "text/plain",
+      "text/html", "text/plain",
+      "application/pdf", "application/octet-stream");
 
   private Contract() {}
+
+  /**
+   * The media type the router's copy of the contract declares for a response sent as {@code
+   * contentType} (its parameters dropped where it is one the router cannot read), for checking a
+   * response against that copy.
+   */
+  public static String asTheRouterReadsIt(String contentType) {
+    if (contentType == null) {
+      return null;
+    }
+    String base = contentType.split(";", 2)[0].trim();
+    String readable = FOR_ROUTER.get(base);
+    return readable == null ? contentType : readable;
+  }
 
   public static String text() {
     try (InputStream in = Contract.class.getClassLoader().getResourceAsStream(RESOURCE)) {

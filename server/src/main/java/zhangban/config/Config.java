@@ -40,7 +40,43 @@ public record Config(
     Reporting reporting,
     URI publicBaseUrl,
     Optional<zhangban.sms.PhoneVault> phones,
-    Sms sms) {
+    Sms sms,
+    Bulletins bulletins) {
+
+  /**
+   * The weekly 通报 (docs/bulletins.md): built every week on {@code weekday} at {@code time}
+   * (Asia/Shanghai) for the week before, looked for every {@code checkIntervalMillis}; the CJK font
+   * its PDF embeds (a TrueType file or collection), when one is found.
+   */
+  public record Bulletins(java.time.DayOfWeek weekday, java.time.LocalTime time, long checkIntervalMillis,
+                          Optional<Path> font) {}
+
+  /**
+   * Where Debian's CJK TrueType fonts are (fonts-wqy-zenhei, fonts-droid-fallback), the first found
+   * taken. Noto Sans CJK is not among them: its outlines are CFF, which the PDF library cannot embed.
+   */
+  static final List<String> CJK_FONTS = List.of(
+      "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
+      "/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf");
+
+  private static Bulletins bulletins(Env e) {
+    java.time.DayOfWeek weekday;
+    java.time.LocalTime time;
+    try {
+      weekday = java.time.DayOfWeek.valueOf(e.str("BULLETIN_WEEKDAY", "MONDAY").toUpperCase(java.util.Locale.ROOT));
+      time = java.time.LocalTime.parse(e.str("BULLETIN_TIME", "09:00"));
+    } catch (IllegalArgumentException | java.time.format.DateTimeParseException ex) {
+      throw new IllegalArgumentException("BULLETIN_WEEKDAY is a day (MONDAY … SUNDAY) and BULLETIN_TIME a time (09:00)");
+    }
+    Optional<String> named = e.opt("BULLETIN_FONT");
+    if (named.isPresent() && !named.get().equals("none") && !java.nio.file.Files.isReadable(Path.of(named.get()))) {
+      throw new IllegalArgumentException("BULLETIN_FONT names no readable file: " + named.get());
+    }
+    Optional<Path> font = named.isPresent()
+        ? named.filter(f -> !f.equals("none")).map(Path::of)
+        : CJK_FONTS.stream().map(Path::of).filter(java.nio.file.Files::isReadable).findFirst();
+    return new Bulletins(weekday, time, e.integer("BULLETIN_CHECK_INTERVAL_MS", 60 * 1000), font);
+  }
 
   /**
    * What one connection may take of the server: time to send its headers, time without a byte,
@@ -311,7 +347,8 @@ public record Config(
         reporting(e),
         publicBaseUrl(e),
         phones(e, devMode),
-        sms(e));
+        sms(e),
+        bulletins(e));
   }
 
   /**

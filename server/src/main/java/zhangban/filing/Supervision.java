@@ -50,22 +50,37 @@ public final class Supervision {
     p.departmentScope(department, "supervision");
     LocalDate today = filing.today();
     Tuple args = Tuple.of(today, department.orElse(null), p.regionDepartments());
-    return filing.pool().preparedQuery(COUNTS).execute(args).compose(counts ->
+    return counts(today, department, p.regionDepartments()).compose(departments ->
         filing.pool().preparedQuery(RED).execute(args).map(red -> {
-          JsonArray departments = new JsonArray();
-          for (Row r : counts) {
-            departments.add(new JsonObject()
-                .put("department", r.getString("code"))
-                .put("departmentName", r.getString("name"))
-                .put("open", r.getLong("open"))
-                .put("yellow", r.getLong("yellow"))
-                .put("red", r.getLong("red")));
-          }
           JsonArray overdue = new JsonArray();
           for (Row r : red) {
             overdue.add(filing.view(p, new ApplicationRow(r)));
           }
           return new JsonObject().put("asOf", today.toString()).put("departments", departments).put("red", overdue);
         }));
+  }
+
+  /**
+   * Open, yellow and red applications today of each of {@code departments} (every department when
+   * null), most red first: what the weekly 通报 reports of 电子监察.
+   */
+  public Future<JsonArray> counts(String[] departments) {
+    return counts(filing.today(), Optional.empty(), departments);
+  }
+
+  private Future<JsonArray> counts(LocalDate today, Optional<String> department, String[] departments) {
+    return filing.pool().preparedQuery(COUNTS).execute(Tuple.of(today, department.orElse(null), departments))
+        .map(rows -> {
+          JsonArray out = new JsonArray();
+          for (Row r : rows) {
+            out.add(new JsonObject()
+                .put("department", r.getString("code"))
+                .put("departmentName", r.getString("name"))
+                .put("open", r.getLong("open"))
+                .put("yellow", r.getLong("yellow"))
+                .put("red", r.getLong("red")));
+          }
+          return out;
+        });
   }
 }

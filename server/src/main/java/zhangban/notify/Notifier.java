@@ -148,7 +148,8 @@ public final class Notifier implements ApplicationEvents {
 
   /**
    * The inbox entries and push jobs of notice {@code n} for its {@code recipients} ('user',
-   * 'officers', 'managers'; {@code whom} names the user or the department, {@link #FAN_OUT}): two
+   * 'officers', 'managers', 'region-managers'; {@code whom} names the user, the department or the
+   * region, {@link #FAN_OUT}): two
    * statements (entries, then jobs), not five per recipient, so a department of fifty officers does
    * not hold the transaction for fifty chains of round trips.
    */
@@ -181,7 +182,9 @@ public final class Notifier implements ApplicationEvents {
     Map<String, String> data = new LinkedHashMap<>();
     data.put("kind", n.kind());
     data.put("notificationId", notificationId.toString());
-    data.put("applicationId", n.applicationId().toString());
+    if (n.applicationId() != null) {
+      data.put("applicationId", n.applicationId().toString()); // a weekly bulletin is about none
+    }
     if (n.number() != null) {
       data.put("number", n.number());
     }

@@ -6,6 +6,8 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -43,6 +45,16 @@ public final class RegionStore {
       select r.level, array(select department from department_region_at where region = r.code) as departments
       from region r where r.code = $1
       """;
+  /** Region $1: its name and level. */
+  private static final String ONE = "select code, parent, name, level, population from region where code = $1";
+  /** Region $1 and the regions below it (the tree has three levels). */
+  private static final String SUBTREE = """
+      select code from region
+      where code = $1 or parent = $1 or parent in (select code from region where parent = $1)
+      order by code
+      """;
+  /** The regions with at least one department in their subtree. */
+  private static final String WITH_DEPARTMENTS = "select distinct region from department_region_at order by region";
   /** The level a region's parent has. */
   private static final Map<String, String> PARENT_LEVEL = Map.of("city", "province", "county", "city");
 
@@ -73,6 +85,30 @@ public final class RegionStore {
       Row r = rows.iterator().next();
       return Optional.of(r.getString("level").equals("province") ? Scope.ALL
           : Scope.of(Set.copyOf(java.util.Arrays.asList(r.getArrayOfStrings("departments")))));
+    });
+  }
+
+  /** Region {@code code}, if there is one. */
+  public Future<Optional<JsonObject>> get(String code) {
+    return pool.preparedQuery(ONE).execute(Tuple.of(code))
+        .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(json(rows.iterator().next())));
+  }
+
+  /** The codes of region {@code code} and of the regions below it. */
+  public Future<List<String>> subtree(String code) {
+    return pool.preparedQuery(SUBTREE).execute(Tuple.of(code)).map(rows -> {
+      List<String> out = new ArrayList<>();
+      rows.forEach(r -> out.add(r.getString("code")));
+      return out;
+    });
+  }
+
+  /** The regions that have a department in their subtree. */
+  public Future<List<String>> withDepartments() {
+    return pool.query(WITH_DEPARTMENTS).execute().map(rows -> {
+      List<String> out = new ArrayList<>();
+      rows.forEach(r -> out.add(r.getString("region")));
+      return out;
     });
   }
 

@@ -151,6 +151,15 @@ public final class StatsService {
     return goodLevels;
   }
 
+  public int minSample() {
+    return defaultMinSample;
+  }
+
+  /** The indicators of a group with nothing counted, as {@link #ratingStats} writes them. */
+  public JsonObject noIndicators() {
+    return new Indicators().toJson(goodLevels, false);
+  }
+
   /** The department a caller's statistic is about: an officer's own, or the one a manager asks for. */
   public Optional<String> scope(Principal p, Optional<String> department) {
     return p.departmentScope(department, "statistics");

@@ -260,19 +260,8 @@ public final class Api {
   private void validate(Operation op, Response r) {
     Map<String, String> headers = new HashMap<>();
     r.headers().forEach(e -> headers.put(e.getKey(), e.getValue()));
-    String contentType = r.header("Content-Type");
-    if (contentType != null && contentType.startsWith("application/problem+json")) {
-      contentType = "application/json"; // see Contract: the router's copy names problem+json so
-    }
-    if (contentType != null && contentType.startsWith("text/csv")) {
-      contentType = "text/plain"; // see Contract: the router's copy names CSV so
-    }
-    if (contentType != null && contentType.startsWith("image/png")) {
-      contentType = "application/octet-stream"; // see Contract: the router's copy names PNG so
-    }
-    if (contentType != null && contentType.startsWith("image/svg+xml")) {
-      contentType = "text/plain"; // see Contract: the router's copy names SVG so
-    }
+    // problem+json, CSV, HTML, PNG, SVG and PDF: as the router's copy of the contract names them
+    String contentType = zhangban.api.Contract.asTheRouterReadsIt(r.header("Content-Type"));
     contentType = declaredMediaType(op, r.status(), contentType);
     if (validateText(op, r, contentType)) {
       VALIDATED.add(op.getOperationId());

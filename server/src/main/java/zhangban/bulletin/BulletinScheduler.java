@@ -1,0 +1,63 @@
+package zhangban.bulletin;
+
+import io.vertx.core.Future;
+import java.time.Clock;
+import java.time.DayOfWeek;
+import java.time.LocalDate;
+import java.time.LocalTime;
+import java.time.ZoneId;
+import java.time.ZonedDateTime;
+import java.time.temporal.TemporalAdjusters;
+import java.util.List;
+import zhangban.jobs.PeriodicJob;
+import zhangban.region.RegionStore;
+
+/**
+ * Builds the weekly 通报 on schedule: once the week's moment ({@code BULLETIN_WEEKDAY} at {@code
+ * BULLETIN_TIME}, Asia/Shanghai) has passed, the bulletin of the last whole week (Monday to Sunday)
+ * before it, for every region with a department in its subtree. Every replica looks; the one
+ * whose bulletin is kept first announces it, the others find it kept.
+ */
+public final class BulletinScheduler extends PeriodicJob {
+  private final Bulletins bulletins;
+  private final RegionStore regions;
+  private final DayOfWeek weekday;
+  private final LocalTime time;
+  private final Clock clock;
+  private final ZoneId zone;
+
+  public BulletinScheduler(Bulletins bulletins, RegionStore regions, DayOfWeek weekday, LocalTime time,
+                           long intervalMillis, Clock clock, ZoneId zone) {
+    super("Weekly bulletins", intervalMillis);
+    this.bulletins = bulletins;
+    this.regions = regions;
+    this.weekday = weekday;
+    this.time = time;
+    this.clock = clock;
+    this.zone = zone;
+  }
+
+  /** The Monday of the week the last moment that has passed reports on. */
+  static LocalDate weekDue(ZonedDateTime now, DayOfWeek weekday, LocalTime time) {
+    ZonedDateTime moment = now.toLocalDate().with(TemporalAdjusters.previousOrSame(weekday)).atTime(time)
+        .atZone(now.getZone());
+    if (now.isBefore(moment)) {
+      moment = moment.minusWeeks(1);
+    }
+    return moment.toLocalDate().with(TemporalAdjusters.previousOrSame(DayOfWeek.MONDAY)).minusWeeks(1);
+  }
+
+  @Override
+  protected Future<Integer> work() {
+    LocalDate week = weekDue(clock.instant().atZone(zone), weekday, time);
+    return regions.withDepartments().compose(codes -> built(codes, week));
+  }
+
+  private Future<Integer> built(List<String> codes, LocalDate week) {
+    Future<Integer> chain = Future.succeededFuture(0);
+    for (String region : codes) {
+      chain = chain.compose(n -> bulletins.build(region, week, "schedule").map(b -> n + (b.created() ? 1 : 0)));
+    }
+    return chain;
+  }
+}
