@@ -122,7 +122,6 @@ public record Config(
     return role != Role.API && reporting.sends() && reporting.workerEnabled();
   }
 
-  /** Statistics: which levels count as good (好评), and the fewest ratings to be ranked. */
   /**
    * Statistics: the levels counted good, the fewest active ratings a group needs to be ranked or
    * published; the published results (公示): how long each answer is kept and may be cached, and

@@ -16,6 +16,8 @@ public final class CallLimiter {
   private final String calls;
   private final Clock clock;
   private final ConcurrentHashMap<String, long[]> windows = new ConcurrentHashMap<>();
+  /** The minute of the last sweep: at most one a minute, so a crowd of clients costs one pass, not one per call. */
+  private volatile long sweptMinute = -1;
 
   /** At most {@code perMinute} {@code calls} ("rating calls") a minute per key. */
   public CallLimiter(int perMinute, String calls, Clock clock) {
@@ -46,7 +48,8 @@ public final class CallLimiter {
             new io.vertx.core.json.JsonObject().put("retryAfterSeconds", retryAfter));
       }
     }
-    if (windows.size() > SWEEP_ABOVE) {
+    if (windows.size() > SWEEP_ABOVE && sweptMinute != minute) {
+      sweptMinute = minute;
       windows.values().removeIf(w -> w[0] < minute);
     }
   }

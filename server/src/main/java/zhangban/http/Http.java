@@ -57,11 +57,6 @@ public final class Http {
     send(rc, status, PRIVATE, body);
   }
 
-  /**
-   * Answers {@code body}. A 200 to a GET carries a strong {@code ETag} (a digest of the body, not
-   * the resource's {@code version}, which If-Match takes), and is answered 304 with no body when
-   * {@code If-None-Match} names it: the client's copy is current.
-   */
   private static void send(RoutingContext rc, int status, String cacheControl, JsonObject body) {
     send(rc, status, cacheControl, Rendered.of(body));
   }
@@ -75,17 +70,37 @@ public final class Http {
   }
 
   /**
-   * The client's address, which per-client limits count by: with {@code trustForwarded} (behind a
+   * The client, as per-client limits count it: its address — with {@code trustForwarded} (behind a
    * proxy that sets X-Forwarded-For, as the Ingress does) the last address the header names, the
-   * one that proxy saw, since a client may put any others in front; otherwise the peer's.
+   * one that proxy saw, since a client may put any others in front; otherwise the peer's — and for
+   * an IPv6 address its /64, which one subscriber holds whole.
    */
   public static String clientAddress(RoutingContext rc, boolean trustForwarded) {
     String forwarded = trustForwarded ? rc.request().getHeader("X-Forwarded-For") : null;
+    String address;
     if (forwarded != null && !forwarded.isBlank()) {
       String[] hops = forwarded.split(",");
-      return hops[hops.length - 1].strip();
+      address = hops[hops.length - 1].strip();
+    } else {
+      address = rc.request().remoteAddress() == null ? "" : rc.request().remoteAddress().host();
     }
-    return rc.request().remoteAddress() == null ? "" : rc.request().remoteAddress().host();
+    return address.contains(":") ? ipv6Network(address) : address;
+  }
+
+  /** The /64 of an IPv6 literal (the address itself when it is not one). */
+  static String ipv6Network(String address) {
+    String literal = address.startsWith("[") && address.endsWith("]") ? address.substring(1, address.length() - 1)
+        : address;
+    try {
+      // with a colon the JDK takes it as an IPv6 literal or refuses it: never a name to look up
+      byte[] bytes = java.net.InetAddress.getByName(literal).getAddress();
+      if (bytes.length != 16) {
+        return address;
+      }
+      return java.util.HexFormat.of().formatHex(bytes, 0, 8) + "::/64";
+    } catch (java.net.UnknownHostException e) {
+      return address;
+    }
   }
 
   /** Answers a body anyone may read and caches may share for {@code maxAgeSeconds}, or 304. */
@@ -93,6 +108,11 @@ public final class Http {
     send(rc, 200, "public, max-age=" + maxAgeSeconds, body);
   }
 
+  /**
+   * Answers {@code body}. A 200 to a GET carries a strong {@code ETag} (a digest of the body, not
+   * the resource's {@code version}, which If-Match takes), and is answered 304 with no body when
+   * {@code If-None-Match} names it: the client's copy is current.
+   */
   private static void send(RoutingContext rc, int status, String cacheControl, Rendered body) {
     if (rc.response().ended()) {
       return;

@@ -144,8 +144,9 @@ public record Principal(String subject, Optional<String> name, Set<Role> roles,
   /**
    * Reads roles from verified claims. A token without {@code roles} is a citizen (a Firebase phone
    * user, say). An officer or integration client without {@code dept}, or an enterprise member
-   * without {@code uscc}, does not get that role: it could not be scoped. A manager sees nothing
-   * until {@link ManagerScopes} has looked up their {@code region}.
+   * without {@code uscc}, does not get that role: it could not be scoped; nor does a manager whose
+   * {@code region} claim is there but not a 6-digit code. A manager sees nothing until {@link
+   * ManagerScopes} has looked up their {@code region}.
    */
   public static Principal fromClaims(JsonObject claims) {
     Set<Role> roles = EnumSet.noneOf(Role.class);
@@ -173,7 +174,13 @@ public record Principal(String subject, Optional<String> name, Set<Role> roles,
     Optional<String> name = Optional.ofNullable(claims.getValue("name")).filter(String.class::isInstance).map(String.class::cast);
     Optional<String> hall = text(claims, "hall").filter(h -> roles.contains(Role.INTEGRATION));
     Optional<String> window = text(claims, "window").filter(w -> hall.isPresent());
-    Optional<String> region = text(claims, "region").filter(r -> roles.contains(Role.MANAGER) && r.matches("[0-9]{6}"));
+    Optional<String> region = text(claims, "region").filter(r -> r.matches("[0-9]{6}"));
+    if (claims.containsKey("region") && region.isEmpty()) {
+      roles.remove(Role.MANAGER); // a region that is not a code is no region to scope a manager to
+    }
+    if (!roles.contains(Role.MANAGER)) {
+      region = Optional.empty();
+    }
     return new Principal(claims.getString("sub"), name, roles, dept, uscc, hall, window, region, Scope.NONE);
   }
 

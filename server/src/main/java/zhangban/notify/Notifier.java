@@ -49,9 +49,8 @@ public final class Notifier implements ApplicationEvents {
    * One notice ($1–$5) to its recipients: user $6 when $7 is 'user', the officers of department $6
    * when 'officers', the managers whose region covers department $6 (or who see every department)
    * when 'managers', the managers of region $6 when 'region-managers' (a province's also reach the
-   * managers who see every department without a region)
-   * (the branches not taken are skipped when the
-   * statement starts). Writes their inbox entries and answers beside each the user's preferences,
+   * managers who see every department without a region); the branches not taken are skipped when
+   * the statement starts. Writes their inbox entries and answers beside each the user's preferences,
    * active devices and unread count, in one round trip whatever the number of recipients. The
    * entries written here are not yet visible to the count (one snapshot per statement), so the
    * badge adds one.

@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import zhangban.http.ApiException;
 import zhangban.identity.Scope;
 
@@ -84,7 +83,7 @@ public final class RegionStore {
       }
       Row r = rows.iterator().next();
       return Optional.of(r.getString("level").equals("province") ? Scope.ALL
-          : Scope.of(Set.copyOf(java.util.Arrays.asList(r.getArrayOfStrings("departments")))));
+          : Scope.of(new java.util.HashSet<>(java.util.Arrays.asList(r.getArrayOfStrings("departments")))));
     });
   }
 

@@ -175,6 +175,14 @@ class RegionScopeTest {
       assertNull(me.getString("region"));
       all.api.get("/stats/ratings?" + RANGE + "&department=MZJ").token(t).send().expect(200);
       all.api.get("/admin/platform-reports").token(t).send().expect(200);
+      // a region claim that is there but no code is not "no region": no manager role, even here
+      for (Object bad : List.of(440300, "4403", " 440300", "44030X")) {
+        String token = all.tokens.sign(all.tokens.claims("manager-bad-" + bad).claim("roles", List.of("manager"))
+            .claim("region", bad).build());
+        assertEquals(new JsonArray(), all.api.get("/me").token(token).send().expect(200).json().getJsonArray("roles"),
+            "region " + bad);
+        assertEquals(403, all.api.get("/stats/ratings?" + RANGE).token(token).send().status(), "region " + bad);
+      }
     }
     // here, where the default denies them, a city's manager does not read the platform's backlog either
     assertEquals(403, api.get("/admin/platform-reports").token(manager("440100")).send().status());
