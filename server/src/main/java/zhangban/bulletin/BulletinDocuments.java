@@ -66,12 +66,23 @@ public final class BulletinDocuments {
     System.setProperty("java.awt.headless", "true"); // charts are drawn with no display
   }
 
+  /** The most departments the chart draws (those with the most active ratings): a taller one would not fit a page. */
+  static final int CHARTED = 25;
+
   private final Optional<Path> font;
   private final ZoneId zone;
+  /** The chart's font, read once (a CJK font file is megabytes). */
+  private final java.util.function.Supplier<Font> awtFont;
 
   public BulletinDocuments(Optional<Path> font, ZoneId zone) {
     this.font = font;
     this.zone = zone;
+    this.awtFont = memoized(this::readAwtFont);
+  }
+
+  private static <T> java.util.function.Supplier<T> memoized(java.util.function.Supplier<T> read) {
+    java.util.concurrent.atomic.AtomicReference<T> value = new java.util.concurrent.atomic.AtomicReference<>();
+    return () -> value.updateAndGet(v -> v != null ? v : read.get());
   }
 
   public boolean canMakePdf() {
@@ -157,6 +168,9 @@ public final class BulletinDocuments {
       img.setAttribute("class", "chart");
       img.setAttribute("alt", "各部门本周与上周好评率");
       img.setAttribute("src", "data:image/png;base64," + Base64.getEncoder().encodeToString(chart(departments)));
+      if (departments.size() > CHARTED) {
+        add(doc, body, "p", "图中为本周主动评价数最多的 " + CHARTED + " 个部门；各部门数字见下表。").setAttribute("class", "none");
+      }
       Element t = table(doc, body, 1, List.of("部门", "主动评价数", "好评率", "上周好评率", "变化", "差评数", "差评整改率"));
       for (Object o : departments) {
         JsonObject d = (JsonObject) o;
@@ -272,20 +286,40 @@ public final class BulletinDocuments {
 
   // ---- the chart ----------------------------------------------------------------------------------
 
-  /** The departments' 好评率 this week and the week before, as a PNG. */
+  /** A department on the chart: known by its code (two may share a name), labelled by its name. */
+  record Bar(String code, String label) implements Comparable<Bar> {
+    @Override
+    public int compareTo(Bar other) {
+      return code.compareTo(other.code);
+    }
+
+    @Override
+    public String toString() {
+      return label;
+    }
+  }
+
+  /**
+   * The 好评率 this week and the week before of the departments with the most active ratings this
+   * week (at most {@value #CHARTED}), as a PNG.
+   */
   byte[] chart(JsonArray departments) {
+    List<JsonObject> charted = departments.stream().map(JsonObject.class::cast)
+        .sorted(java.util.Comparator.comparingLong((JsonObject d) -> -d.getJsonObject("indicators")
+            .getJsonObject("week").getLong("active")).thenComparing(d -> d.getString("department")))
+        .limit(CHARTED).toList();
     DefaultCategoryDataset data = new DefaultCategoryDataset();
-    for (Object o : departments) {
-      JsonObject d = (JsonObject) o;
+    for (JsonObject d : charted) {
       JsonObject i = d.getJsonObject("indicators");
       Double week = i.getJsonObject("week").getDouble("goodRate");
       Double before = i.getJsonObject("previousWeek").getDouble("goodRate");
-      data.addValue(week == null ? null : week * 100, "本周", name(d));
-      data.addValue(before == null ? null : before * 100, "上周", name(d));
+      Bar bar = new Bar(d.getString("department"), name(d));
+      data.addValue(week == null ? null : week * 100, "本周", bar);
+      data.addValue(before == null ? null : before * 100, "上周", bar);
     }
     JFreeChart chart = ChartFactory.createBarChart(null, null, "好评率（%）", data, PlotOrientation.HORIZONTAL,
         true, false, false);
-    Font text = awtFont().deriveFont(13f);
+    Font text = awtFont.get().deriveFont(13f);
     chart.setBackgroundPaint(Color.WHITE);
     chart.getLegend().setItemFont(text);
     CategoryPlot plot = chart.getCategoryPlot();
@@ -301,7 +335,7 @@ public final class BulletinDocuments {
     bars.setShadowVisible(false);
     bars.setSeriesPaint(0, new Color(0x2e, 0x7d, 0x32));
     bars.setSeriesPaint(1, new Color(0xa5, 0xd6, 0xa7));
-    int height = 90 + 44 * departments.size();
+    int height = 90 + 44 * charted.size();
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     try {
       ChartUtils.writeChartAsPNG(out, chart, 900, height);
@@ -312,7 +346,7 @@ public final class BulletinDocuments {
   }
 
   /** The CJK font for the chart's labels, else the platform's sans-serif. */
-  private Font awtFont() {
+  private Font readAwtFont() {
     if (font.isPresent()) {
       try {
         return Font.createFonts(font.get().toFile())[0];

@@ -19,6 +19,7 @@ import zhangban.region.RegionStore;
  * whose bulletin is kept first announces it, the others find it kept.
  */
 public final class BulletinScheduler extends PeriodicJob {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(BulletinScheduler.class);
   private final Bulletins bulletins;
   private final RegionStore regions;
   private final DayOfWeek weekday;
@@ -53,10 +54,16 @@ public final class BulletinScheduler extends PeriodicJob {
     return regions.withDepartments().compose(codes -> built(codes, week));
   }
 
+  /** One region after the other; one that fails (it is logged) does not keep the others from theirs. */
   private Future<Integer> built(List<String> codes, LocalDate week) {
     Future<Integer> chain = Future.succeededFuture(0);
     for (String region : codes) {
-      chain = chain.compose(n -> bulletins.build(region, week, "schedule").map(b -> n + (b.created() ? 1 : 0)));
+      chain = chain.compose(n -> bulletins.build(region, week, Bulletins.SCHEDULE)
+          .map(b -> n + (b.created() ? 1 : 0))
+          .recover(err -> {
+            LOG.warn("The bulletin of region {} for the week from {} failed: {}", region, week, err.toString());
+            return Future.succeededFuture(n);
+          }));
     }
     return chain;
   }

@@ -59,6 +59,8 @@ public final class Bulletins {
       order by built_at desc, id desc
       limit $5
       """;
+  /** Who built a bulletin on schedule (otherwise: the manager's subject). */
+  public static final String SCHEDULE = "schedule";
   /** How many departments a bulletin names best and worst. */
   static final int RANKED = 5;
 
@@ -90,8 +92,9 @@ public final class Bulletins {
 
   /**
    * The bulletin of {@code region} for the week from {@code weekStart} (a Monday of a week that has
-   * ended): the one kept, or one built now by {@code builtBy} and announced to the region's
-   * managers in the transaction that keeps it.
+   * ended): the one kept, or one built now by {@code builtBy}. One built on schedule is announced to
+   * the region's managers in the transaction that keeps it; one a manager asks for is not (building
+   * past weeks would flood the others' inboxes).
    */
   public Future<Built> build(String region, LocalDate weekStart, String builtBy) {
     if (weekStart.getDayOfWeek() != DayOfWeek.MONDAY) {
@@ -105,7 +108,8 @@ public final class Bulletins {
         ? Future.succeededFuture(new Built(false, existing.get()))
         : regions.get(region).compose(found -> {
           JsonObject r = found.orElseThrow(() -> refused("/region", "No region " + region + "."));
-          return regions.scopeOf(region).compose(scope -> content(scope.orElseThrow(), weekStart))
+          return regions.scopeOf(region).compose(scope -> content(scope.orElseThrow(
+                  () -> refused("/region", "No region " + region + ".")), weekStart))
               .compose(content -> keep(region, r.getString("name"), weekStart, builtBy, content));
         }));
   }
@@ -120,15 +124,15 @@ public final class Bulletins {
     Instant now = clock.instant();
     return pool.withTransaction(tx -> tx.preparedQuery(INSERT).execute(Tuple.of(id, region, regionName, weekStart,
             Timestamps.utc(now), builtBy, content))
-        .compose(rows -> rows.size() == 0
-            ? Future.succeededFuture(false)
+        .compose(rows -> rows.size() == 0 ? Future.succeededFuture(false)
+            : !builtBy.equals(SCHEDULE) ? Future.succeededFuture(true)
             : notifier.notifyRegionManagers(tx, region, notice(id, regionName, weekStart, now)).map(true)))
         .compose(created -> kept(region, weekStart).map(kept -> new Built(created, kept.orElseThrow())));
   }
 
   private static Notifier.Notice notice(UUID id, String regionName, LocalDate weekStart, Instant at) {
     JsonObject params = new JsonObject().put("region", regionName).put("from", weekStart.toString())
-        .put("to", weekStart.plusDays(6).toString()).put("number", "").put("item", "");
+        .put("to", weekStart.plusDays(6).toString());
     return new Notifier.Notice(null, "weekly_bulletin", "reminder", null, null, params, false, at,
         "zhangban://bulletins/" + id, "bulletin-" + id);
   }
@@ -207,8 +211,8 @@ public final class Bulletins {
               weekBefore.getOrDefault(code, stats.noIndicators())))));
       content.put("departments", rows);
       content.put("best", ranked(rows, true)).put("worst", ranked(rows, false));
-      content.put("overdueApplications", overdue(overdue.result(), "yellow", "red"));
-      content.put("overdueCases", overdue(cases.result().getJsonArray("departments"), "yellow", "red"));
+      content.put("overdueApplications", overdue(overdue.result()));
+      content.put("overdueCases", overdue(cases.result().getJsonArray("departments")));
       return content;
     });
   }
@@ -261,13 +265,13 @@ public final class Bulletins {
   }
 
   /** The departments with something yellow or red, and how many are red in all. */
-  private static JsonObject overdue(JsonArray departments, String yellow, String red) {
+  private static JsonObject overdue(JsonArray departments) {
     JsonArray listed = new JsonArray();
     long total = 0;
     for (Object o : departments) {
       JsonObject d = (JsonObject) o;
-      total += d.getLong(red);
-      if (d.getLong(red) > 0 || d.getLong(yellow) > 0) {
+      total += d.getLong("red");
+      if (d.getLong("red") > 0 || d.getLong("yellow") > 0) {
         listed.add(d);
       }
     }

@@ -11,4 +11,5 @@ create table weekly_bulletin (
   content    jsonb       not null,
   constraint weekly_bulletin_one_per_region_and_week unique (region, week_start)
 );
-create index weekly_bulletin_by_week on weekly_bulletin (week_start desc, region);
+-- a list pages by (built_at, id) within the regions a manager sees: one row per region and week
+-- keeps the table small enough for that without an index of its own

@@ -466,6 +466,32 @@
       },
       fail: (e) => { note('note-cases', t('failed', { msg: e.message }), 'error'); clear($('table-cases')); }
     },
+    bulletins: {
+      // the manager's region's latest weekly bulletins, whatever the filters; officers have none
+      load: () => (state.me.roles.includes('manager') ? api('/bulletins?limit=10') : Promise.resolve(null)),
+      render(data) {
+        $('panel-bulletins').hidden = !data;
+        if (!data) {
+          return;
+        }
+        table('table-bulletins', [t('region'), t('week'), t('builtAt'), ''], data.items.map((b) => ({
+          props: { dataset: { bulletinId: b.id, region: b.region } },
+          cells: [
+            b.regionName,
+            b.weekStart + ' – ' + b.weekEnd,
+            formatTime(b.builtAt),
+            el('span', { className: 'actions' },
+              el('button', { type: 'button', className: 'link', dataset: { download: 'pdf', bulletinId: b.id,
+                name: 'bulletin-' + b.region + '-' + b.weekStart + '.pdf' } }, t('downloadPdf')),
+              ' ',
+              el('button', { type: 'button', className: 'link', dataset: { download: 'html', bulletinId: b.id,
+                name: 'bulletin-' + b.region + '-' + b.weekStart + '.html' } }, t('downloadHtml')))
+          ]
+        })));
+        note('note-bulletins', data.items.length ? '' : t('noBulletins'));
+      },
+      fail: (e) => unavailable('bulletins', e)
+    },
     overdue: {
       load: (f) => api('/supervision/overdue?' + query({ department: f.department })),
       render(data) {
@@ -625,6 +651,27 @@
     });
   }
 
+  // ---- a bulletin's page or PDF, fetched with the token and saved ----------------------------------
+
+  /**
+   * Saves a bulletin as a file: the page and the PDF need the bearer token, which a plain link
+   * cannot carry, and a blob opened in a tab would fall under this page's policy (no inline style).
+   */
+  async function downloadBulletin(button) {
+    const res = await fetch('/bulletins/' + button.dataset.bulletinId + '/' + button.dataset.download,
+      { headers: { Authorization: 'Bearer ' + state.token }, cache: 'no-store' });
+    if (!res.ok) {
+      note('note-bulletins', t('failed', { msg: String(res.status) }), 'error');
+      return;
+    }
+    const url = URL.createObjectURL(await res.blob());
+    const a = el('a', { href: url, download: button.dataset.name, hidden: 'hidden' });
+    document.body.append(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 60000);
+  }
+
   // ---- one case (the link of each row in the queue) -------------------------------------------
 
   async function openCaseFromHash() {
@@ -688,6 +735,12 @@
     });
     $('demo-manager').addEventListener('click', signInAsDemoManager);
     $('sign-out').addEventListener('click', () => signOut(''));
+    $('table-bulletins').addEventListener('click', (e) => {
+      const button = e.target.closest('button[data-download]');
+      if (button) {
+        downloadBulletin(button);
+      }
+    });
     $('lang').addEventListener('click', () => {
       state.lang = state.lang === 'zh-CN' ? 'en' : 'zh-CN';
       localStorage.setItem(LANG_KEY, state.lang);

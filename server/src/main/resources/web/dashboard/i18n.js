@@ -41,7 +41,9 @@ window.ZB_I18N = {
     expired: '令牌无效或已过期，请重新登录。',
     signedInAs: '{name}（{roles}）',
     role_manager: '管理人员', role_officer: '工作人员', role_admin: '系统管理员',
-    failed: '请求失败：{msg}'
+    failed: '请求失败：{msg}',
+    bulletinsTitle: '好差评周通报', region: '地区', week: '统计周', builtAt: '生成时间',
+    downloadPdf: '下载 PDF', downloadHtml: '下载网页版', noBulletins: '暂无周通报。'
   },
   en: {
     title: 'Zhangban · Ratings dashboard',
@@ -84,6 +86,8 @@ window.ZB_I18N = {
     expired: 'The token is invalid or has expired; please sign in again.',
     signedInAs: '{name} ({roles})',
     role_manager: 'manager', role_officer: 'officer', role_admin: 'administrator',
-    failed: 'Request failed: {msg}'
+    failed: 'Request failed: {msg}',
+    bulletinsTitle: 'Weekly bulletins', region: 'Region', week: 'Week', builtAt: 'Built',
+    downloadPdf: 'Download PDF', downloadHtml: 'Download page', noBulletins: 'No weekly bulletin yet.'
   }
 };

@@ -210,9 +210,12 @@ class BulletinTest {
   @Test
   void aManagerBuildsTheBulletinOfAnyPastWeekOnceAndIsRefusedTheRest() {
     String shenzhen = manager("440300");
+    long told = server.count("select count(*) from notification where kind = 'weekly_bulletin'");
     Api.Response first = api.post("/bulletins").token(shenzhen)
         .json(new JsonObject().put("region", "440300").put("weekStart", "2026-11-09"));
     assertEquals(201, first.status(), first.body().toString());
+    assertEquals(told, server.count("select count(*) from notification where kind = 'weekly_bulletin'"),
+        "a past week built on demand is announced to nobody");
     assertEquals("manager-bulletin-440300", first.json().getString("builtBy"));
     Api.Response again = api.post("/bulletins").token(shenzhen)
         .json(new JsonObject().put("region", "440300").put("weekStart", "2026-11-09")).expect(200);

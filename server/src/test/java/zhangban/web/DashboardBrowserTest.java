@@ -445,6 +445,24 @@ class DashboardBrowserTest {
   }
 
   @Test
+  void aManagerSavesTheRegionsWeeklyBulletin() throws Exception {
+    String id = api.post("/bulletins").token(manager).json(new JsonObject().put("region", "440300")
+        .put("weekStart", "2026-11-23")).expect(201).json().getString("id");
+    Path downloads = Files.createDirectories(Path.of("target", "dashboard-downloads"));
+    browser.executeCdpCommand("Browser.setDownloadBehavior", Map.of("behavior", "allow",
+        "downloadPath", downloads.toAbsolutePath().toString()));
+    open(NOVEMBER);
+    WebElement row = browser.findElement(By.cssSelector("#table-bulletins tr[data-bulletin-id='" + id + "']"));
+    assertTrue(row.getText().contains("深圳市") && row.getText().contains("2026-11-23"), row.getText());
+    row.findElement(By.cssSelector("button[data-download='html']")).click();
+    Path saved = downloads.resolve("bulletin-440300-2026-11-23.html");
+    wait.withMessage(() -> "no " + saved).until(d -> Files.exists(saved));
+    assertTrue(Files.readString(saved).contains("周通报"), "the page the API gives, saved with the token");
+    assertEquals("", text("note-bulletins"));
+    assertNoPolicyViolations();
+  }
+
+  @Test
   void englishIsOneClickAway() {
     open(NOVEMBER);
     assertEquals("掌办 · 好差评管理看板", browser.findElement(By.tagName("h1")).getText());
