@@ -17,7 +17,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.logging.Level;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -27,15 +26,13 @@ import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.logging.LogType;
-import org.openqa.selenium.logging.LoggingPreferences;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.slf4j.LoggerFactory;
 import zhangban.support.Api;
+import zhangban.support.Chromium;
 import zhangban.support.PushFixtures;
 import zhangban.support.TestServer;
 
@@ -49,10 +46,6 @@ import zhangban.support.TestServer;
  * screenshot is left in {@code target/dashboard.png}.
  */
 class DashboardBrowserTest {
-  static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-  static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
-  static final String INSTALL = "Chromium is not installed, so the dashboard's browser test is skipped. Install it with"
-      + " `sudo apt-get install -y chromium chromium-driver` (Debian; .ci/run does this).";
   /** The seeded ratings were given on 2026-11-25 and 26 (Asia/Shanghai); the dashboard is asked for November. */
   static final String NOVEMBER = "from=2026-11-01&to=2026-11-30";
   static final String HOSTILE = "<img src=x onerror=\"document.body.dataset.pwned='yes'\">等了很久";
@@ -61,7 +54,7 @@ class DashboardBrowserTest {
   static TestServer server;
   static Api api;
   static PushFixtures filing;
-  static ChromeDriverService service;
+  static Chromium chromium;
   static ChromeDriver browser;
   static WebDriverWait wait;
   static String manager;
@@ -71,14 +64,11 @@ class DashboardBrowserTest {
   static String onTimeCase;
   static String overdueNumber;
 
-  static boolean chromiumInstalled() {
-    return Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
-  }
 
   @BeforeAll
   static void start() throws IOException {
-    if (!chromiumInstalled()) {
-      LoggerFactory.getLogger(DashboardBrowserTest.class).warn(INSTALL);
+    if (!Chromium.installed()) {
+      LoggerFactory.getLogger(DashboardBrowserTest.class).warn(Chromium.INSTALL);
       return;
     }
     server = TestServer.start(Map.of("DEV_MODE", "true"));
@@ -88,25 +78,15 @@ class DashboardBrowserTest {
     seed();
     manager = server.token("manager-sun"); // valid for an hour of the test clock, which seeding moved
 
-    service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build();
-    ChromeOptions options = new ChromeOptions();
-    options.setBinary(CHROMIUM.toFile());
-    // The machine's network is closed: Chromium must not try to reach Google's services.
-    options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-        "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--window-size=1440,2300", "--lang=zh-CN",
-        "--user-data-dir=" + Files.createTempDirectory("zb-chromium"));
-    LoggingPreferences logs = new LoggingPreferences();
-    logs.enable(LogType.BROWSER, Level.ALL);
-    options.setCapability("goog:loggingPrefs", logs);
-    browser = new ChromeDriver(service, options);
-    wait = new WebDriverWait(browser, Duration.ofSeconds(30));
+    chromium = Chromium.start(1440, 2300, options -> { });
+    browser = chromium.browser;
+    wait = chromium.wait;
   }
 
   /** Each test is reported as skipped, with the way to install Chromium, where it is missing. */
   @BeforeEach
   void needsChromium() {
-    assumeTrue(chromiumInstalled(), INSTALL);
+    assumeTrue(Chromium.installed(), Chromium.INSTALL);
   }
 
   @AfterAll
@@ -118,12 +98,9 @@ class DashboardBrowserTest {
         Path shot = Path.of("target", "dashboard.png");
         Files.createDirectories(shot.getParent());
         Files.write(shot, browser.getScreenshotAs(OutputType.BYTES));
-        browser.quit();
+        chromium.close();
       }
     } finally {
-      if (service != null) {
-        service.stop();
-      }
       if (server != null) {
         server.close();
       }

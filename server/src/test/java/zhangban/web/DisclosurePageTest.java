@@ -25,16 +25,14 @@ import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.logging.LogType;
-import org.openqa.selenium.logging.LoggingPreferences;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.slf4j.LoggerFactory;
 import zhangban.rating.RatingFixtures;
 import zhangban.support.Api;
+import zhangban.support.Chromium;
 import zhangban.support.HallRatings;
 import zhangban.support.PushFixtures;
 import zhangban.support.TestServer;
@@ -51,15 +49,15 @@ class DisclosurePageTest {
 
   static TestServer server;
   static Api api;
-  static ChromeDriverService service;
+  static Chromium chromium;
   static ChromeDriver browser;
   static WebDriverWait wait;
   static String base;
 
   @BeforeAll
   static void start() throws IOException {
-    if (!DashboardBrowserTest.chromiumInstalled()) {
-      LoggerFactory.getLogger(DisclosurePageTest.class).warn(DashboardBrowserTest.INSTALL);
+    if (!Chromium.installed()) {
+      LoggerFactory.getLogger(DisclosurePageTest.class).warn(Chromium.INSTALL);
       return;
     }
     server = TestServer.start(Map.of("STATS_MIN_SAMPLE", "3"));
@@ -75,24 +73,14 @@ class DisclosurePageTest {
     }
     hall.rated("JTJ", "JT-0001", "officer-jiaotong", 5, null);
 
-    service = new ChromeDriverService.Builder().usingDriverExecutable(DashboardBrowserTest.CHROMEDRIVER.toFile())
-        .usingAnyFreePort().build();
-    ChromeOptions options = new ChromeOptions();
-    options.setBinary(DashboardBrowserTest.CHROMIUM.toFile());
-    options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-        "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--window-size=1440,2200", "--lang=zh-CN",
-        "--user-data-dir=" + Files.createTempDirectory("zb-chromium"));
-    LoggingPreferences logs = new LoggingPreferences();
-    logs.enable(LogType.BROWSER, Level.ALL);
-    options.setCapability("goog:loggingPrefs", logs);
-    browser = new ChromeDriver(service, options);
-    wait = new WebDriverWait(browser, Duration.ofSeconds(30));
+    chromium = Chromium.start(1440, 2200, options -> { });
+    browser = chromium.browser;
+    wait = chromium.wait;
   }
 
   @BeforeEach
   void needsChromium() {
-    assumeTrue(DashboardBrowserTest.chromiumInstalled(), DashboardBrowserTest.INSTALL);
+    assumeTrue(Chromium.installed(), Chromium.INSTALL);
   }
 
   @AfterAll
@@ -105,12 +93,9 @@ class DisclosurePageTest {
         browser.manage().window().setSize(new Dimension(390, 844));
         open("period=2026-11");
         shot("disclosure-phone.png");
-        browser.quit();
+        chromium.close();
       }
     } finally {
-      if (service != null) {
-        service.stop();
-      }
       if (server != null) {
         server.close();
       }

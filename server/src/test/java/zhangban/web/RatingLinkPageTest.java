@@ -20,14 +20,12 @@ import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.logging.LogType;
-import org.openqa.selenium.logging.LoggingPreferences;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.slf4j.LoggerFactory;
+import zhangban.support.Chromium;
 import zhangban.support.PushFixtures;
 import zhangban.support.TestServer;
 
@@ -42,15 +40,15 @@ import zhangban.support.TestServer;
 class RatingLinkPageTest {
   static TestServer server;
   static PushFixtures filing;
-  static ChromeDriverService service;
+  static Chromium chromium;
   static ChromeDriver browser;
   static WebDriverWait wait;
   static String base;
 
   @BeforeAll
   static void start() throws IOException {
-    if (!DashboardBrowserTest.chromiumInstalled()) {
-      LoggerFactory.getLogger(RatingLinkPageTest.class).warn(DashboardBrowserTest.INSTALL);
+    if (!Chromium.installed()) {
+      LoggerFactory.getLogger(RatingLinkPageTest.class).warn(Chromium.INSTALL);
       return;
     }
     server = TestServer.start(Map.of("PHONE_KEYS", "k1:" + DashboardBrowserTest.class.getSimpleName().repeat(3)
@@ -58,38 +56,24 @@ class RatingLinkPageTest {
         "PHONE_LOOKUP_KEY", java.util.Base64.getEncoder().encodeToString(new byte[32]), "PUSH_POLL_MS", "100"));
     filing = new PushFixtures(server, null);
     base = "http://localhost:" + server.api.port();
-    service = new ChromeDriverService.Builder().usingDriverExecutable(DashboardBrowserTest.CHROMEDRIVER.toFile())
-        .usingAnyFreePort().build();
-    ChromeOptions options = new ChromeOptions();
-    options.setBinary(DashboardBrowserTest.CHROMIUM.toFile());
-    options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-        "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--window-size=390,844", "--lang=zh-CN",
-        "--user-data-dir=" + Files.createTempDirectory("zb-chromium-rate"));
-    options.setExperimentalOption("mobileEmulation", Map.of("deviceMetrics",
-        Map.of("width", 390, "height", 844, "pixelRatio", 3.0)));
-    LoggingPreferences logs = new LoggingPreferences();
-    logs.enable(LogType.BROWSER, Level.ALL);
-    options.setCapability("goog:loggingPrefs", logs);
-    browser = new ChromeDriver(service, options);
-    wait = new WebDriverWait(browser, Duration.ofSeconds(30));
+    chromium = Chromium.start(390, 844, options -> options.setExperimentalOption("mobileEmulation", Map.of("deviceMetrics",
+        Map.of("width", 390, "height", 844, "pixelRatio", 3.0))));
+    browser = chromium.browser;
+    wait = chromium.wait;
   }
 
   @BeforeEach
   void needsChromium() {
-    assumeTrue(DashboardBrowserTest.chromiumInstalled(), DashboardBrowserTest.INSTALL);
+    assumeTrue(Chromium.installed(), Chromium.INSTALL);
   }
 
   @AfterAll
   static void stop() {
     try {
       if (browser != null) {
-        browser.quit();
+        chromium.close();
       }
     } finally {
-      if (service != null) {
-        service.stop();
-      }
       if (server != null) {
         server.close();
       }
