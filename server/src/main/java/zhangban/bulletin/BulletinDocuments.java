@@ -188,30 +188,27 @@ public final class BulletinDocuments {
     ranking(doc, body, "好评率最高", b.getJsonArray("best"));
     ranking(doc, body, "好评率最低", b.getJsonArray("worst"));
 
-    add(doc, body, "h2", "四、电子监察：超期办件");
-    JsonObject overdue = b.getJsonObject("overdueApplications");
-    add(doc, body, "p", "超期（红牌）办件共 " + overdue.getLong("total") + " 件。");
-    if (!overdue.getJsonArray("departments").isEmpty()) {
-      Element t = table(doc, body, 1, List.of("部门", "在办", "黄牌预警", "红牌超期"));
-      for (Object o : overdue.getJsonArray("departments")) {
-        JsonObject d = (JsonObject) o;
-        row(doc, t, name(d), String.valueOf(d.getLong("open")), String.valueOf(d.getLong("yellow")),
-            String.valueOf(d.getLong("red")));
-      }
-    }
-
-    add(doc, body, "h2", "五、差评整改：超期案件");
-    JsonObject cases = b.getJsonObject("overdueCases");
-    add(doc, body, "p", "超期（红牌）整改案件共 " + cases.getLong("total") + " 件。");
-    if (!cases.getJsonArray("departments").isEmpty()) {
-      Element t = table(doc, body, 1, List.of("部门", "在办案件", "黄牌预警", "红牌超期"));
-      for (Object o : cases.getJsonArray("departments")) {
-        JsonObject d = (JsonObject) o;
-        row(doc, t, name(d), String.valueOf(d.getLong("running")), String.valueOf(d.getLong("yellow")),
-            String.valueOf(d.getLong("red")));
-      }
-    }
+    overdue(doc, body, "四、电子监察：超期办件", "超期（红牌）办件共 ", b.getJsonObject("overdueApplications"),
+        "open", "在办");
+    overdue(doc, body, "五、差评整改：超期案件", "超期（红牌）整改案件共 ", b.getJsonObject("overdueCases"),
+        "running", "在办案件");
     return doc;
+  }
+
+  /** A section of what is overdue: how many are red in all, and the departments with any yellow or red. */
+  private static void overdue(Document doc, Element body, String title, String total, JsonObject part,
+                              String open, String openLabel) {
+    add(doc, body, "h2", title);
+    add(doc, body, "p", total + part.getLong("total") + " 件。");
+    if (part.getJsonArray("departments").isEmpty()) {
+      return;
+    }
+    Element t = table(doc, body, 1, List.of("部门", openLabel, "黄牌预警", "红牌超期"));
+    for (Object o : part.getJsonArray("departments")) {
+      JsonObject d = (JsonObject) o;
+      row(doc, t, name(d), String.valueOf(d.getLong(open)), String.valueOf(d.getLong("yellow")),
+          String.valueOf(d.getLong("red")));
+    }
   }
 
   /** The rates the overall table shows: field, label. */
