@@ -53,25 +53,18 @@ public final class DisclosureApi {
   public void mount(RouterBuilder b) {
     b.getRoute("getPublicRatingSummary").addHandler(rc -> serve(rc, () -> {
       Disclosure.Period period = period(rc);
-      Optional<String> region = Http.query(rc, "region");
-      Optional<String> department = Http.query(rc, "department");
-      Optional<String> item = Http.query(rc, "item");
-      oneOf(region, department, item);
-      return new Request("summary " + period.text() + " " + region.orElse("") + " " + department.orElse("") + " "
-          + item.orElse(""), () -> disclosure.target(region, department, item)
+      Whose whose = Whose.of(rc, true);
+      return new Request("summary " + period.text() + " " + whose.key(), () -> whose.target(disclosure)
           .compose(target -> disclosure.summary(period, target, today())));
     }));
     b.getRoute("getPublicRatingRanking").addHandler(rc -> serve(rc, () -> {
       Disclosure.Period period = period(rc);
-      Optional<String> region = Http.query(rc, "region");
-      Optional<String> department = Http.query(rc, "department");
-      oneOf(region, department, Optional.empty());
+      Whose whose = Whose.of(rc, false);
       String by = Http.query(rc, "by").orElseThrow();
       String order = Http.query(rc, "order").orElse("best");
       int limit = Http.queryInt(rc, "limit").orElse(20);
-      return new Request("ranking " + period.text() + " " + by + " " + order + " " + limit + " " + region.orElse("")
-          + " " + department.orElse(""), () -> disclosure.target(region, department, Optional.empty())
-          .compose(target -> disclosure.ranking(period, target, by, order, limit, today())));
+      return new Request("ranking " + period.text() + " " + by + " " + order + " " + limit + " " + whose.key(),
+          () -> whose.target(disclosure).compose(target -> disclosure.ranking(period, target, by, order, limit, today())));
     }));
     b.getRoute("getPublicRatingTrend").addHandler(rc -> serve(rc, () -> {
       YearMonth to = YearMonth.parse(Http.query(rc, "to").orElseThrow());
@@ -79,18 +72,36 @@ public final class DisclosureApi {
         throw ApiException.badRequest("The month " + to + " has not begun.");
       }
       int months = Http.queryInt(rc, "months").orElse(12);
-      Optional<String> region = Http.query(rc, "region");
-      Optional<String> department = Http.query(rc, "department");
-      Optional<String> item = Http.query(rc, "item");
-      oneOf(region, department, item);
-      return new Request("trend " + to + " " + months + " " + region.orElse("") + " " + department.orElse("") + " "
-          + item.orElse(""), () -> disclosure.target(region, department, item)
+      Whose whose = Whose.of(rc, true);
+      return new Request("trend " + to + " " + months + " " + whose.key(), () -> whose.target(disclosure)
           .compose(target -> disclosure.trend(to, months, target)));
     }));
   }
 
   /** What a call asks for: its key among those kept, and how to compute it. */
   private record Request(String key, Supplier<Future<JsonObject>> compute) {}
+
+  /** Whose results a call asks for: at most one of a region, a department and (where taken) an item. */
+  private record Whose(Optional<String> region, Optional<String> department, Optional<String> item) {
+    static Whose of(RoutingContext rc, boolean items) {
+      Whose w = new Whose(Http.query(rc, "region"), Http.query(rc, "department"),
+          items ? Http.query(rc, "item") : Optional.empty());
+      if (w.region.isPresent() && w.department.isPresent() || w.region.isPresent() && w.item.isPresent()
+          || w.department.isPresent() && w.item.isPresent()) {
+        throw ApiException.badRequest("Give at most one of region, department and item.");
+      }
+      return w;
+    }
+
+    /** A part of the kept answer's key: the codes' patterns have no space, so no two questions share one. */
+    String key() {
+      return region.orElse("") + " " + department.orElse("") + " " + item.orElse("");
+    }
+
+    Future<Disclosure.Target> target(Disclosure disclosure) {
+      return disclosure.target(region, department, item);
+    }
+  }
 
   /**
    * A kept answer: the body, or the refusal of a question about something that does not exist
@@ -134,13 +145,6 @@ public final class DisclosureApi {
       throw ApiException.badRequest("The period " + period.text() + " has not begun.");
     }
     return period;
-  }
-
-  private static void oneOf(Optional<String> region, Optional<String> department, Optional<String> item) {
-    if (region.isPresent() && department.isPresent() || region.isPresent() && item.isPresent()
-        || department.isPresent() && item.isPresent()) {
-      throw ApiException.badRequest("Give at most one of region, department and item.");
-    }
   }
 
   private LocalDate today() {
