@@ -87,12 +87,16 @@ public final class BulletinApi {
     return p;
   }
 
-  /** The regions whose bulletins a manager sees: null for every region. */
+  /**
+   * The regions whose bulletins a manager sees: their region's subtree (by the tree, not by the
+   * departments: a city holding every department still does not see the province's); null, every
+   * region, for a manager without a region where such managers see everything.
+   */
   private Future<List<String>> regionsOf(Principal p) {
-    if (p.managesEverything()) {
+    if (p.region().isEmpty()) {
       return Future.succeededFuture(null);
     }
-    return regions.subtree(p.region().orElseThrow());
+    return regions.subtree(p.region().get());
   }
 
   /** The bulletin the path names, if the caller may see it; 404 otherwise. */

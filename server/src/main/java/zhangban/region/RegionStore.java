@@ -41,7 +41,9 @@ public final class RegionStore {
    * department with its region and the regions above it).
    */
   private static final String SCOPE = """
-      select r.level, array(select department from department_region_at where region = r.code) as departments
+      with mine as (select department from department_region_at where region = $1)
+      select array(select department from mine) as departments,
+             not exists (select 1 from department d where d.code not in (select department from mine)) as every_one
       from region r where r.code = $1
       """;
   /** Region $1: its name and level. */
@@ -72,9 +74,10 @@ public final class RegionStore {
   }
 
   /**
-   * What a manager of {@code code} sees: every department for a province (one deployment serves one
-   * province, so that includes a department not yet given its region), the departments of its
-   * subtree otherwise; empty if there is no such region.
+   * What a manager of {@code code} sees: the departments of its subtree — every department when
+   * that is all of them (the province of the deployment, once each department has its region),
+   * which the statements then need not list; empty if there is no such region. Another
+   * province of the tree (the demo's 广东省 in another province's deployment) covers none.
    */
   public Future<Optional<Scope>> scopeOf(String code) {
     return pool.preparedQuery(SCOPE).execute(Tuple.of(code)).map(rows -> {
@@ -82,7 +85,7 @@ public final class RegionStore {
         return Optional.empty();
       }
       Row r = rows.iterator().next();
-      return Optional.of(r.getString("level").equals("province") ? Scope.ALL
+      return Optional.of(r.getBoolean("every_one") ? Scope.ALL
           : Scope.of(new java.util.HashSet<>(java.util.Arrays.asList(r.getArrayOfStrings("departments")))));
     });
   }

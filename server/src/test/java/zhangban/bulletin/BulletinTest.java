@@ -227,7 +227,7 @@ class BulletinTest {
         new Refusal(shenzhen, new JsonObject().put("region", "440300").put("weekStart", "2026-11-10"), 422),
         new Refusal(shenzhen, new JsonObject().put("region", "440300").put("weekStart", "2026-11-30"), 422),
         new Refusal(shenzhen, new JsonObject().put("region", "440100").put("weekStart", "2026-11-09"), 403),
-        new Refusal(manager("440000"), new JsonObject().put("region", "450000").put("weekStart", "2026-11-09"), 422),
+        new Refusal(manager("440000"), new JsonObject().put("region", "450000").put("weekStart", "2026-11-09"), 403),
         new Refusal(shenzhen, new JsonObject().put("region", "440300").put("weekStart", "11/09/2026"), 400),
         new Refusal(shenzhen, new JsonObject().put("region", "4403").put("weekStart", "2026-11-09"), 400),
         new Refusal(shenzhen, new JsonObject().put("region", "440300"), 400),

@@ -154,6 +154,28 @@ class RegionScopeTest {
   }
 
   @Test
+  void aProvinceSeesEveryDepartmentOnlyWhenEveryOneIsInIt() {
+    // another province of the tree, with no department of this deployment in it, sees nothing
+    server.update("insert into region (code, parent, name, level) values ('450000', null, '广西壮族自治区', 'province')");
+    try {
+      assertEquals(404, api.get("/applications/" + applicationId).token(manager("450000")).send().status());
+      assertEquals(0, api.get("/applications").token(manager("450000")).send().expect(200).items().size());
+      assertEquals(403, api.get("/admin/platform-reports").token(manager("450000")).send().status());
+    } finally {
+      server.update("delete from region where code = '450000'");
+    }
+    // a department not yet given its region is no region's: the province's manager no longer sees
+    // everything, but still its own departments
+    server.update("update department set region = null where code = 'JTJ'");
+    try {
+      assertEquals(200, api.get("/applications/" + applicationId).token(manager("440000")).send().status());
+      assertEquals(403, api.get("/stats/ratings?" + RANGE + "&department=JTJ").token(manager("440000")).send().status());
+    } finally {
+      server.update("update department set region = '440300' where code = 'JTJ'");
+    }
+  }
+
+  @Test
   void aManagerWithoutARegionOrWithAnUnknownOneIsNoManagerByDefault() {
     for (String t : List.of(server.tokens.manager("manager-no-region", null), manager("450000"),
         server.tokens.token("manager-bad-region", "经理", List.of("manager"), null, null, "44030X"))) {
