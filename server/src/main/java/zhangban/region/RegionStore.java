@@ -41,9 +41,15 @@ public final class RegionStore {
    * department with its region and the regions above it).
    */
   private static final String SCOPE = """
-      with mine as (select department from department_region_at where region = $1)
-      select array(select department from mine) as departments,
-             not exists (select 1 from department d where d.code not in (select department from mine)) as every_one
+      with mine as (select department from department_region_at where region = $1),
+           covered as (
+             select department from mine
+             union
+             select d.code from department d join region r on r.code = $1
+             where d.region is null and r.level = 'province'
+               and not exists (select 1 from department_region_at o where o.level = 'province' and o.region <> $1))
+      select array(select department from covered) as departments,
+             not exists (select 1 from department d where d.code not in (select department from covered)) as every_one
       from region r where r.code = $1
       """;
   /** Region $1: its name and level. */
@@ -74,10 +80,12 @@ public final class RegionStore {
   }
 
   /**
-   * What a manager of {@code code} sees: the departments of its subtree — every department when
-   * that is all of them (the province of the deployment, once each department has its region),
-   * which the statements then need not list; empty if there is no such region. Another
-   * province of the tree (the demo's 广东省 in another province's deployment) covers none.
+   * What a manager of {@code code} sees: the departments of its subtree, and for the deployment's
+   * province (a province no department of another province stands beside) those not yet given a
+   * region too — every
+   * department when that is all of them, which the statements then need not list; empty if there
+   * is no such region. Another province of the tree (the demo's 广东省 in another province's
+   * deployment) covers none.
    */
   public Future<Optional<Scope>> scopeOf(String code) {
     return pool.preparedQuery(SCOPE).execute(Tuple.of(code)).map(rows -> {

@@ -154,7 +154,7 @@ class RegionScopeTest {
   }
 
   @Test
-  void aProvinceSeesEveryDepartmentOnlyWhenEveryOneIsInIt() {
+  void theDeploymentsProvinceSeesEveryDepartmentAndAnotherProvinceNone() {
     // another province of the tree, with no department of this deployment in it, sees nothing
     server.update("insert into region (code, parent, name, level) values ('450000', null, '广西壮族自治区', 'province')");
     try {
@@ -164,12 +164,13 @@ class RegionScopeTest {
     } finally {
       server.update("delete from region where code = '450000'");
     }
-    // a department not yet given its region is no region's: the province's manager no longer sees
-    // everything, but still its own departments
+    // a department not yet given its region (one upgraded from free text) is the deployment's
+    // province's, and no city's
     server.update("update department set region = null where code = 'JTJ'");
     try {
-      assertEquals(200, api.get("/applications/" + applicationId).token(manager("440000")).send().status());
-      assertEquals(403, api.get("/stats/ratings?" + RANGE + "&department=JTJ").token(manager("440000")).send().status());
+      assertEquals(200, api.get("/stats/ratings?" + RANGE + "&department=JTJ").token(manager("440000")).send().status());
+      assertEquals(200, api.get("/admin/platform-reports").token(manager("440000")).send().status(), "still everything");
+      assertEquals(403, api.get("/stats/ratings?" + RANGE + "&department=JTJ").token(manager("440300")).send().status());
     } finally {
       server.update("update department set region = '440300' where code = 'JTJ'");
     }
