@@ -57,11 +57,15 @@ public final class Chromium implements AutoCloseable {
     return new Chromium(service, new ChromeDriver(service, options));
   }
 
-  /** What the pages logged since last asked that their Content-Security-Policy refused. */
-  public List<String> refusals() {
+  /**
+   * What the pages logged since last asked that their Content-Security-Policy refused, and with
+   * {@code errorsToo} every error besides (a failed request, a script that threw).
+   */
+  public List<String> refusals(boolean errorsToo) {
     List<String> refused = new ArrayList<>();
     for (LogEntry e : browser.manage().logs().get(LogType.BROWSER)) {
-      if (e.getMessage().contains("Content Security Policy") || e.getMessage().contains("Refused to")) {
+      if (e.getMessage().contains("Content Security Policy") || e.getMessage().contains("Refused to")
+          || (errorsToo && e.getLevel().intValue() >= Level.SEVERE.intValue())) {
         refused.add(e.getMessage());
       }
     }

@@ -26,7 +26,6 @@ import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
@@ -289,13 +288,7 @@ class DashboardBrowserTest {
   }
 
   static void assertNoPolicyViolations() {
-    List<String> refused = new ArrayList<>();
-    for (LogEntry e : browser.manage().logs().get(LogType.BROWSER)) {
-      if (e.getMessage().contains("Content Security Policy") || e.getMessage().contains("Refused to")) {
-        refused.add(e.getMessage());
-      }
-    }
-    assertEquals(List.of(), refused, "the page needs nothing its policy forbids");
+    assertEquals(List.of(), chromium.refusals(false), "the page needs nothing its policy forbids");
   }
 
   // ---- what a manager sees ------------------------------------------------------------------------

@@ -9,11 +9,9 @@ import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.logging.Level;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -24,7 +22,6 @@ import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
@@ -155,14 +152,7 @@ class DisclosurePageTest {
   }
 
   static void assertNothingRefused() {
-    List<String> refused = new ArrayList<>();
-    for (LogEntry e : browser.manage().logs().get(LogType.BROWSER)) {
-      if (e.getMessage().contains("Content Security Policy") || e.getMessage().contains("Refused to")
-          || e.getLevel().intValue() >= Level.SEVERE.intValue()) {
-        refused.add(e.getMessage());
-      }
-    }
-    assertEquals(List.of(), refused, "the page needs nothing its policy forbids, and nothing fails");
+    assertEquals(List.of(), chromium.refusals(true), "the page needs nothing its policy forbids, and nothing fails");
   }
 
   @Test
