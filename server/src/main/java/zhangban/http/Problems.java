@@ -78,6 +78,9 @@ public final class Problems {
         String detail = cause != null && cause.getMessage() != null ? cause.getMessage() : "A valid bearer token is required.";
         return new ApiException(ProblemType.UNAUTHORIZED, detail, null);
       }
+      if (http.getStatusCode() == 500 && cause != null) {
+        return unexpected(rc, cause); // a failure a stock handler carried (the bearer handler's scope lookup)
+      }
       return byStatus(http.getStatusCode(), http.getPayload() != null ? http.getPayload() : null);
     }
     if (failure instanceof ValidatorException validation) {
@@ -86,6 +89,11 @@ public final class Problems {
     if (failure == null) {
       return byStatus(rc.statusCode(), null);
     }
+    return unexpected(rc, failure);
+  }
+
+  /** A failure no handler turned into a problem: bad JSON, the database gone, or a fault of ours (logged). */
+  private static ApiException unexpected(RoutingContext rc, Throwable failure) {
     if (failure instanceof io.vertx.core.json.DecodeException || failure instanceof IllegalArgumentException) {
       return ApiException.badRequest(failure.getMessage());
     }

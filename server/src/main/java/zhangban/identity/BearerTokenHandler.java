@@ -29,7 +29,8 @@ public final class BearerTokenHandler extends JWTAuthHandlerImpl {
             ? new HttpException(401, new TokenVerifier.InvalidToken("The Authorization header carries no usable bearer token."))
             : err))
         .compose(user -> scopes.resolve(Principal.fromClaims(user.attributes().getJsonObject("claims")))
-            .recover(err -> Future.failedFuture(new HttpException(503, err)))
+            // not 401: the token was good; the failure is carried whole, for the problem to say what it was
+            .recover(err -> Future.failedFuture(new HttpException(500, err)))
             .map(p -> {
               Principal.remember(context, p);
               return user;

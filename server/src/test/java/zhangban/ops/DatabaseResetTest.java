@@ -60,6 +60,23 @@ class DatabaseResetTest {
     }
   }
 
+  @Test
+  void aManagersRegionThatCannotBeLookedUpIs503NotUnauthorized() throws Exception {
+    Config.DatabaseTarget real = TestPostgres.freshDatabase();
+    TcpProxy proxy = new TcpProxy(real.port());
+    try (TestServer server = TestServer.startOn(new Config.DatabaseTarget("127.0.0.1", proxy.port(), real.database(),
+        real.user(), real.password()), Map.of())) {
+      String manager = server.tokens.manager("manager-reset", "440000");
+      assertEquals("440000", server.api.get("/me").token(manager).send().expect(200).json().getString("region"));
+      proxy.close(); // the database is out of reach: the token is good, the manager's region cannot be looked up
+      Api.Response r = server.api.get("/me").token(manager).send().expect(503);
+      assertEquals("https://zhangban.gov.cn/problems/unavailable", r.json().getString("type"));
+      assertNotNull(r.header("Retry-After"), "503 says when to retry");
+    } finally {
+      proxy.close();
+    }
+  }
+
   private static boolean waitingOnALock(String jdbc, Config.DatabaseTarget db) {
     try (Connection c = DriverManager.getConnection(jdbc, db.user(), db.password());
          PreparedStatement st = c.prepareStatement(
