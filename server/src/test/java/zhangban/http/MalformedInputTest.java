@@ -237,6 +237,13 @@ class MalformedInputTest {
     api.get("/applications?cursor=A").token(citizen).send().expect(400);
     // base64 of a NUL byte, which no code contains
     api.get("/items?cursor=AA").send().expect(400);
+    // a dead letter's id past any a bigint holds
+    String admin = server.token("admin-zhou");
+    for (String list : List.of("/admin/push/dead-letters", "/admin/sms/dead-letters",
+        "/admin/platform-reports/dead-letters")) {
+      assertEquals(List.of("/query/cursor"), api.get(list + "?cursor=9999999999999999999").token(admin).send()
+          .expect(400).pointers(), list);
+    }
   }
 
   @Test
