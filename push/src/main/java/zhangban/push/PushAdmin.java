@@ -77,7 +77,6 @@ public final class PushAdmin {
             .put("kind", r.getString("kind"))));
   }
 
-
   /** Requeues dead letters (all, or the given ids) whose device is still active; answers how many. */
   public Future<Integer> requeue(Long[] ids) {
     return pool.withTransaction(tx -> tx.preparedQuery(REQUEUE)

@@ -79,7 +79,6 @@ public final class SmsAdmin {
             .put("applicationId", r.getUUID("application_id") == null ? null : r.getUUID("application_id").toString())));
   }
 
-
   /** Requeues dead letters (all, or the given ids) whose number did not opt out since; answers how many. */
   public Future<Integer> requeue(Long[] ids) {
     return pool.preparedQuery(REQUEUE).execute(Tuple.of(ids, clock.instant().atOffset(ZoneOffset.UTC)))

@@ -47,7 +47,7 @@ public final class Supervision {
     if (!p.has(Role.MANAGER)) {
       throw ApiException.forbidden("Overdue supervision is for managers.");
     }
-    p.departmentScope(department, "supervision");
+    p.departmentScope(department, "supervision"); // 403 for a department outside the manager's region
     LocalDate today = filing.today();
     Tuple args = Tuple.of(today, department.orElse(null), p.regionDepartments());
     return counts(today, department, p.regionDepartments()).compose(departments ->

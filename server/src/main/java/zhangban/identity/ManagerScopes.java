@@ -10,7 +10,7 @@ import java.util.Optional;
  * one are denied ({@code MANAGER_WITHOUT_REGION=deny}, the default), keeps no manager role.
  */
 public final class ManagerScopes {
-  /** Looks up a region's scope: every department for a province, its subtree's otherwise; empty if unknown. */
+  /** Looks up the departments a region covers (all of them, or a list); empty if there is no such region. */
   @FunctionalInterface
   public interface Regions {
     Future<Optional<Scope>> scopeOf(String region);

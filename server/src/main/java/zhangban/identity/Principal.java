@@ -85,7 +85,7 @@ public record Principal(String subject, Optional<String> name, Set<Role> roles,
     return has(Role.MANAGER) && scope.covers(department);
   }
 
-  /** A manager who sees every department: of a province, or without a region where so configured. */
+  /** A manager who sees every department: their region covers them all, or they have none where so configured. */
   public boolean managesEverything() {
     return has(Role.MANAGER) && scope.isAll();
   }

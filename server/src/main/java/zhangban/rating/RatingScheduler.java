@@ -102,9 +102,10 @@ public final class RatingScheduler extends PeriodicJob {
   /** An invitation or reminder whose pushes all failed for good goes by SMS, when the transaction has a number. */
   private Future<Integer> smsWherePushesFailed(SqlClient tx, Instant now) {
     // what it claims is the absence of an SMS: the replicas take turns, each seeing the last one's
-    return tx.query(ONE_AT_A_TIME).execute().compose(v -> tx.preparedQuery(PUSHES_FAILED_FOR_GOOD).execute(Tuple.of(Timestamps.utc(now), BATCH)).compose(rows ->
-        each(rows, r -> invitations.bySms(tx, r.getString("kind"), r.getUUID("application_id"),
-            r.getString("item_name"), r.getString("stage"), r.getOffsetDateTime("window_ends_at").toInstant(), now))));
+    return tx.query(ONE_AT_A_TIME).execute()
+        .compose(v -> tx.preparedQuery(PUSHES_FAILED_FOR_GOOD).execute(Tuple.of(Timestamps.utc(now), BATCH)))
+        .compose(rows -> each(rows, r -> invitations.bySms(tx, r.getString("kind"), r.getUUID("application_id"),
+            r.getString("item_name"), r.getString("stage"), r.getOffsetDateTime("window_ends_at").toInstant(), now)));
   }
 
   private Future<Integer> remind(SqlClient tx, Instant now) {

@@ -21,12 +21,11 @@ public final class RegionStore {
   private static final String ALL = "select code, parent, name, level, population from region order by code";
   /**
    * What a change of region $1 to parent $2 and level $3 must know: whether the region exists,
-   * its parent's level, and the deepest level of its children.
+   * its parent's level, and how many of its children a region of that level could not have.
    */
   private static final String BEFORE_CHANGE = """
       select exists (select 1 from region where code = $1) as exists,
              (select level from region where code = $2) as parent_level,
-             (select count(*) from region where parent = $1) as children,
              (select count(*) from region where parent = $1 and level <> (case $3::text when 'province' then 'city'
                 when 'city' then 'county' else 'none' end)) as misplaced_children
       """;
@@ -37,8 +36,9 @@ public final class RegionStore {
       returning code, parent, name, level, population
       """;
   /**
-   * Region $1's level and the departments of its subtree (department_region_at names each
-   * department with its region and the regions above it).
+   * The departments region $1 covers — those of its subtree (department_region_at names each
+   * department with its region and the regions above it), and for a province no department of
+   * another province stands beside, those without a region — and whether that is every department.
    */
   private static final String SCOPE = """
       with mine as (select department from department_region_at where region = $1),
@@ -80,12 +80,10 @@ public final class RegionStore {
   }
 
   /**
-   * What a manager of {@code code} sees: the departments of its subtree, and for the deployment's
-   * province (a province no department of another province stands beside) those not yet given a
-   * region too — every
-   * department when that is all of them, which the statements then need not list; empty if there
-   * is no such region. Another province of the tree (the demo's 广东省 in another province's
-   * deployment) covers none.
+   * What a manager of {@code code} sees ({@link #SCOPE}): every department when it covers them all,
+   * which the statements then need not list, else the departments it covers; empty if there is no
+   * such region. Another province of the tree (the demo's 广东省 in another province's deployment)
+   * covers none.
    */
   public Future<Optional<Scope>> scopeOf(String code) {
     return pool.preparedQuery(SCOPE).execute(Tuple.of(code)).map(rows -> {

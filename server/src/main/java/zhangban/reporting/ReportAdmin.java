@@ -113,7 +113,6 @@ public final class ReportAdmin {
             .put("kind", r.getString("kind"))));
   }
 
-
   /** Sends dead letters again (all, or the given ids), with their attempts counted afresh; answers how many. */
   public Future<Integer> requeue(Long[] ids) {
     return pool.preparedQuery(REQUEUE).execute(Tuple.of(ids, Timestamps.utc(clock.instant())))
