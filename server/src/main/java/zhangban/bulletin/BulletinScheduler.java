@@ -51,7 +51,9 @@ public final class BulletinScheduler extends PeriodicJob {
   @Override
   protected Future<Integer> work() {
     LocalDate week = weekDue(clock.instant().atZone(zone), weekday, time);
-    return regions.withDepartments().compose(codes -> built(codes, week));
+    // two statements a look, however many regions: which have departments, which of them lack the week's
+    return regions.withDepartments().compose(codes -> bulletins.missing(codes, week))
+        .compose(codes -> built(codes, week));
   }
 
   /** One region after the other; one that fails (it is logged) does not keep the others from theirs. */

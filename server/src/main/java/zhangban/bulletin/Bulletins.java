@@ -48,6 +48,8 @@ public final class Bulletins {
       """;
   private static final String BY_ID = SELECT + "where id = $1";
   private static final String BY_REGION_AND_WEEK = SELECT + "where region = $1 and week_start = $2";
+  /** Which of regions $1 have their bulletin of the week from $2 kept. */
+  private static final String KEPT_OF = "select region from weekly_bulletin where region = any($1) and week_start = $2";
   /**
    * A page of the bulletins of regions $1 (every region when null; only region $2 when given), the most recently built
    * first, after the cursor ($3, $4), at most $5.
@@ -106,12 +108,29 @@ public final class Bulletins {
     }
     return kept(region, weekStart).compose(existing -> existing.isPresent()
         ? Future.succeededFuture(new Built(false, existing.get()))
-        : regions.get(region).compose(found -> {
-          JsonObject r = found.orElseThrow(() -> refused("/region", "No region " + region + "."));
-          return regions.scopeOf(region).compose(scope -> content(scope.orElseThrow(
-                  () -> refused("/region", "No region " + region + ".")), weekStart))
-              .compose(content -> keep(region, r.getString("name"), weekStart, builtBy, content));
-        }));
+        : buildNew(region, weekStart, builtBy));
+  }
+
+  /** The region's name and the departments it covers, then the content, kept unless another was first. */
+  private Future<Built> buildNew(String region, LocalDate weekStart, String builtBy) {
+    Future<Optional<JsonObject>> named = regions.get(region);
+    Future<Optional<Scope>> covered = regions.scopeOf(region);
+    return Future.all(named, covered).compose(both -> {
+      if (named.result().isEmpty() || covered.result().isEmpty()) {
+        throw refused("/region", "No region " + region + ".");
+      }
+      return content(covered.result().get(), weekStart)
+          .compose(content -> keep(region, named.result().get().getString("name"), weekStart, builtBy, content));
+    });
+  }
+
+  /** Which of {@code codes} have no bulletin kept for the week from {@code weekStart}: one statement for them all. */
+  public Future<List<String>> missing(List<String> codes, LocalDate weekStart) {
+    return pool.preparedQuery(KEPT_OF).execute(Tuple.of(codes.toArray(String[]::new), weekStart)).map(rows -> {
+      java.util.Set<String> kept = new java.util.HashSet<>();
+      rows.forEach(r -> kept.add(r.getString("region")));
+      return codes.stream().filter(code -> !kept.contains(code)).toList();
+    });
   }
 
   /** Well-formed input the rules refuse (422), at {@code pointer}. */
