@@ -266,7 +266,7 @@ public final class App implements AutoCloseable {
                 : "recording only (SMS_PROVIDER=recording): messages are kept, not sent"))::mount,
         new CaseApi(cases)::mount,
         new StatsApi(statsService, new Exports(statsPool, config.zone()))::mount,
-        new DisclosureApi(new Disclosure(statsPool, statsService, regions::scopeOf, config.stats().minSample()),
+        new DisclosureApi(new Disclosure(statsPool, statsService, regions, config.stats().minSample()),
             config.stats().disclosureMaxAgeSeconds(), config.stats().disclosureCallsPerMinute(),
             config.http().trustForwarded(), clock, config.zone())::mount,
         new BulletinApi(bulletins, new BulletinDocuments(config.bulletins().font(), config.zone()), regions)::mount);

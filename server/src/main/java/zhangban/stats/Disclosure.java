@@ -16,7 +16,8 @@ import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import zhangban.http.ApiException;
-import zhangban.identity.ManagerScopes;
+import zhangban.identity.Scope;
+import zhangban.region.RegionStore;
 
 /**
  * The published results (公示, GB/T 39734-2020 §10.1): the indicators of the province, a region, a
@@ -26,7 +27,6 @@ import zhangban.identity.ManagerScopes;
  * withheld, its numbers not shown.
  */
 public final class Disclosure {
-  private static final String REGION = "select code, name from region where code = $1";
   private static final String DEPARTMENT = "select code, name from department where code = $1";
   private static final String ITEM = """
       select s.code, v.name, s.department from service_item s
@@ -69,10 +69,10 @@ public final class Disclosure {
 
   private final Pool pool;
   private final StatsService stats;
-  private final ManagerScopes.Regions regions;
+  private final RegionStore regions;
   private final int minSample;
 
-  public Disclosure(Pool pool, StatsService stats, ManagerScopes.Regions regions, int minSample) {
+  public Disclosure(Pool pool, StatsService stats, RegionStore regions, int minSample) {
     this.pool = pool;
     this.stats = stats;
     this.regions = regions;
@@ -82,12 +82,14 @@ public final class Disclosure {
   /** The target of at most one of a region, a department and an item; an unknown one is 404. */
   public Future<Target> target(Optional<String> region, Optional<String> department, Optional<String> item) {
     if (region.isPresent()) {
-      return regions.scopeOf(region.get()).compose(scope -> {
-        if (scope.isEmpty()) {
+      Future<Optional<JsonObject>> named = regions.get(region.get());
+      Future<Optional<Scope>> covered = regions.scopeOf(region.get());
+      return Future.all(named, covered).map(both -> {
+        if (named.result().isEmpty() || covered.result().isEmpty()) {
           throw ApiException.notFound("No region " + region.get() + " (GET /regions).");
         }
-        return one(REGION, region.get()).map(r -> new Target("region", region.get(), r.getString("name"),
-            Optional.empty(), scope.get().parameter()));
+        return new Target("region", region.get(), named.result().get().getString("name"), Optional.empty(),
+            covered.result().get().parameter());
       });
     }
     if (department.isPresent()) {
