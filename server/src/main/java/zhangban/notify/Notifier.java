@@ -111,7 +111,7 @@ public final class Notifier implements ApplicationEvents {
   Future<Void> notify(SqlClient tx, String subject, String kind, String category, UUID applicationId,
                       String number, JsonObject params, boolean urgent, Instant at) {
     return notify(tx, new Notice(subject, kind, category, applicationId, number, params, urgent, at,
-        "zhangban://applications/" + applicationId, "application-" + applicationId));
+        "zhangban://applications/" + applicationId, "application-" + applicationId)).mapEmpty();
   }
 
   /**
@@ -122,27 +122,30 @@ public final class Notifier implements ApplicationEvents {
   public record Notice(String subject, String kind, String category, UUID applicationId, String number,
                        JsonObject params, boolean urgent, Instant at, String deepLink, String collapseKey) {}
 
-  /** Tells one user; an applicant Zhangban does not know (no subject) has no inbox here. */
-  public Future<Void> notify(SqlClient tx, Notice n) {
+  /**
+   * Tells one user; an applicant Zhangban does not know (no subject) has no inbox here. Answers how
+   * many pushes it queued: none when no device of theirs takes pushes of the notice's category.
+   */
+  public Future<Integer> notify(SqlClient tx, Notice n) {
     if (n.subject() == null) {
-      return Future.succeededFuture();
+      return Future.succeededFuture(0);
     }
     return fanOut(tx, "user", n, n.subject());
   }
 
   /** Notifies every officer of {@code department} who uses the app. */
   public Future<Void> notifyOfficers(SqlClient tx, String department, Notice template) {
-    return fanOut(tx, "officers", template, department);
+    return fanOut(tx, "officers", template, department).mapEmpty();
   }
 
   /** Notifies every manager who uses the app and whose region covers {@code department}. */
   public Future<Void> notifyManagers(SqlClient tx, String department, Notice template) {
-    return fanOut(tx, "managers", template, department);
+    return fanOut(tx, "managers", template, department).mapEmpty();
   }
 
   /** Notifies every manager of {@code region} who uses the app. */
   public Future<Void> notifyRegionManagers(SqlClient tx, String region, Notice template) {
-    return fanOut(tx, "region-managers", template, region);
+    return fanOut(tx, "region-managers", template, region).mapEmpty();
   }
 
   /**
@@ -152,7 +155,7 @@ public final class Notifier implements ApplicationEvents {
    * statements (entries, then jobs), not five per recipient, so a department of fifty officers does
    * not hold the transaction for fifty chains of round trips.
    */
-  private Future<Void> fanOut(SqlClient tx, String recipients, Notice n, String whom) {
+  private Future<Integer> fanOut(SqlClient tx, String recipients, Notice n, String whom) {
     Tuple args = Tuple.of(n.kind(), n.category(), n.applicationId(),
         n.params().copy().put("deepLink", n.deepLink()), Timestamps.utc(n.at()), whom).addString(recipients);
     return tx.preparedQuery(FAN_OUT).execute(args).compose(rows -> {
@@ -172,7 +175,7 @@ public final class Notifier implements ApplicationEvents {
         int badge = (int) (long) r.getLong("unread") + 1;
         jobs.add(new Outbox.Job(device, message(d, n, r.getUUID("id"), badge), n.kind(), due, n.applicationId()));
       }
-      return outbox.enqueue(tx, jobs, n.at()).mapEmpty();
+      return outbox.enqueue(tx, jobs, n.at());
     });
   }
 

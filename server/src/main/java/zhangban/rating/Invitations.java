@@ -2,7 +2,6 @@ package zhangban.rating;
 
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
-import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.net.URI;
@@ -42,17 +41,8 @@ public final class Invitations implements ApplicationEvents {
       "accepted", new JsonObject().put("zh-CN", "受理").put("en", "acceptance"),
       "completed", new JsonObject().put("zh-CN", "办结").put("en", "completion"));
   private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm");
-  /**
-   * Whether a push can reach applicant $2 of application $1 about a rating (an active device, and
-   * rating pushes not turned off), and whether the application came with a mobile number.
-   */
-  private static final String PUSH_REACHES = """
-      select a.applicant_phone is not null as has_phone,
-             exists (select 1 from push_device d where d.user_subject = $2 and d.active)
-               and not exists (select 1 from notification_preference p
-                               where p.user_subject = $2 and 'rating' = any(p.disabled_categories)) as push_reaches
-      from application a where a.id = $1
-      """;
+  /** Whether application $1 came with the applicant's mobile number. */
+  private static final String HAS_PHONE = "select applicant_phone is not null as has_phone from application where id = $1";
 
   private static final String INSERT = """
       insert into rating_invitation (application_id, stage, reached_at, window_ends_at, remind_at, department,
@@ -112,16 +102,16 @@ public final class Invitations implements ApplicationEvents {
     if (subject == null) {
       return bySms(tx, kind, applicationId, itemName, stage, ends, at);
     }
-    Future<Void> inApp = notifier.notify(tx, notice(kind, subject, applicationId, number, itemName, stage, ends, at));
+    Future<Integer> pushes = notifier.notify(tx, notice(kind, subject, applicationId, number, itemName, stage, ends,
+        at));
     if (!elsewhere || sms.isEmpty()) {
-      return inApp;
+      return pushes.mapEmpty();
     }
-    return inApp.compose(v -> tx.preparedQuery(PUSH_REACHES).execute(Tuple.of(applicationId, subject)))
-        .compose(rows -> {
-          Row r = rows.iterator().next();
-          return r.getBoolean("has_phone") && !r.getBoolean("push_reaches")
-              ? bySms(tx, kind, applicationId, itemName, stage, ends, at) : Future.succeededFuture();
-        });
+    // no push queued: no active device of theirs takes rating pushes
+    return pushes.compose(queued -> queued > 0 ? Future.succeededFuture()
+        : tx.preparedQuery(HAS_PHONE).execute(Tuple.of(applicationId))
+            .compose(rows -> rows.iterator().next().getBoolean("has_phone")
+                ? bySms(tx, kind, applicationId, itemName, stage, ends, at) : Future.succeededFuture()));
   }
 
   /** A rating link of their own for the stage, by SMS to the applicant's number (when this server sends SMS). */

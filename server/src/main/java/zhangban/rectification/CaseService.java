@@ -284,7 +284,7 @@ public final class CaseService implements Rectification {
               : notifier.notify(tx, new Notifier.Notice(c.getString("rater_subject"),
                   "rectification_replied", "rating", c.getUUID("application_id"), c.getString("application_number"),
                   new JsonObject().put("item", item).put("number", c.getString("application_number")).put("reply", reply),
-                  false, now, "zhangban://ratings/" + ratingId, "rating-" + ratingId)));
+                  false, now, "zhangban://ratings/" + ratingId, "rating-" + ratingId)).mapEmpty());
     });
   }
 
