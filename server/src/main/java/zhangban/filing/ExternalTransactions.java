@@ -12,6 +12,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import zhangban.http.ApiException;
+import zhangban.http.MobileNumbers;
 import zhangban.http.Http;
 import zhangban.http.ProblemType;
 import zhangban.identity.Principal;
@@ -168,11 +169,7 @@ public final class ExternalTransactions {
     if (raw == null) {
       return new Phone(null, null, null);
     }
-    String e164 = PhoneVault.normalize(raw)
-        .orElseThrow(() -> ApiException.invalid("/applicant/mobile", "Not a mobile number (13812341234 or +8613812341234)."));
-    PhoneVault vault = phones.orElseThrow(() -> ApiException.unprocessable(
-        "This server keeps no phone numbers: PHONE_KEYS is not configured.",
-        new JsonArray().add(ApiException.fieldError("/applicant/mobile", "Not kept by this server."))));
-    return new Phone(vault.encrypt(e164), vault.lookup(e164), PhoneVault.mask(e164));
+    MobileNumbers.Given given = MobileNumbers.read(raw, "/applicant/mobile", phones);
+    return new Phone(given.sealed(), given.lookup(), given.masked());
   }
 }

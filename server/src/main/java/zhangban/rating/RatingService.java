@@ -33,6 +33,7 @@ import zhangban.db.Idempotency;
 import zhangban.db.Timestamps;
 import zhangban.http.ApiException;
 import zhangban.http.CallLimiter;
+import zhangban.http.MobileNumbers;
 import zhangban.sms.PhoneVault;
 import zhangban.http.ProblemType;
 import zhangban.http.Http;
@@ -385,11 +386,7 @@ public final class RatingService {
     if (mobile == null) {
       return null;
     }
-    String e164 = PhoneVault.normalize(mobile)
-        .orElseThrow(() -> ApiException.invalid("/raterMobile", "Not a mobile number (13812341234 or +8613812341234)."));
-    return phones.orElseThrow(() -> ApiException.unprocessable("This server keeps no phone numbers: PHONE_KEYS is "
-        + "not configured.", new JsonArray().add(ApiException.fieldError("/raterMobile", "Not kept by this server."))))
-        .lookup(e164);
+    return MobileNumbers.read(mobile, "/raterMobile", phones).lookup();
   }
 
   /** An integration client imports an offline rating; the same external id returns the first result. */
