@@ -65,6 +65,25 @@ class ExternalTransactionTest {
         .put("applicant", new JsonObject().put("kind", "citizen").put("name", "赵云").put("mobile", "138 1234 1234"));
   }
 
+  @Test
+  void aServerThatKeepsNoNumbersRefusesOneAndKeepsNothing() {
+    try (TestServer keepsNone = server.sibling(Map.of(), null)) {
+      String hall = keepsNone.tokens.token(HALL, "大厅系统", java.util.List.of("integration"), "MZJ", null);
+      Map<String, Long> before = keepsNone.snapshot();
+      Api.Response refused = keepsNone.api.put("/integration/transactions/" + number()).token(hall)
+          .json(transaction("completed"));
+      assertEquals(422, refused.status(), refused.body().toString());
+      assertEquals(java.util.List.of("/applicant/mobile"), refused.pointers());
+      refused = keepsNone.api.post("/integration/ratings").token(hall).json(new JsonObject()
+          .put("externalId", "no-keys-" + UUID.randomUUID()).put("applicationNumber", number())
+          .put("raterMobile", "13812341234").put("channel", "hotline").put("level", 5)
+          .put("ratedAt", keepsNone.clock.instant().toString()));
+      assertEquals(422, refused.status(), refused.body().toString());
+      assertEquals(java.util.List.of("/raterMobile"), refused.pointers());
+      assertEquals(before, keepsNone.snapshot(), "nothing kept");
+    }
+  }
+
   static Api.Response register(String token, String number, JsonObject body) {
     return api.put("/integration/transactions/" + number).token(token).json(body);
   }
