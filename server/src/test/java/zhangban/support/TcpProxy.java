@@ -34,9 +34,14 @@ public final class TcpProxy implements AutoCloseable {
     while (!listener.isClosed()) {
       try {
         Socket client = listener.accept();
-        Socket upstream = new Socket(InetAddress.getLoopbackAddress(), targetPort);
         sockets.add(client);
+        Socket upstream = new Socket(InetAddress.getLoopbackAddress(), targetPort);
         sockets.add(upstream);
+        if (listener.isClosed()) {
+          // accepted as the relay closed: close() may have reset before these were listed
+          resetAll();
+          return;
+        }
         pump(client, upstream);
         pump(upstream, client);
       } catch (IOException e) {
@@ -86,13 +91,15 @@ public final class TcpProxy implements AutoCloseable {
     }
   }
 
+  /** The relay takes no new connection and resets every one it has (stop listening first, so a
+   * client reconnecting at once after the reset is refused rather than let through). */
   @Override
   public void close() {
-    resetAll();
     try {
       listener.close();
     } catch (IOException e) {
       // already closed
     }
+    resetAll();
   }
 }
