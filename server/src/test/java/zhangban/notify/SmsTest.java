@@ -186,6 +186,10 @@ class SmsTest {
     awaitStatus(a, "temporary-failure");
     server.clock.advance(java.time.Duration.ofSeconds(1)); // past the backoff, on the server's clock
     Poll.until("tried again", () -> sms.to(throttled).size() >= 2, () -> sms.to(throttled).size());
+    // the second refusal is kept, its next try timed on the clock as it stands, before the clock moves
+    Poll.until("the second try kept", () -> "temporary-failure".equals(status(a))
+        && server.row("select attempts from sms_job where application_id = $1::uuid", a).getInteger("attempts") >= 2,
+        () -> status(a));
     sms.answer(throttled, null);
     server.clock.advance(java.time.Duration.ofSeconds(1));
     awaitStatus(a, "sent");
