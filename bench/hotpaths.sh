@@ -126,6 +126,7 @@ shared_buffers = 512MB
 max_wal_size = 8GB
 checkpoint_timeout = 30min
 shared_preload_libraries = 'pg_stat_statements'
+pg_stat_statements.track_planning = on
 EOF
 as_pg "$PG_BIN/pg_ctl" -D "$WORK/pg" -l "$WORK/pg/server.log" -w start >/dev/null
 PG_STARTED=1
@@ -218,11 +219,13 @@ statements() {
   "${PSQL[@]}" -d zhangban -At -c "select coalesce(sum(calls), 0) from pg_stat_statements
     where query not like '%pg_stat_statements%'"
 }
-# statement_table REQUESTS: each statement's calls per request, mean time and time per request,
-# most called first; those called rarely but taking a share of the time too (batch jobs)
+# statement_table REQUESTS: each statement's calls per request, mean time, time per request and
+# planning time per request (track_planning), most called first; those called rarely but taking a
+# share of the time too (batch jobs)
 statement_table() {
   "${PSQL[@]}" -d zhangban -P footer=off -c "select round(calls::numeric / $1, 2) as per_request,
       round(mean_exec_time::numeric, 3) as mean_ms, round((total_exec_time / $1)::numeric, 3) as ms_per_request,
+      round((total_plan_time / $1)::numeric, 3) as plan_ms_per_request,
       left(regexp_replace(query, '\s+', ' ', 'g'), 90) as statement
     from pg_stat_statements where query not like '%pg_stat_statements%'
       and (calls >= $1 / 50 or total_exec_time >= $1 * 0.005)

@@ -46,29 +46,15 @@ public final class Notifier implements ApplicationEvents {
   private static final int ENVELOPE_BYTES = 700;
 
   /**
-   * One notice ($1–$5) to its recipients: user $6 when $7 is 'user', the officers of department $6
-   * when 'officers', the managers whose region covers department $6 (or who see every department)
-   * when 'managers', the managers of region $6 when 'region-managers' (a province's also reach the
-   * managers who see every department without a region); the branches not taken are skipped when
-   * the statement starts. Writes their inbox entries and answers beside each the user's preferences,
-   * active devices and unread count, in one round trip whatever the number of recipients. The
-   * entries written here are not yet visible to the count (one snapshot per statement), so the
-   * badge adds one.
+   * One notice ($1–$5) to its recipients, user $6 or the officers, managers or region's managers
+   * of $6 as audience $7 says ({@code notice_recipients}, V37). Writes their inbox entries and
+   * answers beside each the user's preferences, active devices and unread count, in one round trip
+   * whatever the number of recipients. The entries written here are not yet visible to the count
+   * (one snapshot per statement), so the badge adds one.
    */
   private static final String FAN_OUT = """
       with recipient as (
-        select $6::text as subject where $7::text = 'user'
-        union all
-        select subject from officer_directory where $7::text = 'officers' and department = $6::text
-        union all
-        select subject from manager_directory
-        where $7::text = 'managers'
-          and (sees_all or region in (select region from department_region_at where department = $6::text))
-        union all
-        select subject from manager_directory
-        where $7::text = 'region-managers'
-          and (region = $6::text
-               or (region is null and sees_all and (select level from region where code = $6::text) = 'province'))),
+        select subject from notice_recipients($7::text, $6::text) as subject),
       entry as (
         insert into notification (id, user_subject, kind, category, application_id, params, created_at)
         select gen_random_uuid(), subject, $1::text, $2::text, $3::uuid, $4::jsonb, $5::timestamptz from recipient
