@@ -35,7 +35,13 @@ public final class TcpProxy implements AutoCloseable {
       try {
         Socket client = listener.accept();
         sockets.add(client);
-        Socket upstream = new Socket(InetAddress.getLoopbackAddress(), targetPort);
+        Socket upstream;
+        try {
+          upstream = new Socket(InetAddress.getLoopbackAddress(), targetPort);
+        } catch (IOException refused) {
+          close(client); // PostgreSQL refused: the client sees its connection end
+          continue;
+        }
         sockets.add(upstream);
         if (listener.isClosed()) {
           // accepted as the relay closed: close() may have reset before these were listed
@@ -45,7 +51,7 @@ public final class TcpProxy implements AutoCloseable {
         pump(client, upstream);
         pump(upstream, client);
       } catch (IOException e) {
-        // closed, or PostgreSQL refused: the client sees its connection end
+        // the relay was closed
       }
     }
   }
