@@ -87,20 +87,28 @@ public final class Http {
     return address.contains(":") ? ipv6Network(address) : address;
   }
 
-  /** The /64 of an IPv6 literal (the address itself when it is not one). */
+  /**
+   * The /64 of an IPv6 literal (the address itself when it is not one, or is an IPv4 client's
+   * mapped address). Parsed, never resolved: what a header names must not become a DNS lookup on
+   * the event loop ({@code InetAddress.getByName} looks up anything not shaped as an address).
+   */
   static String ipv6Network(String address) {
     String literal = address.startsWith("[") && address.endsWith("]") ? address.substring(1, address.length() - 1)
         : address;
-    try {
-      // with a colon the JDK takes it as an IPv6 literal or refuses it: never a name to look up
-      byte[] bytes = java.net.InetAddress.getByName(literal).getAddress();
-      if (bytes.length != 16) {
-        return address;
-      }
-      return java.util.HexFormat.of().formatHex(bytes, 0, 8) + "::/64";
-    } catch (java.net.UnknownHostException e) {
+    byte[] bytes = io.netty.util.NetUtil.createByteArrayFromIpAddressString(literal);
+    if (bytes == null || bytes.length != 16 || isIpv4Mapped(bytes)) {
       return address;
     }
+    return java.util.HexFormat.of().formatHex(bytes, 0, 8) + "::/64";
+  }
+
+  private static boolean isIpv4Mapped(byte[] bytes) {
+    for (int i = 0; i < 10; i++) {
+      if (bytes[i] != 0) {
+        return false;
+      }
+    }
+    return bytes[10] == (byte) 0xff && bytes[11] == (byte) 0xff;
   }
 
   /** Answers a body anyone may read and caches may share for {@code maxAgeSeconds}, or 304. */

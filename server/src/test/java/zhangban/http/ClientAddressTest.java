@@ -17,6 +17,8 @@ class ClientAddressTest {
   @Test
   void whatIsNoIpv6AddressStaysAsItIs() {
     assertEquals("not:an:address:zz", Http.ipv6Network("not:an:address:zz"));
+    assertEquals("localhost:8080", Http.ipv6Network("localhost:8080"), "a name is not looked up");
+    assertEquals("2001:db8::1::2", Http.ipv6Network("2001:db8::1::2"));
     assertEquals("::ffff:203.0.113.9", Http.ipv6Network("::ffff:203.0.113.9"), "an IPv4-mapped address is an IPv4 client");
   }
 }
