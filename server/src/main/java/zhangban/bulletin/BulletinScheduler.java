@@ -15,8 +15,9 @@ import zhangban.region.RegionStore;
 /**
  * Builds the weekly 通报 on schedule: once the week's moment ({@code BULLETIN_WEEKDAY} at {@code
  * BULLETIN_TIME}, Asia/Shanghai) has passed, the bulletin of the last whole week (Monday to Sunday)
- * before it, for every region with a department in its subtree. Every replica looks; the one
- * whose bulletin is kept first announces it, the others find it kept.
+ * before it, for every region with a department in its subtree, announced to the region's managers
+ * (also when a manager built it before the moment). Every replica looks; the one whose bulletin is
+ * kept first, or that first marks a manager's announced, announces it; the others find it done.
  */
 public final class BulletinScheduler extends PeriodicJob {
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(BulletinScheduler.class);
@@ -51,8 +52,8 @@ public final class BulletinScheduler extends PeriodicJob {
   @Override
   protected Future<Integer> work() {
     LocalDate week = weekDue(clock.instant().atZone(zone), weekday, time);
-    // two statements a look, however many regions: which have departments, which of them lack the week's
-    return regions.withDepartments().compose(codes -> bulletins.missing(codes, week))
+    // two statements a look, however many regions: which have departments, which of them have not announced the week's
+    return regions.withDepartments().compose(codes -> bulletins.unannounced(codes, week))
         .compose(codes -> built(codes, week));
   }
 

@@ -35,21 +35,30 @@ import zhangban.stats.StatsService;
 public final class Bulletins {
   /**
    * Keeps a bulletin unless the region's bulletin of that week is kept already (another replica,
-   * another manager): the unique key decides, and only the one inserted is returned.
+   * another manager): the unique key decides, and only the one inserted is returned. $8 is when it
+   * is announced: now when built on schedule, else not yet.
    */
   private static final String INSERT = """
-      insert into weekly_bulletin (id, region, region_name, week_start, built_at, built_by, content)
-      values ($1, $2, $3, $4, $5, $6, $7)
+      insert into weekly_bulletin (id, region, region_name, week_start, built_at, built_by, content, announced_at)
+      values ($1, $2, $3, $4, $5, $6, $7, $8)
       on conflict (region, week_start) do nothing
       returning id
+      """;
+  /** Marks the kept bulletin of region $1 and week $2 announced at $3, unless it was: the one that does it tells. */
+  private static final String ANNOUNCE = """
+      update weekly_bulletin set announced_at = $3
+      where region = $1 and week_start = $2 and announced_at is null
+      returning id, region_name
       """;
   private static final String SELECT = """
       select id, region, region_name, week_start, built_at, built_by, content from weekly_bulletin
       """;
   private static final String BY_ID = SELECT + "where id = $1";
   private static final String BY_REGION_AND_WEEK = SELECT + "where region = $1 and week_start = $2";
-  /** Which of regions $1 have their bulletin of the week from $2 kept. */
-  private static final String KEPT_OF = "select region from weekly_bulletin where region = any($1) and week_start = $2";
+  /** Which of regions $1 have their bulletin of the week from $2 kept and announced. */
+  private static final String ANNOUNCED_OF = """
+      select region from weekly_bulletin where region = any($1) and week_start = $2 and announced_at is not null
+      """;
   /**
    * A page of the bulletins of regions $1 (every region when null; only region $2 when given), the most recently built
    * first, after the cursor ($3, $4), at most $5.
@@ -94,9 +103,10 @@ public final class Bulletins {
 
   /**
    * The bulletin of {@code region} for the week from {@code weekStart} (a Monday of a week that has
-   * ended): the one kept, or one built now by {@code builtBy}. One built on schedule is announced to
-   * the region's managers in the transaction that keeps it; one a manager asks for is not (building
-   * past weeks would flood the others' inboxes).
+   * ended): the one kept, or one built now by {@code builtBy}. The schedule announces the week's
+   * bulletin to the region's managers in the transaction that keeps it, or that marks announced
+   * the one a manager built before the scheduled moment; a bulletin a manager asks for is not
+   * announced then (building past weeks would flood the others' inboxes).
    */
   public Future<Built> build(String region, LocalDate weekStart, String builtBy) {
     if (weekStart.getDayOfWeek() != DayOfWeek.MONDAY) {
@@ -106,9 +116,9 @@ public final class Bulletins {
     if (!weekStart.plusDays(6).isBefore(today())) {
       throw refused("/weekStart", "The week from " + weekStart + " has not ended.");
     }
-    return kept(region, weekStart).compose(existing -> existing.isPresent()
-        ? Future.succeededFuture(new Built(false, existing.get()))
-        : buildNew(region, weekStart, builtBy));
+    return kept(region, weekStart).compose(existing -> existing.isEmpty() ? buildNew(region, weekStart, builtBy)
+        : builtBy.equals(SCHEDULE) ? announce(region, weekStart).map(new Built(false, existing.get()))
+        : Future.succeededFuture(new Built(false, existing.get())));
   }
 
   /** The region's name and the departments it covers, then the content, kept unless another was first. */
@@ -124,9 +134,12 @@ public final class Bulletins {
     });
   }
 
-  /** Which of {@code codes} have no bulletin kept for the week from {@code weekStart}: one statement for them all. */
-  public Future<List<String>> missing(List<String> codes, LocalDate weekStart) {
-    return pool.preparedQuery(KEPT_OF).execute(Tuple.of(codes.toArray(String[]::new), weekStart)).map(rows -> {
+  /**
+   * Which of {@code codes} have no bulletin kept and announced for the week from {@code weekStart}:
+   * one statement for them all.
+   */
+  public Future<List<String>> unannounced(List<String> codes, LocalDate weekStart) {
+    return pool.preparedQuery(ANNOUNCED_OF).execute(Tuple.of(codes.toArray(String[]::new), weekStart)).map(rows -> {
       java.util.Set<String> kept = new java.util.HashSet<>();
       rows.forEach(r -> kept.add(r.getString("region")));
       return codes.stream().filter(code -> !kept.contains(code)).toList();
@@ -141,12 +154,29 @@ public final class Bulletins {
   private Future<Built> keep(String region, String regionName, LocalDate weekStart, String builtBy, JsonObject content) {
     UUID id = UUID.randomUUID();
     Instant now = clock.instant();
+    boolean scheduled = builtBy.equals(SCHEDULE);
     return pool.withTransaction(tx -> tx.preparedQuery(INSERT).execute(Tuple.of(id, region, regionName, weekStart,
-            Timestamps.utc(now), builtBy, content))
+            Timestamps.utc(now), builtBy, content, scheduled ? Timestamps.utc(now) : null))
         .compose(rows -> rows.size() == 0 ? Future.succeededFuture(false)
-            : !builtBy.equals(SCHEDULE) ? Future.succeededFuture(true)
+            : !scheduled ? Future.succeededFuture(true)
             : notifier.notifyRegionManagers(tx, region, notice(id, regionName, weekStart, now)).map(true)))
+        .compose(created -> created || !scheduled ? Future.succeededFuture(created)
+            : announce(region, weekStart).map(false)) // another kept it first: announced unless a manager built it
         .compose(created -> kept(region, weekStart).map(kept -> new Built(created, kept.orElseThrow())));
+  }
+
+  /** Announces the kept bulletin of {@code region} for the week, unless it was (by this or another replica). */
+  private Future<Void> announce(String region, LocalDate weekStart) {
+    Instant now = clock.instant();
+    return pool.withTransaction(tx -> tx.preparedQuery(ANNOUNCE).execute(Tuple.of(region, weekStart, Timestamps.utc(now)))
+        .compose(rows -> {
+          if (rows.size() == 0) {
+            return Future.succeededFuture();
+          }
+          Row r = rows.iterator().next();
+          return notifier.notifyRegionManagers(tx, region, notice(r.getUUID("id"), r.getString("region_name"),
+              weekStart, now));
+        }));
   }
 
   private static Notifier.Notice notice(UUID id, String regionName, LocalDate weekStart, Instant at) {

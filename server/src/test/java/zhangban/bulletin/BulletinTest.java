@@ -191,6 +191,32 @@ class BulletinTest {
   }
 
   @Test
+  void theWeeksBulletinAManagerBuiltBeforeTheMomentIsAnnouncedAtTheMomentOnce() {
+    server.update("delete from weekly_bulletin");
+    server.update("delete from notification where kind = 'weekly_bulletin'");
+    try {
+      server.clock.set(Instant.parse("2026-11-30T00:00:00Z")); // Monday 08:00 in Shanghai: the week is over
+      String early = api.post("/bulletins").token(manager("440300"))
+          .json(new JsonObject().put("region", "440300").put("weekStart", WEEK)).expect(201).json().getString("id");
+      buildOnSchedule(server); // the week before is the one due until the moment
+      String toldOfTheWeek = "select count(*) from notification where kind = 'weekly_bulletin' and params->>'from' = $1"
+          + " and user_subject = $2";
+      assertEquals(0, server.count(toldOfTheWeek, WEEK, "manager-bulletin-440300"), "before the moment, not told");
+      server.clock.set(Instant.parse("2026-11-30T01:30:00Z"));
+      buildOnSchedule(server);
+      buildOnSchedule(server);
+      for (String region : List.of("440000", "440300")) {
+        assertEquals(1, server.count(toldOfTheWeek, WEEK, "manager-bulletin-" + region), "manager of " + region);
+      }
+      assertEquals(1, server.count(toldOfTheWeek + " and params->>'deepLink' = $3", WEEK, "manager-bulletin-440300",
+          "zhangban://bulletins/" + early), "of the one the manager built");
+      assertEquals(early, bulletinOf(manager("440300"), "440300").getString("id"), "kept, not built again");
+    } finally {
+      server.clock.set(Instant.parse("2026-11-30T01:30:00Z"));
+    }
+  }
+
+  @Test
   void managersSeeTheBulletinsOfTheirRegionAndBelowOnly() {
     buildOnSchedule(server);
     String shenzhen = manager("440300");
