@@ -58,7 +58,7 @@ public final class BulletinApi {
     });
     b.getRoute("getWeeklyBulletin").addHandler(Http.json(200, rc -> visible(rc)));
     b.getRoute("getWeeklyBulletinHtml").addHandler(rc -> visible(rc)
-        .compose(bulletin -> rc.vertx().executeBlocking(() -> documents.html(bulletin)))
+        .compose(bulletin -> rc.vertx().executeBlocking(() -> documents.html(bulletin), false))
         .onSuccess(html -> rc.response().putHeader("Content-Type", "text/html; charset=utf-8")
             .putHeader("Cache-Control", "private, no-store").end(html))
         .onFailure(rc::fail));
@@ -68,7 +68,7 @@ public final class BulletinApi {
             throw new ApiException(ProblemType.UNAVAILABLE, "No CJK font to make the PDF with (BULLETIN_FONT, "
                 + "docs/bulletins.md); the printable page is at …/html.", null);
           }
-          return rc.vertx().executeBlocking(() -> documents.pdf(bulletin)).map(pdf -> {
+          return rc.vertx().executeBlocking(() -> documents.pdf(bulletin), false).map(pdf -> {
             String name = "bulletin-" + bulletin.getString("region") + "-" + bulletin.getString("weekStart") + ".pdf";
             rc.response().putHeader("Content-Type", "application/pdf")
                 .putHeader("Content-Disposition", "attachment; filename=\"" + name + "\"")

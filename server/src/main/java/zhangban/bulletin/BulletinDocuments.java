@@ -348,7 +348,8 @@ public final class BulletinDocuments {
       try {
         return Font.createFonts(font.get().toFile())[0];
       } catch (IOException | FontFormatException e) {
-        // the labels fall back to the platform's font
+        org.slf4j.LoggerFactory.getLogger(BulletinDocuments.class)
+            .warn("The chart's labels use the platform's font: {} cannot be read ({})", font.get(), e.toString());
       }
     }
     return new Font(Font.SANS_SERIF, Font.PLAIN, 13);
