@@ -38,7 +38,9 @@ public final class RegionStore {
   /**
    * The departments region $1 covers — those of its subtree (department_region_at names each
    * department with its region and the regions above it), and for a province no department of
-   * another province stands beside, those without a region — and whether that is every department.
+   * another province stands beside, those without a region — and whether it sees every department:
+   * the deployment's province only, never a city that happens to hold every department today (its
+   * managers would keep that in the notice directory after a department moved away).
    */
   private static final String SCOPE = """
       with mine as (select department from department_region_at where region = $1),
@@ -49,7 +51,8 @@ public final class RegionStore {
              where d.region is null and r.level = 'province'
                and not exists (select 1 from department_region_at o where o.level = 'province' and o.region <> $1))
       select array(select department from covered) as departments,
-             not exists (select 1 from department d where d.code not in (select department from covered)) as every_one
+             r.level = 'province'
+               and not exists (select 1 from department d where d.code not in (select department from covered)) as every_one
       from region r where r.code = $1
       """;
   /** Region $1: its name and level. */
