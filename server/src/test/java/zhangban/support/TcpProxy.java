@@ -85,8 +85,8 @@ public final class TcpProxy implements AutoCloseable {
         // already closed
       }
       close(s);
+      sockets.remove(s); // not clear(): one accepted while this runs stays listed for the next reset
     }
-    sockets.clear();
   }
 
   private static void close(Socket s) {
