@@ -106,9 +106,9 @@ public final class DisclosureApi {
   /**
    * A kept answer: the body, or the refusal of a question about something that does not exist
    * (an unknown region, department or item), which is kept as long; a failure of the database is
-   * not kept.
+   * not kept. {@code keptAt} (the clock's milliseconds) tells how much of its max-age is left.
    */
-  private record Kept(Http.Rendered body, ApiException refusal) {}
+  private record Kept(Http.Rendered body, ApiException refusal, long keptAt) {}
 
   /**
    * Counts the client's call, then answers what is kept under the request's key, computing it
@@ -125,15 +125,17 @@ public final class DisclosureApi {
     }
     // the cache calls the computation on this (event-loop) thread; its answer comes back to it
     Future.fromCompletionStage(kept.get(request.key(), (key, executor) -> request.compute().get()
-            .map(body -> new Kept(Http.Rendered.of(body), null))
+            .map(body -> new Kept(Http.Rendered.of(body), null, clock.millis()))
             .recover(err -> err instanceof ApiException refusal && refusal.status() < 500
-                ? Future.succeededFuture(new Kept(null, refusal)) : Future.failedFuture(err))
+                ? Future.succeededFuture(new Kept(null, refusal, clock.millis())) : Future.failedFuture(err))
             .toCompletionStage().toCompletableFuture()), rc.vertx().getOrCreateContext())
         .onSuccess(answer -> {
           if (answer.refusal() != null) {
             rc.fail(answer.refusal());
           } else {
-            Http.sendPublic(rc, answer.body(), maxAgeSeconds);
+            // what is left of its max-age here, so that no cache keeps it past the moment it is computed again
+            long left = maxAgeSeconds - (clock.millis() - answer.keptAt()) / 1000;
+            Http.sendPublic(rc, answer.body(), (int) Math.max(0, left));
           }
         })
         .onFailure(rc::fail);
