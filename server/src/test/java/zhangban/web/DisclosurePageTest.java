@@ -41,7 +41,8 @@ import zhangban.support.TestServer;
  * {@code target/disclosure-desktop.png}. Skipped, saying so, without Chromium.
  */
 class DisclosurePageTest {
-  static final String COMMENT = "<img src=x onerror=\"document.body.dataset.pwned='yes'\">排队太久";
+  static final String MARKUP = "<img src=x onerror=\"document.body.dataset.pwned='yes'\">";
+  static final String COMMENT = MARKUP + "排队太久";
 
   static TestServer server;
   static Api api;
@@ -60,6 +61,8 @@ class DisclosurePageTest {
     api = server.api;
     base = "http://localhost:" + api.port();
     HallRatings hall = new HallRatings(server, new RatingFixtures(server, new PushFixtures(server, null)));
+    // a name the page shows (a ranked department's) carries markup: it must print as text
+    server.update("update department set name = name || $1 where code = 'GAJ'", MARKUP);
     // November 2026 (the test clock's): 市民政局 5, 5, 4, 1; 市公安局 5, 2, 3; 市交通运输局 5 (too few)
     for (int level : new int[] {5, 5, 4, 1}) {
       hall.rated("MZJ", "MZ-HY-001", "officer-minzheng", level, COMMENT);
@@ -191,6 +194,7 @@ class DisclosurePageTest {
     assertEquals("样本不足，不予公布", months.get("2026-10").get("withheld"));
 
     assertFalse(browser.findElement(By.tagName("body")).getText().contains("排队太久"), "no comment is published");
+    assertTrue(browser.findElement(By.tagName("body")).getText().contains(MARKUP), "the department's name, as text");
     assertEquals(null, browser.findElement(By.tagName("body")).getAttribute("data-pwned"));
     assertNothingRefused();
   }
