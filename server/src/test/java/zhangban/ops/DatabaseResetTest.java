@@ -77,6 +77,24 @@ class DatabaseResetTest {
     }
   }
 
+  @Test
+  void aPublishedResultTheDatabaseCouldNotGiveIsNotKept() throws Exception {
+    Config.DatabaseTarget real = TestPostgres.freshDatabase();
+    try (TcpProxy proxy = new TcpProxy(real.port());
+         TestServer server = TestServer.startOn(new Config.DatabaseTarget("127.0.0.1", proxy.port(), real.database(),
+             real.user(), real.password()), Map.of())) {
+      String path = "/public/ratings/summary?period=2026-11&department=MZJ";
+      proxy.refuse(true);
+      proxy.resetAll();
+      Api.Response r = server.api.get(path).send().expect(503);
+      assertEquals("https://zhangban.gov.cn/problems/unavailable", r.json().getString("type"));
+      proxy.refuse(false);
+      // the same question at once, the clock unmoved: computed now, not the failure kept for the max-age
+      Poll.until("the answer once the database is back", () -> server.api.get(path).send().status() == 200);
+      assertEquals("MZJ", server.api.get(path).send().expect(200).json().getJsonObject("scope").getString("code"));
+    }
+  }
+
   private static boolean waitingOnALock(String jdbc, Config.DatabaseTarget db) {
     try (Connection c = DriverManager.getConnection(jdbc, db.user(), db.password());
          PreparedStatement st = c.prepareStatement(

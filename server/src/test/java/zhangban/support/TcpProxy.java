@@ -17,6 +17,7 @@ public final class TcpProxy implements AutoCloseable {
   private final ServerSocket listener;
   private final int targetPort;
   private final List<Socket> sockets = new CopyOnWriteArrayList<>();
+  private volatile boolean refusing;
 
   public TcpProxy(int targetPort) throws IOException {
     this.targetPort = targetPort;
@@ -34,6 +35,10 @@ public final class TcpProxy implements AutoCloseable {
     while (!listener.isClosed()) {
       try {
         Socket client = listener.accept();
+        if (refusing) {
+          close(client); // the database is out of reach for now
+          continue;
+        }
         sockets.add(client);
         Socket upstream;
         try {
@@ -74,6 +79,14 @@ public final class TcpProxy implements AutoCloseable {
     }, "tcp-proxy-pump");
     t.setDaemon(true);
     t.start();
+  }
+
+  /**
+   * While {@code refusing}, a new connection is closed as soon as it is made, as when the database
+   * is out of reach; then connections go through again.
+   */
+  public void refuse(boolean refusing) {
+    this.refusing = refusing;
   }
 
   /** Every connection through the relay is reset at once, both ways. */
