@@ -217,6 +217,38 @@ class BulletinTest {
   }
 
   @Test
+  void aRegionWhoseBulletinFailsKeepsNoOtherFromItsOwnAndIsBuiltAtTheNextLook() {
+    server.update("delete from weekly_bulletin");
+    server.update("delete from notification where kind = 'weekly_bulletin'");
+    server.update("""
+        create function bulletin_test_refuse() returns trigger language plpgsql as $$
+        begin
+          if new.region = '440300' then
+            raise exception 'refused for the test';
+          end if;
+          return new;
+        end
+        $$""");
+    server.update("create trigger bulletin_test_refuse before insert on weekly_bulletin for each row "
+        + "execute function bulletin_test_refuse()");
+    String told = "select count(*) from notification where kind = 'weekly_bulletin' and user_subject = $1";
+    try {
+      assertEquals(1, (int) server.app.bulletinScheduler().pass().toCompletionStage().toCompletableFuture().join(),
+          "the province's, though 深圳市's failed");
+      assertEquals(0, server.count("select count(*) from weekly_bulletin where region = '440300'"));
+      assertEquals(0, server.count(told, "manager-bulletin-440300"), "nothing announced of what was not kept");
+      assertEquals(1, server.count(told, "manager-bulletin-440000"));
+    } finally {
+      server.update("drop trigger bulletin_test_refuse on weekly_bulletin");
+      server.update("drop function bulletin_test_refuse()");
+    }
+    assertEquals(1, (int) server.app.bulletinScheduler().pass().toCompletionStage().toCompletableFuture().join(),
+        "深圳市's, at the next look");
+    assertEquals(1, server.count(told, "manager-bulletin-440300"));
+    assertEquals(1, server.count(told, "manager-bulletin-440000"), "the province's is not announced again");
+  }
+
+  @Test
   void managersSeeTheBulletinsOfTheirRegionAndBelowOnly() {
     buildOnSchedule(server);
     String shenzhen = manager("440300");
