@@ -232,8 +232,19 @@ statement_table() {
     order by calls desc, total_exec_time desc"
 }
 reset_statements() { "${PSQL[@]}" -d zhangban -At -c "select pg_stat_statements_reset()" >/dev/null; }
+wal_lsn() { "${PSQL[@]}" -d zhangban -At -c "select pg_current_wal_insert_lsn()"; }
+# wal_per_request FROM TO N: the WAL written between two positions, per request: records, bytes, and
+# of those bytes the full-page images (the first change of a page after a checkpoint), by pg_waldump
+wal_per_request() {
+  local bytes records fpi
+  bytes=$("${PSQL[@]}" -d zhangban -At -c "select pg_wal_lsn_diff('$2', '$1')")
+  read -r records fpi < <(as_pg "$PG_BIN/pg_waldump" --stats -p "$WORK/pg/pg_wal" -s "$1" -e "$2" 2>/dev/null |
+    awk '$1 == "Total" { print $2, $5 }')
+  awk -v r="${records:-0}" -v b="$bytes" -v f="${fpi:-0}" -v n="$3" \
+    'BEGIN { printf "%.1f / %.0f (%.0f)", n ? r / n : 0, n ? b / n : 0, n ? f / n : 0 }'
+}
 
-declare -A RPS P50 P99 ERR SCPU DCPU STMT
+declare -A RPS P50 P99 ERR SCPU DCPU STMT WAL
 NEXT_APP=0 # the rating runs take applications from here on: one slice for each wrk run
 LINK_SLICES=0
 [[ " $PATHS " == *" link "* ]] && LINK_SLICES=$((2 + $(wc -w <<<"$CONNECTIONS")))
@@ -243,12 +254,14 @@ ms() { awk -v us="$1" 'BEGIN { printf "%.1f", us / 1000 }'; }
 
 # run_wrk KEY SCRIPT CONNECTIONS SECONDS FIRST COUNT: one wrk run; KEY empty for a warm-up
 run_wrk() {
-  local key=$1 script=$2 c=$3 secs=$4 first=$5 count=$6 out s0 j0 d0 n0 line
+  local key=$1 script=$2 c=$3 secs=$4 first=$5 count=$6 out s0 j0 d0 n0 w0 w1 line
   out=$WORK/wrk-$script-$c-$secs.out
   reset_statements
+  w0=$(wal_lsn)
   s0=$(server_ticks); j0=$(jit_ticks); d0=$(pg_ticks)
   (cd "$BENCH/wrk" && wrk -t"$THREADS" -c"$c" -d"${secs}s" --timeout 10s --latency -s "$script.lua" "$BASE" \
     -- "$WORK" "$first" "$count" "$THREADS" "$script$c$RANDOM") >"$out" 2>&1 || { cat "$out" >&2; die "wrk failed"; }
+  w1=$(wal_lsn)
   n0=$(statements)
   [ -z "$key" ] && return 0
   line=$(grep '^RESULT' "$out") || { cat "$out" >&2; die "wrk printed no result"; }
@@ -264,6 +277,7 @@ run_wrk() {
     'BEGIN { printf "%.2f (JIT %.2f)", n ? t / hz * 1000 / n : 0, n ? j / hz * 1000 / n : 0 }')
   DCPU[$key]=$(awk -v t="$(($(pg_ticks) - d0))" -v n="$good" -v hz="$TICKS" 'BEGIN { printf "%.2f", n ? t / hz * 1000 / n : 0 }')
   STMT[$key]=$(awk -v s="$n0" -v n="$requests" 'BEGIN { printf "%.1f", n ? s / n : 0 }')
+  WAL[$key]=$(wal_per_request "$w0" "$w1" "$good")
   statement_table "$requests" >"$WORK/statements-${key// /-}.txt"
   log "$key: ${RPS[$key]} req/s, p50 ${P50[$key]} ms, p99 ${P99[$key]} ms${ERR[$key]:+, ${ERR[$key]}}"
 }
@@ -271,13 +285,15 @@ run_wrk() {
 # run_pgbench KEY CLIENTS SECONDS [SCRIPT]: the reference transaction (or SCRIPT, a file in
 # bench/); KEY empty for a warm-up
 run_pgbench() {
-  local key=$1 c=$2 secs=$3 script=${4:-reference.pgbench} out d0 n0 tps failed
+  local key=$1 c=$2 secs=$3 script=${4:-reference.pgbench} out d0 n0 w0 w1 tps failed
   out=$WORK/pgbench-$c-$secs-$RANDOM
   reset_statements
+  w0=$(wal_lsn)
   d0=$(pg_ticks)
   (cd "$WORK" && "$PG_BIN/pgbench" -h 127.0.0.1 -p "$PG_PORT" -U zhangban -n -M prepared -c "$c" -j "$THREADS" \
     -T "$secs" -D items="$ITEMS" -D apps="$APPS" -f "$BENCH/$script" -l --log-prefix="$out.log" zhangban) \
     >"$out" 2>&1 || { cat "$out" >&2; die "pgbench failed"; }
+  w1=$(wal_lsn)
   n0=$(statements)
   [ -z "$key" ] && { rm -f "$out".log*; return 0; }
   tps=$(sed -n 's/^tps = \([0-9.]*\) .*/\1/p' "$out")
@@ -294,6 +310,7 @@ run_pgbench() {
   SCPU[$key]="-"
   DCPU[$key]=$(awk -v t="$(($(pg_ticks) - d0))" -v n="$processed" -v hz="$TICKS" 'BEGIN { printf "%.2f", n ? t / hz * 1000 / n : 0 }')
   STMT[$key]=$(awk -v s="$n0" -v n="$processed" 'BEGIN { printf "%.1f", n ? s / n : 0 }')
+  WAL[$key]=$(wal_per_request "$w0" "$w1" "$processed")
   rm -f "$out".log*
   log "$key: ${RPS[$key]} tps, p50 ${P50[$key]} ms, p99 ${P99[$key]} ms${ERR[$key]:+, ${ERR[$key]}}"
 }
@@ -385,12 +402,12 @@ echo
 echo "Hot paths, $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, ${DURATION} s per run after ${WARMUP} s warm-up,"
 echo "wrk -t$THREADS, pgbench -M prepared -j $THREADS; load average before $LOAD_BEFORE, after $LOAD_AFTER"
 echo
-echo "| path | conns | req/s | p50 ms | p99 ms | errors | server CPU ms/req (of it JIT) | PostgreSQL CPU ms/req | SQL statements/req |"
-echo "|---|---|---|---|---|---|---|---|---|"
+echo "| path | conns | req/s | p50 ms | p99 ms | errors | server CPU ms/req (of it JIT) | PostgreSQL CPU ms/req | SQL statements/req | WAL/req: records / bytes (full pages) |"
+echo "|---|---|---|---|---|---|---|---|---|---|"
 row() {
   local key="$1 $2"
   [ -n "${RPS[$key]:-}" ] || return 0
-  echo "| $3 | $2 | ${RPS[$key]} | ${P50[$key]} | ${P99[$key]} | ${ERR[$key]:-none} | ${SCPU[$key]} | ${DCPU[$key]} | ${STMT[$key]} |"
+  echo "| $3 | $2 | ${RPS[$key]} | ${P50[$key]} | ${P99[$key]} | ${ERR[$key]:-none} | ${SCPU[$key]} | ${DCPU[$key]} | ${STMT[$key]} | ${WAL[$key]} |"
 }
 for c in $CONNECTIONS; do
   row ref-before "$c" "reference transaction (pgbench), before"
