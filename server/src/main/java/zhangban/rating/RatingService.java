@@ -80,10 +80,10 @@ public final class RatingService {
    * version named is still the current one and the idempotency key unused; only then are written
    * the rating ($1–$17; its application's number, applicant, department, region, officer and item
    * are taken from the rows the statement finds), its audit ($18–$21: action, actor, role,
-   * details), its delta for the statistics (counted on its day in time zone $26), the key it is
-   * kept under ($22–$25: claimant, key, operation, hash; the reply kept is the rating itself, see
-   * {@link #replay}), and when $27 its record for the provincial platform
-   * (docs/platform-reporting.md). Answers those four, or no row: then a
+   * details), its delta for the statistics (counted on its day in time zone $27) and the reply
+   * kept under the key ($22–$26: claimant, key, operation, hash, and the body, which the
+   * application's number, department and item complete), and when $28 its record for the provincial
+   * platform (docs/platform-reporting.md). Answers those four, or no row: then a
    * rule refused it (or it lost a race: the invitation taken, the dictionary changed) and a read
    * must say why. A key another request has just claimed fails it with a unique violation. The
    * invitation's row lock orders two ratings of one stage.
@@ -114,7 +114,7 @@ public final class RatingService {
         select id, null, $18::text, $19::text, $20::text, comment, $21::jsonb, created_at from rated),
       counted as (
         insert into stat_rollup_delta (day, department, channel, item, officer, active, l1, l2, l3, l4, l5)
-        select (rated_at at time zone $26::text)::date, department, channel, item_code, coalesce(officer_subject, ''),
+        select (rated_at at time zone $27::text)::date, department, channel, item_code, coalesce(officer_subject, ''),
                1, (level = 1)::int, (level = 2)::int, (level = 3)::int, (level = 4)::int, (level = 5)::int
         from rated),
       reported as (
@@ -125,19 +125,21 @@ public final class RatingService {
                  'defaulted', $15::boolean)),
                platform_report_arrival_status(f.number), r.created_at, r.created_at, r.created_at
         from rated r join application_report_fields f on f.application_id = $2
-        where $27::boolean),
+        where $28::boolean),
       kept as (
         insert into idempotency_record (subject, key, operation, request_hash, status, body)
-        select $22::text, $23::text, $24::text, $25::text, 201, jsonb_build_object('ratingId', id)
+        select $22::text, $23::text, $24::text, $25::text, 201, $26::jsonb
+               || jsonb_build_object('applicationNumber', application_number, 'department', department,
+                                     'itemCode', item_code, 'itemVersion', item_version)
         from rated)
       select application_number, department, item_code, item_version from rated
       """;
 
   /**
    * All of a poor rating in one statement, as {@link #WRITE}, and its rectification case: the case
-   * ($28 its id, $29 the day it opens, $30–$33 the verify and reply deadlines and their first
-   * yellow days) with the audit row of its opening after the rating's own (its details $34, to
-   * which the department is added), and the rating's reasons counted for the statistics; $27 as
+   * ($29 its id, $30 the day it opens, $31–$34 the verify and reply deadlines and their first
+   * yellow days) with the audit row of its opening after the rating's own (its details $35, to
+   * which the department is added), and the rating's reasons counted for the statistics; $28 as
    * in {@link #WRITE}. Answers
    * also the item's name, for the notice to the department.
    */
@@ -165,8 +167,8 @@ public final class RatingService {
       opened as (
         insert into rectification_case (id, rating_id, application_id, application_number, department, state,
           opened_at, opened_on, verify_deadline, verify_warning_from, reply_deadline, reply_warning_from)
-        select $28::uuid, id, $2::uuid, application_number, department, 'open', created_at, $29::date,
-               $30::date, $31::date, $32::date, $33::date
+        select $29::uuid, id, $2::uuid, application_number, department, 'open', created_at, $30::date,
+               $31::date, $32::date, $33::date, $34::date
         from rated),
       audited as (
         insert into rating_audit (rating_id, case_id, action, actor, actor_role, note, details, at)
@@ -175,20 +177,20 @@ public final class RatingService {
                  $20::text as actor_role, comment as note, $21::jsonb as details, created_at as at
           from rated
           union all
-          select 2, id, $28::uuid, 'case_opened', 'system', 'system', null,
-                 jsonb_build_object('department', department) || $34::jsonb, created_at
+          select 2, id, $29::uuid, 'case_opened', 'system', 'system', null,
+                 jsonb_build_object('department', department) || $35::jsonb, created_at
           from rated) steps
         order by step),
       counted as (
         insert into stat_rollup_delta (day, department, channel, item, officer, active, l1, l2, l3, l4, l5, poor)
-        select (rated_at at time zone $26::text)::date, department, channel, item_code, coalesce(officer_subject, ''),
+        select (rated_at at time zone $27::text)::date, department, channel, item_code, coalesce(officer_subject, ''),
                1, (level = 1)::int, (level = 2)::int, (level = 3)::int, (level = 4)::int, (level = 5)::int, 1
         from rated),
       reasons_counted as (
         insert into stat_tag_rollup as s (dim, grain, period, department, channel, key, tag, poor)
         select 'dept', g.grain, case g.grain when 'day' then r.day else date_trunc('month', r.day)::date end,
                r.department, r.channel, '', t.tag, 1
-        from (select (rated_at at time zone $26::text)::date as day, department, channel, tags from rated) r
+        from (select (rated_at at time zone $27::text)::date as day, department, channel, tags from rated) r
         cross join unnest(r.tags) t(tag)
         cross join (values (1, 'day'), (2, 'month')) g(o, grain)
         order by t.tag, g.o
@@ -201,10 +203,12 @@ public final class RatingService {
                  'defaulted', $15::boolean)),
                platform_report_arrival_status(f.number), r.created_at, r.created_at, r.created_at
         from rated r join application_report_fields f on f.application_id = $2
-        where $27::boolean),
+        where $28::boolean),
       kept as (
         insert into idempotency_record (subject, key, operation, request_hash, status, body)
-        select $22::text, $23::text, $24::text, $25::text, 201, jsonb_build_object('ratingId', id)
+        select $22::text, $23::text, $24::text, $25::text, 201, $26::jsonb
+               || jsonb_build_object('applicationNumber', application_number, 'department', department,
+                                     'itemCode', item_code, 'itemVersion', item_version)
         from rated)
       select application_number, department, item_code, item_version,
              (select v.name from service_item_version v
@@ -498,7 +502,7 @@ public final class RatingService {
           Row a = rows.iterator().next();
           if (a.getString("stored_operation") != null) {
             Idempotency.check(a.getString("stored_operation"), a.getString("stored_hash"), s.operation(), s.hash());
-            return replay((JsonObject) a.getJson("stored_body"));
+            return Future.succeededFuture((JsonObject) a.getJson("stored_body"));
           }
           s.check().accept(a);
           checkInvitation(a, d);
@@ -552,12 +556,12 @@ public final class RatingService {
       columns.put("case_id", caseId);
       columns.put("case_state", "open");
     }
-    // what the statement finds (number, department, item) completes the reply
+    // what the statement finds (number, department, item) it adds to the reply it keeps, and to this one
     JsonObject reply = view(columns::get, false);
     params.addAll(Arrays.asList("import".equals(s.source()) ? "imported" : "rated",
         s.client() != null ? s.client() : s.rater() != null ? s.rater() : s.claimant(), s.actorRole(), new JsonObject().put("level", d.level())
             .put("channel", d.channel()).put("tags", new JsonArray(d.tags())).put("externalId", s.externalId()),
-        s.claimant(), s.key(), s.operation(), s.hash(), zone.getId(), reporting));
+        s.claimant(), s.key(), s.operation(), s.hash(), reply, zone.getId(), reporting));
     if (!poor) {
       return pool.preparedQuery(WRITE).execute(Tuple.from(params)).map(rows -> found(written(rows), reply));
     }
@@ -571,30 +575,6 @@ public final class RatingService {
             r.getString("department"), r.getString("item_name"), now).map(v -> found(r, reply));
       });
     }));
-  }
-
-  /**
-   * The reply kept under a rating's key: the rating it wrote, answered as it was written — its
-   * case open, not excluded, no follow-up — whatever happened to it since. The rating is kept
-   * anyway and never changes what it said; keeping its reply again beside it made the key's row
-   * the largest a rating wrote (docs/benchmarks/hot-paths.md).
-   */
-  private Future<JsonObject> replay(JsonObject kept) {
-    return pool.preparedQuery(BY_ID).execute(Tuple.of(UUID.fromString(kept.getString("ratingId"))))
-        .map(rows -> {
-          Row r = rows.iterator().next();
-          Map<String, Object> asWritten = new HashMap<>();
-          for (int i = 0; i < r.size(); i++) {
-            asWritten.put(r.getColumnName(i), r.getValue(i));
-          }
-          asWritten.put("excluded", false);
-          asWritten.keySet().removeAll(List.of("excluded_reason", "follow_up", "follow_up_comment", "follow_up_at",
-              "case_reply", "case_replied_at", "case_close_reason"));
-          if (r.getUUID("case_id") != null) {
-            asWritten.put("case_state", "open");
-          }
-          return view(asWritten::get, false);
-        });
   }
 
   private static Row written(RowSet<Row> rows) {
