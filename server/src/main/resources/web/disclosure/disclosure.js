@@ -12,6 +12,7 @@
     regions: [],
     departments: [],
     charts: {},
+    asked: 0, // choices made so far: only the answers to the latest are shown
     last: null // the answers shown, to redraw in the other language
   };
 
@@ -299,6 +300,7 @@
   async function load() {
     const f = filters();
     const scope = f.department ? { department: f.department } : { region: f.region };
+    const asked = ++state.asked;
     $('error').hidden = true;
     try {
       const [summary, departments, items, trend] = await Promise.all([
@@ -308,9 +310,15 @@
         get('/public/ratings/ranking?' + query(Object.assign({ period: f.period, by: 'item', limit: 20 }, scope))),
         get('/public/ratings/trend?' + query(Object.assign({ to: trendEnd(f.period), months: 12 }, scope)))
       ]);
+      if (asked !== state.asked) {
+        return; // a later choice was made while these were on their way: its answers are shown
+      }
       state.last = { summary: summary, departments: departments, items: items, trend: trend };
       draw();
     } catch (e) {
+      if (asked !== state.asked) {
+        return;
+      }
       $('error').textContent = t('failed', { msg: e.message });
       $('error').hidden = false;
     } finally {

@@ -159,6 +159,26 @@ class DisclosurePageTest {
   }
 
   @Test
+  void anAnswerToAnEarlierChoiceThatComesLastIsNotShown() {
+    open("period=2026-11");
+    // the answers for 市公安局 take a second and a half; 市民政局 is chosen meanwhile
+    ((JavascriptExecutor) browser).executeScript("""
+        const real = window.fetch;
+        window.fetch = (url, options) => String(url).includes('department=GAJ')
+          ? new Promise((done) => setTimeout(done, 1500)).then(() => real(url, options))
+          : real(url, options);""");
+    int before = loads();
+    Select department = new Select(browser.findElement(By.id("department")));
+    department.selectByValue("GAJ");
+    department.selectByValue("MZJ");
+    wait.until(d -> loads() >= before + 2);
+    JsonObject minzheng = publicApi("/public/ratings/summary?period=2026-11&department=MZJ").getJsonObject("indicators");
+    assertEquals(4, minzheng.getLong("active"));
+    assertEquals("4", text("kpi-active"), "市民政局's numbers, chosen last, though 市公安局's came after them");
+    assertEquals("MZJ", department.getFirstSelectedOption().getAttribute("value"));
+  }
+
+  @Test
   void theNumbersAreThePublicApisAndTooFewAreWithheld() {
     open("period=2026-11");
     JsonObject summary = publicApi("/public/ratings/summary?period=2026-11").getJsonObject("indicators");
