@@ -81,6 +81,7 @@ import zhangban.notify.SmsApi;
 import zhangban.notify.SmsCallbacks;
 import zhangban.sms.SmsAdmin;
 import zhangban.notify.SmsOutbox;
+import zhangban.notify.StaffDirectory;
 import zhangban.sms.SmsGateway;
 import zhangban.sms.SmsWorker;
 import zhangban.rating.Invitations;
@@ -247,6 +248,7 @@ public final class App implements AutoCloseable {
         clock, config.zone());
     Bulletins bulletins = new Bulletins(pool, statsService, supervision, regions, notifier, clock, config.zone());
     ManagerScopes managerScopes = new ManagerScopes(regions::scopeOf, config.jwt().managersWithoutRegionSeeAll());
+    StaffDirectory staffDirectory = new StaffDirectory(pool, clock);
     // a push-worker process serves health and metrics only; the other operations answer 501
     List<Consumer<RouterBuilder>> features = !config.role().servesApi() ? List.of(ops::mount) : List.of(
         ops::mount,
@@ -273,7 +275,8 @@ public final class App implements AutoCloseable {
 
     Future<?> started = zhangban.api.Contract.load(vertx).map(ValidatorCachingContract::new)
         .compose(contract -> vertx.deployVerticle(
-            () -> new ApiVerticle(config, contract, new BearerTokenHandler(new BearerAuth(verifier), "zhangban", managerScopes),
+            () -> new ApiVerticle(config, contract, new BearerTokenHandler(new BearerAuth(verifier), "zhangban", managerScopes,
+                staffDirectory),
                 features, WebPages::mount,
                 migrated::get),
             new DeploymentOptions().setInstances(config.httpInstances())))

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import zhangban.rating.RatingFixtures;
 import zhangban.support.Api;
+import zhangban.support.Poll;
 import zhangban.support.PushFixtures;
 import zhangban.support.TestServer;
 
@@ -147,6 +148,33 @@ class RegionScopeTest {
           .anyMatch(n -> "appeal_filed".equals(n.getString("kind")) && n.encode().contains(id));
       assertEquals(SEES_MZJ.get(region), told, "manager of " + region);
     }
+  }
+
+  @Test
+  void staffMovedByTheirTokensAreToldAsTheyAreNowWithoutRegisteringAgain() {
+    String subject = "manager-moved-" + UUID.randomUUID();
+    api.put("/me/devices/" + UUID.randomUUID()).token(server.tokens.manager(subject, "440300")).json(new JsonObject()
+        .put("token", "manager-device-" + subject).put("platform", "android").put("locale", "zh-CN")
+        .put("appVersion", "3.2.1")).expect(200);
+    // the identity provider moves the manager to 广州市, the officer to another department; the
+    // next request of each carries it
+    api.get("/me").token(server.tokens.manager(subject, "440100")).send().expect(200);
+    String officer = "officer-moved-" + UUID.randomUUID();
+    api.put("/me/devices/" + UUID.randomUUID()).token(server.tokens.token(officer, "调动的工作人员",
+        List.of("officer"), "GAJ", null)).json(new JsonObject().put("token", "officer-device-" + officer)
+        .put("platform", "android").put("locale", "zh-CN").put("appVersion", "3.2.1")).expect(200);
+    api.get("/me").token(server.tokens.token(officer, "调动的工作人员", List.of("officer"), "MZJ", null)).send()
+        .expect(200);
+    Poll.until("the directories follow the tokens", () -> "440100".equals(
+            server.row("select region from manager_directory where subject = $1", subject).getString("region"))
+        && "MZJ".equals(server.row("select department from officer_directory where subject = $1", officer)
+            .getString("department")));
+    JsonObject rating = fx.poorRating("citizen-region-manager-moved-" + UUID.randomUUID());
+    String id = fx.caseOf(rating);
+    fx.step(fx.officer(), id, "appeal", new JsonObject().put("reason", "mistaken").put("explanation", "未到场"));
+    assertEquals(1, server.count("select count(*) from notification where user_subject = $1 and kind = 'appeal_filed'"
+        + " and application_id = $2::uuid", subject, rating.getString("applicationId")),
+        "MZJ is in 广州市, where the manager is now");
   }
 
   @Test
