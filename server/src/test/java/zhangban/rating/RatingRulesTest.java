@@ -259,6 +259,30 @@ class RatingRulesTest {
   }
 
   @Test
+  void aRetryIsAnsweredAsTheFirstRequestWasWhateverBecameOfTheRatingSince() {
+    String subject = "citizen-retry-" + UUID.randomUUID();
+    String id = fx.completed(subject);
+    String key = "retry-" + id;
+    JsonObject body = fx.withVersion(RatingFixtures.rating(1, "efficiency")).put("comment", "等了三个小时");
+    JsonObject first = api.post("/applications/" + id + "/ratings").token(fx.citizen(subject)).idempotencyKey(key)
+        .json(body).expect(201).json();
+    // its case runs its course, the applicant follows up, an appeal excludes it
+    server.update("""
+        update rectification_case set state = 'closed', reply = '已增加窗口', replied_at = now(),
+          close_reason = 'follow_up' where rating_id = $1::uuid""", first.getString("id"));
+    server.update("""
+        update rating set follow_up = 'satisfied', follow_up_comment = '好多了', follow_up_at = now(),
+          excluded = true, excluded_reason = '申诉成立' where id = $1::uuid""", first.getString("id"));
+    JsonObject now = api.get("/ratings/" + first.getString("id")).token(fx.citizen(subject)).send().expect(200).json();
+    assertEquals("closed", now.getJsonObject("case").getString("state"));
+    Api.Response retried = api.post("/applications/" + id + "/ratings").token(fx.citizen(subject))
+        .idempotencyKey(key).json(body);
+    assertEquals(201, retried.status(), retried.body().toString());
+    assertEquals(first, retried.json(), "the retry answers what the first request was answered");
+    assertEquals("open", retried.json().getJsonObject("case").getString("state"));
+  }
+
+  @Test
   void manyOfficersClaimingOneCaseOneWins() throws Exception {
     String caseId = fx.caseOf(fx.poorRating("citizen-claim-" + UUID.randomUUID()));
     List<CompletableFuture<Api.Response>> claims = new ArrayList<>();
