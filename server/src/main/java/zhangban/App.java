@@ -276,7 +276,7 @@ public final class App implements AutoCloseable {
     Future<?> started = zhangban.api.Contract.load(vertx).map(ValidatorCachingContract::new)
         .compose(contract -> vertx.deployVerticle(
             () -> new ApiVerticle(config, contract, new BearerTokenHandler(new BearerAuth(verifier), "zhangban", managerScopes,
-                staffDirectory),
+                staffDirectory::settled),
                 features, WebPages::mount,
                 migrated::get),
             new DeploymentOptions().setInstances(config.httpInstances())))

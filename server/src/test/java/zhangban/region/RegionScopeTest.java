@@ -175,6 +175,10 @@ class RegionScopeTest {
     assertEquals(1, server.count("select count(*) from notification where user_subject = $1 and kind = 'appeal_filed'"
         + " and application_id = $2::uuid", subject, rating.getString("applicationId")),
         "MZJ is in 广州市, where the manager is now");
+    // a token naming a region Zhangban does not know makes them no manager here: out of the directory
+    api.get("/me").token(server.tokens.manager(subject, "990000")).send().expect(200);
+    Poll.until("a manager no longer leaves the directory",
+        () -> server.count("select count(*) from manager_directory where subject = $1", subject) == 0);
   }
 
   @Test
