@@ -74,6 +74,9 @@ public final class Database {
     Flyway.configure()
         .dataSource(jdbcUrl(), target.user(), target.password())
         .locations("classpath:db/migration")
+        // a session lock, not one held by an open transaction, which an index built CONCURRENTLY
+        // (V39) would wait for forever
+        .configuration(java.util.Map.of("flyway.postgresql.transactional.lock", "false"))
         .load()
         .migrate();
   }
