@@ -238,9 +238,13 @@ wal_lsn() { "${PSQL[@]}" -d zhangban -At -c "select pg_current_wal_insert_lsn()"
 wal_per_request() {
   local bytes records fpi
   bytes=$("${PSQL[@]}" -d zhangban -At -c "select pg_wal_lsn_diff('$2', '$1')")
-  read -r records fpi < <(as_pg "$PG_BIN/pg_waldump" --stats -p "$WORK/pg/pg_wal" -s "$1" -e "$2" 2>/dev/null |
+  read -r records fpi < <(as_pg "$PG_BIN/pg_waldump" --stats -p "$WORK/pg/pg_wal" -s "$1" -e "$2" 2>>"$WORK/waldump.err" |
     awk '$1 == "Total" { print $2, $5 }')
-  awk -v r="${records:-0}" -v b="$bytes" -v f="${fpi:-0}" -v n="$3" \
+  if [ -z "${records:-}" ]; then
+    echo "? (pg_waldump: see $WORK/waldump.err)"
+    return
+  fi
+  awk -v r="$records" -v b="$bytes" -v f="$fpi" -v n="$3" \
     'BEGIN { printf "%.1f / %.0f (%.0f)", n ? r / n : 0, n ? b / n : 0, n ? f / n : 0 }'
 }
 
