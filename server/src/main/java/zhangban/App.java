@@ -259,7 +259,7 @@ public final class App implements AutoCloseable {
         new FilingApi(filing, new Materials(filing, vertx), supervision,
             new ExternalTransactions(filing, config.phones()), config.uploadsDir(), config.maxUploadBytes())::mount,
         new NotifyApi(pool, devices, new Inbox(pool, templates), preferences,
-            new PushAdmin(pool, clock, push.describe()), clock)::mount,
+            new PushAdmin(pool, clock, push.describe()), staffDirectory, clock)::mount,
         new RatingApi(ratings, dictionary, filing,
             new RatingLinks(vertx, pool, ratings, dictionary, config.publicBaseUrl(), clock, config.zone()))::mount,
         new ReportingApi(reportAdmin)::mount,

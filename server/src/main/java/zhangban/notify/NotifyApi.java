@@ -1,6 +1,5 @@
 package zhangban.notify;
 
-import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.openapi.router.RouterBuilder;
@@ -11,37 +10,27 @@ import zhangban.http.ApiException;
 import zhangban.http.Http;
 import zhangban.identity.Principal;
 import zhangban.identity.Role;
-import io.vertx.sqlclient.Tuple;
 import zhangban.push.Devices;
 import zhangban.push.PushAdmin;
 
 /** Handlers of devices, inbox, preferences and the push operator's view. */
 public final class NotifyApi {
-  /** Officers who registered a device get their department's deadline reminders. */
-  private static final String OFFICER_UPSERT = """
-      insert into officer_directory (subject, department, name, updated_at) values ($1, $2, $3, $4)
-      on conflict (subject) do update set department = excluded.department, name = excluded.name,
-        updated_at = excluded.updated_at
-      """;
-  /** Managers who registered a device get escalations of overdue cases and appeals to decide. */
-  private static final String MANAGER_UPSERT = """
-      insert into manager_directory (subject, name, updated_at, region, sees_all) values ($1, $2, $3, $4, $5)
-      on conflict (subject) do update set name = excluded.name, updated_at = excluded.updated_at,
-        region = excluded.region, sees_all = excluded.sees_all
-      """;
   private final Pool pool;
   private final Devices devices;
   private final Inbox inbox;
   private final Preferences preferences;
   private final PushAdmin pushAdmin;
+  private final StaffDirectory staff;
   private final Clock clock;
 
-  public NotifyApi(Pool pool, Devices devices, Inbox inbox, Preferences preferences, PushAdmin pushAdmin, Clock clock) {
+  public NotifyApi(Pool pool, Devices devices, Inbox inbox, Preferences preferences, PushAdmin pushAdmin,
+                   StaffDirectory staff, Clock clock) {
     this.pool = pool;
     this.devices = devices;
     this.inbox = inbox;
     this.preferences = preferences;
     this.pushAdmin = pushAdmin;
+    this.staff = staff;
     this.clock = clock;
   }
 
@@ -58,15 +47,7 @@ public final class NotifyApi {
           .map(registered -> registered.orElseThrow(() -> zhangban.http.ApiException.notFound(
               "No such device of yours. This installation id is registered to someone else: sign out there, "
                   + "or register the token this app installation holds.")))
-          .compose(device -> p.has(Role.OFFICER)
-              ? tx.preparedQuery(OFFICER_UPSERT).execute(Tuple.of(p.subject(), p.department().orElseThrow(),
-                  p.name().orElse(null), clock.instant().atOffset(java.time.ZoneOffset.UTC))).map(device)
-              : Future.succeededFuture(device))
-          .compose(device -> p.has(Role.MANAGER)
-              ? tx.preparedQuery(MANAGER_UPSERT).execute(Tuple.of(p.subject(), p.name().orElse(null),
-                  clock.instant().atOffset(java.time.ZoneOffset.UTC), p.region().orElse(null), p.managesEverything()))
-                  .map(device)
-              : Future.succeededFuture(device)));
+          .compose(device -> staff.registered(tx, p).map(device)));
     }));
     b.getRoute("unregisterDevice").addHandler(rc -> {
       String subject = Principal.of(rc).subject();

@@ -1,23 +1,25 @@
 package zhangban.notify;
 
+import io.vertx.core.Future;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.time.Clock;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import zhangban.db.Timestamps;
 import zhangban.identity.Principal;
 import zhangban.identity.Role;
 
 /**
- * Keeps the notice directories up to date with the tokens staff use. Officers and managers who
- * registered a device are in {@code officer_directory} (their department's deadline reminders) and
+ * The notice directories, kept up to date with the tokens staff use. Officers and managers who
+ * register a device join {@code officer_directory} (their department's deadline reminders) and
  * {@code manager_directory} (escalations, appeals and bulletins of their region), as their token
- * said when they registered. The identity provider may move them since: each process updates a
+ * says then ({@link #registered}). The identity provider may move them since: each process updates a
  * directory row when a staff member's token says another department, region or name than the
  * newest token of theirs the process saw, so a manager given another region is told of its cases
  * from their next request on, not from their next device registration. A manager whose token
@@ -32,6 +34,18 @@ import zhangban.identity.Role;
  */
 public final class StaffDirectory {
   private static final Logger LOG = LoggerFactory.getLogger(StaffDirectory.class);
+  /** An officer who registered a device: their department's deadline reminders reach them. */
+  private static final String OFFICER_REGISTERED = """
+      insert into officer_directory (subject, department, name, updated_at) values ($1, $2, $3, $4)
+      on conflict (subject) do update set department = excluded.department, name = excluded.name,
+        updated_at = excluded.updated_at
+      """;
+  /** A manager who registered a device: escalations, appeals and bulletins of their region reach them. */
+  private static final String MANAGER_REGISTERED = """
+      insert into manager_directory (subject, name, updated_at, region, sees_all) values ($1, $2, $3, $4, $5)
+      on conflict (subject) do update set name = excluded.name, updated_at = excluded.updated_at,
+        region = excluded.region, sees_all = excluded.sees_all
+      """;
   private static final String OFFICER = """
       update officer_directory set department = $2, name = $3, updated_at = $4
       where subject = $1 and (department, name) is distinct from ($2::text, $3::text)
@@ -57,6 +71,18 @@ public final class StaffDirectory {
     this.clock = clock;
   }
 
+  /** {@code p} registered a device in {@code tx}: an officer or a manager joins their directory as their token says. */
+  public Future<Void> registered(SqlClient tx, Principal p) {
+    Future<?> officer = p.has(Role.OFFICER) && p.department().isPresent()
+        ? tx.preparedQuery(OFFICER_REGISTERED).execute(Tuple.of(p.subject(), p.department().get(),
+            p.name().orElse(null), Timestamps.utc(clock.instant())))
+        : Future.succeededFuture();
+    return officer.compose(v -> p.has(Role.MANAGER)
+        ? tx.preparedQuery(MANAGER_REGISTERED).execute(Tuple.of(p.subject(), p.name().orElse(null),
+            Timestamps.utc(clock.instant()), p.region().orElse(null), p.managesEverything()))
+        : Future.succeededFuture()).mapEmpty();
+  }
+
   /** A caller's request was authenticated ({@link zhangban.identity.BearerTokenHandler.Settled}). */
   public void settled(Principal claimed, Principal caller, Optional<Instant> issuedAt) {
     try {
@@ -65,13 +91,14 @@ public final class StaffDirectory {
         String department = caller.department().get();
         String name = caller.name().orElse(null);
         refresh("officer:" + caller.subject(), department + "\n" + name, issued, OFFICER,
-            Tuple.of(caller.subject(), department, name, now()));
+            Tuple.of(caller.subject(), department, name, Timestamps.utc(clock.instant())));
       }
       if (caller.has(Role.MANAGER)) {
         String region = caller.region().orElse(null);
         String name = caller.name().orElse(null);
         refresh("manager:" + caller.subject(), region + "\n" + caller.managesEverything() + "\n" + name, issued,
-            MANAGER, Tuple.of(caller.subject(), region, caller.managesEverything(), name, now()));
+            MANAGER, Tuple.of(caller.subject(), region, caller.managesEverything(), name,
+                Timestamps.utc(clock.instant())));
       } else if (claimed.has(Role.MANAGER)) {
         refresh("manager:" + caller.subject(), "no longer a manager", issued, NO_LONGER_MANAGER,
             Tuple.of(caller.subject()));
@@ -79,10 +106,6 @@ public final class StaffDirectory {
     } catch (RuntimeException e) {
       LOG.warn("Could not follow the token of {} in the notice directories: {}", caller.subject(), e.toString());
     }
-  }
-
-  private java.time.OffsetDateTime now() {
-    return clock.instant().atOffset(ZoneOffset.UTC);
   }
 
   private void refresh(String who, String says, Instant issued, String sql, Tuple args) {
