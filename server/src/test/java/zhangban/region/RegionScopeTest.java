@@ -169,6 +169,9 @@ class RegionScopeTest {
             server.row("select region from manager_directory where subject = $1", subject).getString("region"))
         && "MZJ".equals(server.row("select department from officer_directory where subject = $1", officer)
             .getString("department")));
+    // a department the catalog does not know cannot be written there: the request is unharmed, the row kept
+    api.get("/me").token(server.tokens.token(officer, "调动的工作人员", List.of("officer"), "NO-SUCH-DEPT", null))
+        .send().expect(200);
     JsonObject rating = fx.poorRating("citizen-region-manager-moved-" + UUID.randomUUID());
     String id = fx.caseOf(rating);
     fx.step(fx.officer(), id, "appeal", new JsonObject().put("reason", "mistaken").put("explanation", "未到场"));
@@ -179,6 +182,8 @@ class RegionScopeTest {
     api.get("/me").token(server.tokens.manager(subject, "990000")).send().expect(200);
     Poll.until("a manager no longer leaves the directory",
         () -> server.count("select count(*) from manager_directory where subject = $1", subject) == 0);
+    assertEquals("MZJ", server.row("select department from officer_directory where subject = $1", officer)
+        .getString("department"));
   }
 
   @Test
